@@ -1,0 +1,250 @@
+"""Strict loading of the knowledge folder.
+
+YAML is composed with the C safe loader into nodes, so every value keeps its line number; duplicate
+keys are rejected before any model sees the data; pydantic (``extra="forbid"``) rejects unknown keys
+and wrong types; cross-references (sources, conditions, classes, analytes, forms) are then checked.
+Every problem becomes a ``KnowledgeIssue`` naming file, line and key, and all of them are reported
+together.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from jakguide.errors import KnowledgeError, KnowledgeIssue
+from jakguide.kb.schema import (
+    AnalyteFile,
+    ConditionFile,
+    DrugClassFile,
+    GuidelineFile,
+    KnowledgeIndex,
+    Monograph,
+    ProductCodeFile,
+    SourceFile,
+)
+
+ENV_VAR = "JAKGUIDE_KNOWLEDGE"
+
+Path_ = tuple[str | int, ...]
+M = TypeVar("M", bound=BaseModel)
+
+try:  # the C loader is much faster; fall back only where libyaml is absent
+    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _Loader = yaml.SafeLoader
+
+
+class _Doc:
+    """A parsed YAML file: plain data plus the line of every key path."""
+
+    def __init__(self, path: Path, rel: str) -> None:
+        self.path = path
+        self.rel = rel
+        self.lines: dict[Path_, int] = {}
+        self.issues: list[KnowledgeIssue] = []
+        self.data: Any = None
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            self.issues.append(KnowledgeIssue(rel, None, "<file>", f"cannot read: {exc}"))
+            return
+        try:
+            node = yaml.compose(text, Loader=_Loader)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 1 if mark is not None else None
+            problem = getattr(exc, "problem", None) or str(exc)
+            self.issues.append(KnowledgeIssue(rel, line, "<yaml>", f"invalid YAML: {problem}"))
+            return
+        if node is None:
+            self.issues.append(KnowledgeIssue(rel, 1, "<file>", "file is empty"))
+            return
+        self.data = self._build(node, ())
+
+    def _build(self, node: yaml.Node, path: Path_) -> Any:
+        self.lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            out: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                key = self._scalar(key_node)
+                if not isinstance(key, str):
+                    key = str(key)
+                if key in out:
+                    self.issues.append(
+                        KnowledgeIssue(
+                            self.rel,
+                            key_node.start_mark.line + 1,
+                            _dotted((*path, key)),
+                            "duplicate key (first given on line "
+                            f"{self.lines.get((*path, key), '?')})",
+                        )
+                    )
+                    continue
+                self.lines[(*path, key)] = key_node.start_mark.line + 1
+                out[key] = self._build(value_node, (*path, key))
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self._build(item, (*path, i)) for i, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    @staticmethod
+    def _scalar(node: yaml.Node) -> Any:
+        if not isinstance(node, yaml.ScalarNode):
+            return None
+        return yaml.load(yaml.serialize(node), Loader=_Loader)
+
+    def line_of(self, path: Path_) -> int | None:
+        """The line of the deepest known prefix of ``path``."""
+        for cut in range(len(path), -1, -1):
+            line = self.lines.get(tuple(path[:cut]))
+            if line is not None:
+                return line
+        return None
+
+    def issue(self, path: Path_, message: str) -> KnowledgeIssue:
+        return KnowledgeIssue(self.rel, self.line_of(path), _dotted(path) or "<root>", message)
+
+    def validate(self, model: type[M]) -> M | None:
+        if self.data is None or self.issues:
+            return None
+        try:
+            return model.model_validate(self.data)
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = tuple(p for p in err["loc"] if not _is_union_tag(p))
+                msg = err["msg"]
+                if err["type"] == "extra_forbidden":
+                    msg = "unknown key"
+                elif err["type"] == "missing":
+                    msg = "required key is missing"
+                self.issues.append(self.issue(loc, msg))
+            return None
+
+
+def _is_union_tag(part: Any) -> bool:
+    # pydantic inserts the union member name (e.g. "function-after[...]") into locations
+    return isinstance(part, str) and ("[" in part or part in {"str", "float", "int"})
+
+
+def _dotted(path: Path_) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def default_knowledge_dir() -> Path:
+    """The knowledge folder shipped inside the package."""
+    return Path(str(resources.files("jakguide") / "knowledge"))
+
+
+def resolve_knowledge_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """``--knowledge DIR`` wins, then ``JAKGUIDE_KNOWLEDGE``, then the bundled folder."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env)
+    return default_knowledge_dir()
+
+
+class RawKnowledge:
+    """Validated knowledge files before cross-references are resolved."""
+
+    def __init__(self) -> None:
+        self.index: KnowledgeIndex | None = None
+        self.sources: SourceFile | None = None
+        self.extra_sources: list[SourceFile] = []
+        self.conditions: ConditionFile | None = None
+        self.classes: DrugClassFile | None = None
+        self.products: ProductCodeFile | None = None
+        self.analytes: AnalyteFile | None = None
+        self.guidelines: GuidelineFile | None = None
+        self.drugs: list[tuple[_Doc, Monograph]] = []
+        self.docs: dict[str, _Doc] = {}
+
+
+_SINGLE_FILES: dict[str, type[BaseModel]] = {
+    "index.yaml": KnowledgeIndex,
+    "sources.yaml": SourceFile,
+    "conditions.yaml": ConditionFile,
+    "drug_classes.yaml": DrugClassFile,
+    "products.yaml": ProductCodeFile,
+    "analytes.yaml": AnalyteFile,
+    "guidelines.yaml": GuidelineFile,
+}
+_ATTR = {
+    "index.yaml": "index",
+    "sources.yaml": "sources",
+    "conditions.yaml": "conditions",
+    "drug_classes.yaml": "classes",
+    "products.yaml": "products",
+    "analytes.yaml": "analytes",
+    "guidelines.yaml": "guidelines",
+}
+
+
+def read_folder(folder: Path) -> tuple[RawKnowledge, list[KnowledgeIssue]]:
+    """Parse and schema-validate every file; return what validated and every issue."""
+    raw = RawKnowledge()
+    issues: list[KnowledgeIssue] = []
+    if not folder.is_dir():
+        issues.append(KnowledgeIssue(str(folder), None, "<folder>", "knowledge folder not found"))
+        return raw, issues
+    for name, model in _SINGLE_FILES.items():
+        path = folder / name
+        if not path.exists():
+            issues.append(KnowledgeIssue(name, None, "<file>", "required file is missing"))
+            continue
+        doc = _Doc(path, name)
+        raw.docs[name] = doc
+        setattr(raw, _ATTR[name], doc.validate(model))
+        issues.extend(doc.issues)
+    for path in sorted((folder / "sources").glob("*.yaml")):
+        rel = f"sources/{path.name}"
+        doc = _Doc(path, rel)
+        raw.docs[rel] = doc
+        extra = doc.validate(SourceFile)
+        if extra is not None:
+            raw.extra_sources.append(extra)
+        issues.extend(doc.issues)
+    drug_dir = folder / "drugs"
+    for path in sorted(drug_dir.glob("*.yaml")):
+        rel = f"drugs/{path.name}"
+        doc = _Doc(path, rel)
+        raw.docs[rel] = doc
+        mono = doc.validate(Monograph)
+        issues.extend(doc.issues)
+        if mono is None:
+            continue
+        if mono.id != path.stem:
+            issues.append(doc.issue(("id",), f"id {mono.id!r} must equal the file name"))
+        raw.drugs.append((doc, mono))
+    unexpected = [
+        p.name
+        for p in folder.glob("*.yaml")
+        if p.name not in _SINGLE_FILES
+    ]
+    issues.extend(
+        KnowledgeIssue(name, None, "<file>", "unexpected file in the knowledge folder")
+        for name in sorted(unexpected)
+    )
+    return raw, issues
+
+
+def walk(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Any]]:
+    """Yield every (path, value) in plain YAML data, depth first."""
+    yield path, data
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from walk(value, (*path, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from walk(value, (*path, i))

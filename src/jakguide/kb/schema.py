@@ -1,0 +1,499 @@
+"""Pydantic schema of the knowledge base.
+
+Every model forbids unknown keys so that a typo in a YAML file is an error, not a silently
+ignored fact. Every fact a rule can read carries a ``source`` (a ``Citation``). Numbers are in the
+unit the model names; lab thresholds carry their UCUM unit and are converted on load.
+
+The predicate language (``When``) lets the knowledge say *when* an adjustment, contraindication
+or finding applies without any clinical number living in code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Region = Literal["US", "EU"]
+REGIONS: tuple[Region, ...] = ("US", "EU")
+
+
+class Strict(BaseModel):
+    """Base for every knowledge model: unknown keys are errors, instances are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------------- sources
+
+
+class Citation(Strict):
+    """Where a fact comes from: a ``sources.yaml`` id, the section, and optionally a quote.
+
+    ``verified: false`` marks a fact that could not be checked against a copy of the label; the
+    rules never use it silently (they say so, and apply the conservative value).
+    """
+
+    doc: str
+    section: str
+    quote: str | None = None
+    verified: bool = True
+    note: str | None = None
+
+
+SourceType = Literal[
+    "label", "guideline", "publication", "editorial", "terminology", "regulator-communication"
+]
+
+
+class SourceDocument(Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")]
+    title: str
+    publisher: str
+    type: SourceType
+    region: Region | None = None
+    revision: dt.date | None = None
+    revision_note: str | None = None
+    accessed: dt.date | None = None
+    url: str | None = None
+    note: str | None = None
+
+
+class SourceFile(Strict):
+    sources: list[SourceDocument]
+
+
+class KnowledgeIndex(Strict):
+    version: str
+    release_date: dt.date
+    labels_checked_as_of: dt.date
+    regions: dict[Region, str]
+    note: str | None = None
+
+
+# --------------------------------------------------------------------------- reference data
+
+
+class Condition(Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
+    name: str
+    snomed: list[str]
+    synonyms: list[str] = []
+    group: Literal["skin", "joint", "axial", "bowel", "hair", "vascular", "other"]
+    instruments: list[str] = []
+    source: Citation
+
+
+class ConditionFile(Strict):
+    conditions: list[Condition]
+
+
+Route = Literal[
+    "oral", "intravenous", "subcutaneous", "intramuscular", "topical", "inhaled", "ophthalmic",
+    "intranasal", "rectal", "transdermal", "other",
+]
+SYSTEMIC_ROUTES: frozenset[str] = frozenset(
+    {"oral", "intravenous", "subcutaneous", "intramuscular", "transdermal", "rectal"}
+)
+
+
+class ClassMember(Strict):
+    ingredient: str  # lowercase INN
+    rxnorm: str  # RxNorm ingredient (IN) code
+    note: str | None = None
+
+
+class DrugClass(Strict):
+    """An interaction or therapy class. Members count only when taken by ``routes``."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
+    name: str
+    kind: Literal["interaction", "therapy"]
+    routes: list[Route] = ["oral", "intravenous"]
+    members: list[ClassMember]
+    includes: list[str] = []  # other class ids whose members also belong here
+    source: Citation
+
+
+class DrugClassFile(Strict):
+    classes: list[DrugClass]
+
+
+class ProductCode(Strict):
+    """An RxNorm clinical or branded drug (SCD/SBD/...) mapped to its ingredient(s)."""
+
+    rxnorm: str
+    tty: Literal["IN", "PIN", "MIN", "BN", "SCD", "SBD", "SCDC", "SBDC", "GPCK", "BPCK", "SCDF", "SBDF"]
+    name: str
+    ingredients: list[str]  # lowercase INNs
+    route: Route | None = None
+    source: Citation
+
+
+class ProductCodeFile(Strict):
+    products: list[ProductCode]
+
+
+class UnitConversion(Strict):
+    """``canonical = value * factor`` (an exact decimal string keeps factors honest)."""
+
+    unit: str  # UCUM
+    factor: Annotated[str, Field(pattern=r"^[0-9]+(\.[0-9]+)?(E-?[0-9]+)?$")]
+    aliases: list[str] = []  # non-UCUM spellings seen in records, e.g. "cells/mm3"
+    source: Citation | None = None  # required unless factor is 1 or a pure SI prefix change
+
+
+class Analyte(Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
+    name: str
+    loinc: list[str]
+    canonical_unit: str
+    units: list[UnitConversion]
+    plausible: tuple[float, float]  # canonical unit, inclusive; outside = impossible input
+    note: str | None = None
+    source: Citation
+
+    @model_validator(mode="after")
+    def _canonical_listed(self) -> Analyte:
+        if self.canonical_unit not in {u.unit for u in self.units}:
+            raise ValueError(f"canonical_unit {self.canonical_unit!r} is not in units")
+        return self
+
+
+class AnalyteFile(Strict):
+    analytes: list[Analyte]
+
+
+# --------------------------------------------------------------------------- predicates
+
+
+class NumberRange(Strict):
+    """A numeric band. Bounds omitted are open. Inclusivity is explicit, as labels state it."""
+
+    gte: float | None = None
+    gt: float | None = None
+    lte: float | None = None
+    lt: float | None = None
+
+
+HistoryItem = Literal[
+    "vte", "myocardial-infarction", "stroke", "malignancy", "serious-infection",
+    "herpes-zoster", "diverticulitis", "gi-perforation", "tb-active", "tb-latent",
+    "hbv-active", "hcv-active", "interstitial-lung-disease", "heart-failure",
+]
+HepaticClass = Literal["none", "child-pugh-a", "child-pugh-b", "child-pugh-c"]
+RenalMeasure = Literal["creatinine-clearance", "egfr"]
+
+
+class RenalBand(NumberRange):
+    measure: RenalMeasure
+    dialysis: bool | None = None  # true: applies to patients on dialysis / ESRD
+
+
+class Pharmacogenomics(Strict):
+    gene: Literal["cyp2c9", "cyp2c19", "cyp3a4", "cyp2d6"]
+    phenotypes: list[Literal["poor", "intermediate", "normal", "rapid", "ultrarapid"]]
+
+
+class When(Strict):
+    """A condition on the patient. All given keys must hold (AND); ``any_of`` is an OR."""
+
+    renal: RenalBand | None = None
+    hepatic: list[HepaticClass] | None = None
+    classes: list[str] | None = None  # any current systemic medicine in any of these classes
+    all_classes: list[str] | None = None  # at least one medicine in each of these classes
+    age_years: NumberRange | None = None
+    weight_kg: NumberRange | None = None
+    history: list[HistoryItem] | None = None
+    active_infection: bool | None = None
+    active_serious_infection: bool | None = None
+    pregnancy: bool | None = None
+    breastfeeding: bool | None = None
+    hypersensitivity: bool | None = None  # allergy to this drug recorded
+    pharmacogenomics: Pharmacogenomics | None = None
+    risk_group: bool | None = None  # EMA Art. 20 risk group (see RiskGroups)
+    any_of: list[When] | None = None
+
+
+# --------------------------------------------------------------------------- drug monograph
+
+
+class Form(Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]  # e.g. ir-tablet, xr-tablet, oral-solution
+    name: str
+    route: Route
+    strengths: list[str]  # as labelled, e.g. "5 mg", "1 mg/mL", "1.5%"
+    source: Citation
+
+
+Phase = Literal["induction", "maintenance", "single", "escalation"]
+
+
+class Regimen(Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
+    phase: Phase
+    form: str  # Form.id
+    dose_mg: float | None = None  # null for topicals
+    per_day: int
+    duration_weeks: int | None = None
+    text: str
+    preferred: bool = False
+    when: When | None = None  # only for patients matching (e.g. weight band)
+    note: str | None = None
+    source: Citation
+
+
+class Population(Strict):
+    min_age_years: float | None = None
+    max_age_years: float | None = None
+    min_weight_kg: float | None = None
+    text: str | None = None
+
+
+PriorOutcome = Literal["inadequate-response", "intolerance", "loss-of-response", "other"]
+
+
+class Prerequisite(Strict):
+    """Prior therapy the label requires: ``min_count`` agents from any of ``classes``."""
+
+    text: str
+    classes: list[str]  # drug class ids (kind: therapy)
+    outcomes: list[PriorOutcome]
+    min_count: int = 1
+    source: Citation
+
+
+class DiseaseRequirement(Strict):
+    """Disease features the label requires (severity, candidacy, objective inflammation)."""
+
+    text: str
+    severity: list[Literal["mild", "moderate", "severe"]] | None = None
+    candidate_for_any: list[Literal["systemic", "phototherapy", "topical"]] | None = None
+    objective_inflammation: bool | None = None
+    source: Citation
+
+
+class Indication(Strict):
+    condition: str
+    text: str
+    population: Population
+    prerequisites: list[Prerequisite] = []
+    disease: DiseaseRequirement | None = None
+    regimens: list[Regimen]
+    source: Citation
+
+
+Action = Literal[
+    "replace-regimen",  # use ``regimen`` instead of the indication's regimens
+    "max-dose",  # cap at ``regimen`` (higher regimens removed)
+    "not-recommended",
+    "contraindicated",
+    "avoid",  # coadministration not recommended
+    "caution",  # monitor / use with caution
+    "no-change",  # explicit "no adjustment" so absence is not confused with silence
+    "info",
+]
+
+
+class Adjustment(Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
+    kind: Literal["renal", "hepatic", "interaction", "age", "pharmacogenomic", "weight", "other"]
+    when: When
+    conditions: list[str] | None = None  # only for these indications; None = all
+    action: Action
+    regimen: Regimen | None = None
+    text: str
+    source: Citation
+
+    @model_validator(mode="after")
+    def _regimen_for_dose_actions(self) -> Adjustment:
+        if self.action in ("replace-regimen", "max-dose") and self.regimen is None:
+            raise ValueError(f"action {self.action!r} needs a regimen")
+        return self
+
+
+class Contraindication(Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
+    when: When
+    severity: Literal["contraindicated", "not-recommended"] = "contraindicated"
+    text: str
+    source: Citation
+
+
+class BoxedWarning(Strict):
+    title: str
+    text: str
+    singled_out_text: str
+    singled_out_min_age_years: float
+    singled_out_min_cv_risk_factors: int
+    source: Citation
+
+
+class RiskGroups(Strict):
+    """EMA 2023 Article 20 measures: use only if no suitable alternative in these patients."""
+
+    text: str
+    min_age_years: float
+    smoking: list[Literal["current", "former-long-term", "former"]]
+    cv_risk: bool = True
+    malignancy_risk: bool = True
+    vte_risk: bool = True
+    lower_dose: list[Adjustment] = []  # product-specific lower dose, per indication
+    source: Citation
+
+
+LabContext = Literal["initiation", "on-therapy", "both"]
+LabAction = Literal["do-not-start", "continue", "recheck", "interrupt", "discontinue"]
+
+
+class LabRule(Strict):
+    """A label threshold. ``requires`` names the confirmation the label asks for.
+
+    ``value``/``upper`` are in ``unit`` (UCUM) and converted to the analyte's canonical unit when
+    the knowledge loads. ``comparator: drop-gt`` means a fall from baseline larger than ``value``.
+    ``first_action`` is what to do on a first abnormal result when ``requires`` is set.
+    """
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
+    analyte: str
+    context: LabContext
+    comparator: Literal["lt", "lte", "gt", "gte", "between", "drop-gt", "rise-gt-x-uln"]
+    value: float
+    upper: float | None = None  # for "between" (inclusive both ends unless stated in text)
+    unit: str
+    action: LabAction
+    requires: Literal["confirmed", "persistent"] | None = None
+    first_action: LabAction | None = None
+    until: str | None = None
+    conditions: list[str] | None = None  # only in these indications
+    text: str
+    source: Citation
+
+
+class MonitoringItem(Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
+    analyte: str
+    baseline: bool
+    first_from_weeks: int | None = None  # first check after start, window from ...
+    first_to_weeks: int | None = None  # ... to (weeks after start)
+    every_months: int | None = None  # then every N months; None = per guidelines / routine
+    text: str
+    source: Citation
+
+
+ScreeningItemId = Literal[
+    "tb", "hbsag", "anti-hbc", "hbv-dna", "hcv", "hiv", "zoster-vaccine", "pregnancy-test",
+    "live-vaccines", "immunizations", "lipids",
+]
+
+
+class ScreeningItem(Strict):
+    item: ScreeningItemId
+    text: str
+    on_positive: str | None = None
+    blocks_start_on_positive: bool = False
+    source: Citation
+
+
+class Reproduction(Strict):
+    pregnancy: Literal["contraindicated", "avoid", "not-recommended", "caution"]
+    pregnancy_text: str
+    contraception_text: str | None = None
+    contraception_weeks_after_last_dose: float | None = None
+    lactation: Literal["contraindicated", "avoid", "not-recommended", "caution"] | None = None
+    lactation_text: str | None = None
+    source: Citation
+
+
+class ReviewPoint(Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
+    conditions: list[str] | None = None
+    week: int
+    text: str
+    source: Citation
+
+
+class Note(Strict):
+    """A sourced fact no rule reads (shown in monographs and guides)."""
+
+    topic: str
+    text: str
+    source: Citation
+
+
+class RegionLabel(Strict):
+    label: str  # sources.yaml id of the label document
+    brands: list[str]
+    indications: list[Indication]
+    adjustments: list[Adjustment] = []
+    contraindications: list[Contraindication] = []
+    boxed_warning: BoxedWarning | None = None
+    risk_groups: RiskGroups | None = None
+    labs: list[LabRule] = []
+    monitoring: list[MonitoringItem] = []
+    screening: list[ScreeningItem] = []
+    reproduction: Reproduction | None = None
+    review_points: list[ReviewPoint] = []
+    notes: list[Note] = []
+
+
+class AdverseReaction(Strict):
+    term: str
+    frequency_percent: float | None = None
+    comparator_percent: float | None = None
+    frequency_text: str | None = None  # e.g. "very common (>= 1/10)"
+    population: str
+    region: Region | None = None
+    source: Citation
+
+
+class TrialArm(Strict):
+    arm: str
+    percent: float
+    n: int | None = None
+
+
+class EfficacyResult(Strict):
+    condition: str
+    trial: str
+    endpoint: str
+    week: int
+    arms: list[TrialArm]
+    population: str | None = None
+    source: Citation
+
+
+class Target(Strict):
+    text: str  # selectivity as labelled / published
+    kinases: list[Literal["JAK1", "JAK2", "JAK3", "TYK2", "TEC"]]
+    source: Citation
+
+
+class Monograph(Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z]+$")]
+    inn: str
+    rxnorm: str
+    atc: str | None = None
+    codes_source: Citation
+    target: Target
+    forms: list[Form]
+    regions: dict[Region, RegionLabel]
+    adverse_reactions: list[AdverseReaction] = []
+    efficacy: list[EfficacyResult] = []
+    notes: list[Note] = []
+
+
+# --------------------------------------------------------------------------- guidelines
+
+
+class Guideline(Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
+    topic: Literal["screening", "monitoring", "response", "vaccination", "renal-function", "policy"]
+    text: str
+    conditions: list[str] | None = None
+    source: Citation
+
+
+class GuidelineFile(Strict):
+    guidelines: list[Guideline]
