@@ -82,7 +82,9 @@ class Knowledge:
         for mono in drugs.values():
             self._ingredient_rxnorm[mono.rxnorm] = mono.id
         self._name_pattern = re.compile(
-            r"\b(" + "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True)) + r")\b",
+            r"\b("
+            + "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
+            + r")\b",
             re.IGNORECASE,
         )
 
@@ -263,16 +265,22 @@ def load_knowledge(folder: str | Path | None = None) -> Knowledge:
     path = resolve_knowledge_dir(folder)
     raw, issues = read_folder(path)
     if issues or None in (
-        raw.index, raw.sources, raw.conditions, raw.classes, raw.products, raw.analytes,
+        raw.index,
+        raw.sources,
+        raw.conditions,
+        raw.classes,
+        raw.products,
+        raw.analytes,
         raw.guidelines,
     ):
         raise KnowledgeError(issues or [KnowledgeIssue(str(path), None, "<folder>", "invalid")])
     assert raw.index and raw.sources and raw.conditions and raw.classes  # narrowed above
     assert raw.products and raw.analytes and raw.guidelines
     sources: dict[str, SourceDocument] = {}
-    source_lists = [("sources.yaml", raw.sources), *(
-        (f"sources/{i}", s) for i, s in enumerate(raw.extra_sources)
-    )]
+    source_lists = [
+        ("sources.yaml", raw.sources),
+        *((f"sources/{i}", s) for i, s in enumerate(raw.extra_sources)),
+    ]
     for _, sf in source_lists:
         for s in sf.sources:
             if s.id in sources:

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from jakguide.errors import KnowledgeError, KnowledgeIssue
+from jakguide.errors import KnowledgeIssue
 from jakguide.kb.schema import (
     AnalyteFile,
     ConditionFile,
@@ -98,7 +98,12 @@ class _Doc:
     def _scalar(node: yaml.Node) -> Any:
         if not isinstance(node, yaml.ScalarNode):
             return None
-        return yaml.load(yaml.serialize(node), Loader=_Loader)
+        try:
+            return yaml.load(yaml.serialize(node), Loader=_Loader)
+        except (ValueError, yaml.YAMLError):
+            # e.g. a date-like scalar that is not a date (2026-13-45): keep the text so the
+            # schema reports it against its key
+            return node.value
 
     def line_of(self, path: Path_) -> int | None:
         """The line of the deepest known prefix of ``path``."""
@@ -227,11 +232,7 @@ def read_folder(folder: Path) -> tuple[RawKnowledge, list[KnowledgeIssue]]:
         if mono.id != path.stem:
             issues.append(doc.issue(("id",), f"id {mono.id!r} must equal the file name"))
         raw.drugs.append((doc, mono))
-    unexpected = [
-        p.name
-        for p in folder.glob("*.yaml")
-        if p.name not in _SINGLE_FILES
-    ]
+    unexpected = [p.name for p in folder.glob("*.yaml") if p.name not in _SINGLE_FILES]
     issues.extend(
         KnowledgeIssue(name, None, "<file>", "unexpected file in the knowledge folder")
         for name in sorted(unexpected)

@@ -90,8 +90,17 @@ class ConditionFile(Strict):
 
 
 Route = Literal[
-    "oral", "intravenous", "subcutaneous", "intramuscular", "topical", "inhaled", "ophthalmic",
-    "intranasal", "rectal", "transdermal", "other",
+    "oral",
+    "intravenous",
+    "subcutaneous",
+    "intramuscular",
+    "topical",
+    "inhaled",
+    "ophthalmic",
+    "intranasal",
+    "rectal",
+    "transdermal",
+    "other",
 ]
 SYSTEMIC_ROUTES: frozenset[str] = frozenset(
     {"oral", "intravenous", "subcutaneous", "intramuscular", "transdermal", "rectal"}
@@ -124,7 +133,9 @@ class ProductCode(Strict):
     """An RxNorm clinical or branded drug (SCD/SBD/...) mapped to its ingredient(s)."""
 
     rxnorm: str
-    tty: Literal["IN", "PIN", "MIN", "BN", "SCD", "SBD", "SCDC", "SBDC", "GPCK", "BPCK", "SCDF", "SBDF"]
+    tty: Literal[
+        "IN", "PIN", "MIN", "BN", "SCD", "SBD", "SCDC", "SBDC", "GPCK", "BPCK", "SCDF", "SBDF"
+    ]
     name: str
     ingredients: list[str]  # lowercase INNs
     route: Route | None = None
@@ -178,9 +189,20 @@ class NumberRange(Strict):
 
 
 HistoryItem = Literal[
-    "vte", "myocardial-infarction", "stroke", "malignancy", "serious-infection",
-    "herpes-zoster", "diverticulitis", "gi-perforation", "tb-active", "tb-latent",
-    "hbv-active", "hcv-active", "interstitial-lung-disease", "heart-failure",
+    "vte",
+    "myocardial-infarction",
+    "stroke",
+    "malignancy",
+    "serious-infection",
+    "herpes-zoster",
+    "diverticulitis",
+    "gi-perforation",
+    "tb-active",
+    "tb-latent",
+    "hbv-active",
+    "hcv-active",
+    "interstitial-lung-disease",
+    "heart-failure",
 ]
 HepaticClass = Literal["none", "child-pugh-a", "child-pugh-b", "child-pugh-c"]
 RenalMeasure = Literal["creatinine-clearance", "egfr"]
@@ -383,8 +405,17 @@ class MonitoringItem(Strict):
 
 
 ScreeningItemId = Literal[
-    "tb", "hbsag", "anti-hbc", "hbv-dna", "hcv", "hiv", "zoster-vaccine", "pregnancy-test",
-    "live-vaccines", "immunizations", "lipids",
+    "tb",
+    "hbsag",
+    "anti-hbc",
+    "hbv-dna",
+    "hcv",
+    "hiv",
+    "zoster-vaccine",
+    "pregnancy-test",
+    "live-vaccines",
+    "immunizations",
+    "lipids",
 ]
 
 

@@ -1,0 +1,1 @@
+"""Clinical rules: one module per concept, pure functions over a ``Context`` and the knowledge."""

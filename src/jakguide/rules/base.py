@@ -1,0 +1,61 @@
+"""Building findings: every finding carries the sources of the facts it used."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from jakguide.kb.base import Knowledge
+from jakguide.kb.schema import Citation
+from jakguide.model import Finding, FindingKind, Severity, SourceRef, Status
+
+
+def source_ref(kb: Knowledge, citation: Citation) -> SourceRef:
+    doc = kb.source(citation.doc)
+    return SourceRef(
+        doc=citation.doc,
+        section=citation.section,
+        title=doc.title if doc else None,
+        revision=doc.revision if doc else None,
+        url=doc.url if doc else None,
+        verified=citation.verified,
+    )
+
+
+def make(
+    kb: Knowledge,
+    rule: str,
+    kind: FindingKind,
+    severity: Severity,
+    message: str,
+    citations: Iterable[Citation] = (),
+    facts: Iterable[str] = (),
+    status: Status | None = None,
+) -> Finding:
+    refs: list[SourceRef] = []
+    for c in citations:
+        ref = source_ref(kb, c)
+        if ref not in refs:
+            refs.append(ref)
+    return Finding(
+        rule=rule,
+        kind=kind,
+        severity=severity,
+        message=message,
+        facts=list(dict.fromkeys(facts)),
+        sources=refs,
+        status=status,
+    )
+
+
+def unverified(kb: Knowledge, rule: str, what: str, citation: Citation) -> Finding:
+    """The policy for ``verified: false``: never silent, say what the value rests on."""
+    note = f" ({citation.note})" if citation.note else ""
+    return make(
+        kb,
+        f"{rule}.unverified",
+        "unverified-fact",
+        "warning",
+        f"Unverified label fact used: {what}{note}. The conservative value is applied; "
+        "check the current label.",
+        [citation],
+    )

@@ -1,0 +1,220 @@
+"""What rules know about one patient on one day, computed once per assessment.
+
+The context resolves medicines to ingredients and classes, picks the latest lab values on or before
+``as_of`` in canonical units, and derives creatinine clearance by Cockcroft-Gault when the label's
+measure is creatinine clearance and only serum creatinine is on record. It never reads the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+
+from jakguide.errors import InputError
+from jakguide.kb.base import Knowledge
+from jakguide.kb.schema import SYSTEMIC_ROUTES, Citation
+from jakguide.model import LabResult, Patient
+from jakguide.units import CanonicalValue, to_canonical
+
+# Cockcroft-Gault (Cockcroft & Gault, Nephron 1976;16:31-41), as used in drug labelling:
+# CrCl [mL/min] = (140 - age) * weight [kg] / (72 * Scr [mg/dL]), times 0.85 for women.
+CG_AGE_BASE = Decimal(140)
+CG_DIVISOR = Decimal(72)
+CG_FEMALE_FACTOR = Decimal("0.85")
+
+
+@dataclass(frozen=True)
+class LabPoint:
+    """One lab result in canonical units, with what was entered."""
+
+    analyte: str
+    date: dt.date
+    value: Decimal
+    unit: str
+    value_entered: Decimal
+    unit_entered: str
+    index: int  # position in the patient's labs list (for messages)
+
+
+@dataclass(frozen=True)
+class ResolvedMedication:
+    entered: str
+    ingredients: tuple[str, ...]
+    route: str | None
+    systemic: bool
+
+
+@dataclass(frozen=True)
+class RenalValue:
+    measure: str
+    value: Decimal
+    date: dt.date | None
+    derived: bool
+    detail: str
+
+
+@dataclass
+class Context:
+    patient: Patient
+    kb: Knowledge
+    as_of: dt.date
+    lab_errors: list[str] = field(default_factory=list)
+
+    # -- demographics -----------------------------------------------------------------------
+
+    @cached_property
+    def age(self) -> float | None:
+        return self.patient.age_on(self.as_of)
+
+    @cached_property
+    def weight_kg(self) -> float | None:
+        m = self.patient.latest_measurement("weight_kg", self.as_of)
+        return m.value if m else None
+
+    # -- labs -------------------------------------------------------------------------------
+
+    @cached_property
+    def labs(self) -> dict[str, list[LabPoint]]:
+        """Canonical lab series per analyte, oldest first, results after ``as_of`` ignored."""
+        series: dict[str, list[LabPoint]] = {}
+        for i, lab in enumerate(self.patient.labs or []):
+            if lab.date > self.as_of:
+                continue
+            try:
+                cv = to_canonical(self.kb, lab.analyte, lab.value, lab.unit, f"labs[{i}]")
+            except InputError as exc:
+                self.lab_errors.append(str(exc))
+                continue
+            series.setdefault(lab.analyte, []).append(_point(cv, lab, i))
+        for points in series.values():
+            points.sort(key=lambda p: (p.date, p.index))
+        return series
+
+    def latest(self, analyte: str) -> LabPoint | None:
+        points = self.labs.get(analyte)
+        return points[-1] if points else None
+
+    # -- renal function -----------------------------------------------------------------------
+
+    def renal(self, measure: str) -> RenalValue | None:
+        """The renal value in the label's own measure; eGFR never stands in for CrCl."""
+        if measure == "egfr":
+            point = self.latest("egfr")
+            if point is None:
+                return None
+            return RenalValue("egfr", point.value, point.date, False, "eGFR on record")
+        point = self.latest("creatinine-clearance")
+        if point is not None:
+            return RenalValue(
+                "creatinine-clearance", point.value, point.date, False, "measured CrCl on record"
+            )
+        return self.cockcroft_gault
+
+    @cached_property
+    def cockcroft_gault(self) -> RenalValue | None:
+        scr = self.latest("creatinine")
+        age = self.age
+        weight = self.weight_kg
+        sex = self.patient.sex
+        if scr is None or age is None or weight is None or sex not in ("female", "male"):
+            return None
+        if scr.value <= 0:
+            return None
+        crcl = (CG_AGE_BASE - Decimal(str(age))) * Decimal(str(weight)) / (CG_DIVISOR * scr.value)
+        if sex == "female":
+            crcl *= CG_FEMALE_FACTOR
+        crcl = crcl.quantize(Decimal("0.1"))
+        detail = (
+            f"CrCl {crcl} mL/min by Cockcroft-Gault from creatinine {scr.value} mg/dL "
+            f"({scr.date}), age {age:g}, weight {weight:g} kg, sex {sex}"
+        )
+        return RenalValue("creatinine-clearance", crcl, scr.date, True, detail)
+
+    def renal_missing_text(self, measure: str) -> str:
+        if measure == "egfr":
+            return "eGFR (mL/min/1.73 m2)"
+        parts = ["creatinine clearance (mL/min), or serum creatinine with age, weight and sex"]
+        if self.latest("egfr") is not None:
+            parts.append("(an eGFR is on record but is not used for a creatinine-clearance rule)")
+        return " ".join(parts)
+
+    # -- medicines --------------------------------------------------------------------------
+
+    @cached_property
+    def medications(self) -> list[ResolvedMedication] | None:
+        if self.patient.medications is None:
+            return None
+        out = []
+        for med in self.patient.medications:
+            ingredients: list[str] = []
+            route = med.route
+            code = med.rxnorm or (med.drug if med.drug.isdigit() else None)
+            if code:
+                ingredients = self.kb.ingredients_for_code(code)
+                route = route or self.kb.route_for_code(code)
+            if not ingredients:
+                if med.drug.lower() in self.kb.ingredient_names:
+                    ingredients = [med.drug.lower()]
+                else:
+                    ingredients = self.kb.ingredients_in_text(med.drug)
+            normalized_route = (route or "oral").lower()
+            out.append(
+                ResolvedMedication(
+                    med.drug, tuple(ingredients), route, normalized_route in SYSTEMIC_ROUTES
+                )
+            )
+        return out
+
+    @cached_property
+    def unidentified_medications(self) -> list[str]:
+        return [m.entered for m in self.medications or [] if not m.ingredients]
+
+    @cached_property
+    def current_classes(self) -> dict[str, list[str]]:
+        """Class id -> the current medicines (as entered) that put the patient in it."""
+        out: dict[str, list[str]] = {}
+        for med in self.medications or []:
+            for ingredient in med.ingredients:
+                for cid in self.kb.classes_of(ingredient):
+                    cls = self.kb.classes[cid]
+                    route = (med.route or "oral").lower()
+                    if route in cls.routes or (route == "oral" and med.route is None):
+                        out.setdefault(cid, []).append(med.entered)
+        return out
+
+    # -- risk -------------------------------------------------------------------------------
+
+    @cached_property
+    def cv_risk_count(self) -> int | None:
+        """CV risk factors, counting current or former smoking; None when nothing is recorded."""
+        factors = self.patient.cv_risk_factors
+        smoking = self.patient.smoking
+        count = len(factors) if factors is not None else 0
+        if smoking in ("current", "former", "former-long-term"):
+            count += 1
+        history = self.patient.history or []
+        count += sum(1 for h in ("myocardial-infarction", "stroke") if h in history)
+        if factors is None and smoking == "unknown" and count == 0:
+            return None
+        return count
+
+
+def _point(cv: CanonicalValue, lab: LabResult, index: int) -> LabPoint:
+    return LabPoint(
+        cv.analyte, lab.date, cv.value, cv.unit, cv.value_entered, cv.unit_entered, index
+    )
+
+
+def cite(kb: Knowledge, citation: Citation) -> dict[str, object]:
+    """A citation as the output's source reference (title and revision from sources.yaml)."""
+    doc = kb.source(citation.doc)
+    out: dict[str, object] = {"doc": citation.doc, "section": citation.section}
+    if doc is not None:
+        out["title"] = doc.title
+        out["revision"] = doc.revision
+        out["url"] = doc.url
+    if not citation.verified:
+        out["verified"] = False
+    return out

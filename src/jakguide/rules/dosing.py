@@ -1,0 +1,186 @@
+"""Regimen selection and adjustment: renal, hepatic, interacting medicines, age, genotype, form.
+
+The indication's regimens are the starting point. An adjustment that applies replaces or caps the
+regimen, or changes the option's status; one that cannot be evaluated because an input is missing
+withholds the dose (a dose that depends on a missing value is not given).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from jakguide.kb.schema import Adjustment, Indication, Monograph, Regimen, RegionLabel
+from jakguide.model import Finding, FindingKind, RegimenOut
+from jakguide.rules.base import make, unverified
+from jakguide.rules.context import Context
+from jakguide.rules.missing import sets_status
+from jakguide.rules.predicates import evaluate
+
+_KIND: dict[str, FindingKind] = {
+    "interaction": "interaction",
+    "renal": "dose-adjustment",
+    "hepatic": "dose-adjustment",
+    "age": "dose-adjustment",
+    "pharmacogenomic": "dose-adjustment",
+    "weight": "dose-adjustment",
+    "other": "dose-adjustment",
+}
+
+
+@dataclass
+class DosingResult:
+    regimens: list[Regimen]
+    withheld: bool = False
+    findings: list[Finding] = field(default_factory=list)
+
+
+def daily_mg(reg: Regimen) -> float:
+    return (reg.dose_mg or 0.0) * reg.per_day
+
+
+def applicable_adjustments(
+    label: RegionLabel, condition: str, include_risk_group: bool
+) -> list[Adjustment]:
+    adjustments = [
+        a for a in label.adjustments if a.conditions is None or condition in a.conditions
+    ]
+    if include_risk_group and label.risk_groups is not None:
+        adjustments += [
+            a
+            for a in label.risk_groups.lower_dose
+            if a.conditions is None or condition in a.conditions
+        ]
+    return adjustments
+
+
+def select_regimens(
+    ctx: Context, mono: Monograph, label: RegionLabel, ind: Indication, condition: str
+) -> DosingResult:
+    kb = ctx.kb
+    result = DosingResult(regimens=[])
+    for reg in ind.regimens:
+        if reg.when is None:
+            result.regimens.append(reg)
+            continue
+        out = evaluate(reg.when, ctx, mono.id)
+        if out.value is True:
+            result.regimens.append(reg)
+        elif out.value is None:
+            result.withheld = True
+            result.findings.append(
+                make(
+                    kb,
+                    f"dosing.{reg.id}",
+                    "missing-data",
+                    "warning",
+                    f"Not recorded: {', '.join(out.missing)}. The dose depends on it ({reg.text}).",
+                    [reg.source],
+                    status="needs-data",
+                )
+            )
+    replacements: list[Regimen] = []
+    caps: list[Regimen] = []
+    missing_groups: dict[tuple[str, ...], list[Adjustment]] = {}
+    for adj in applicable_adjustments(label, condition, include_risk_group=True):
+        out = evaluate(adj.when, ctx, mono.id)
+        rule = f"{'interactions' if adj.kind == 'interaction' else 'dosing'}.{adj.id}"
+        kind = _KIND[adj.kind]
+        if out.value is True:
+            if not adj.source.verified:
+                result.findings.append(unverified(kb, rule, adj.text, adj.source))
+            if adj.action == "replace-regimen":
+                assert adj.regimen is not None
+                replacements.append(adj.regimen)
+                result.findings.append(
+                    make(kb, rule, kind, "warning", adj.text, [adj.source], out.facts)
+                )
+            elif adj.action == "max-dose":
+                assert adj.regimen is not None
+                caps.append(adj.regimen)
+                result.findings.append(
+                    make(kb, rule, kind, "warning", adj.text, [adj.source], out.facts)
+                )
+            elif adj.action == "contraindicated":
+                result.findings.append(
+                    make(
+                        kb,
+                        rule,
+                        kind,
+                        "critical",
+                        adj.text,
+                        [adj.source],
+                        out.facts,
+                        status="contraindicated",
+                    )
+                )
+            elif adj.action in ("not-recommended", "avoid"):
+                result.findings.append(
+                    make(
+                        kb,
+                        rule,
+                        kind,
+                        "warning",
+                        adj.text,
+                        [adj.source],
+                        out.facts,
+                        status="not-recommended",
+                    )
+                )
+            elif adj.action == "caution":
+                result.findings.append(
+                    make(kb, rule, kind, "warning", adj.text, [adj.source], out.facts)
+                )
+            else:  # no-change, info
+                result.findings.append(
+                    make(kb, rule, kind, "info", adj.text, [adj.source], out.facts)
+                )
+        elif out.value is None and adj.action not in ("no-change", "info"):
+            missing_groups.setdefault(tuple(dict.fromkeys(out.missing)), []).append(adj)
+    for missing, adjs in missing_groups.items():
+        hard = sets_status(list(missing))
+        changes_dose = any(a.action in ("replace-regimen", "max-dose") for a in adjs)
+        if hard and changes_dose:
+            result.withheld = True
+        kinds = {_KIND[a.kind] for a in adjs}
+        what = "dose" if changes_dose else "use"
+        result.findings.append(
+            make(
+                kb,
+                f"dosing.missing.{'-'.join(sorted(a.kind for a in adjs))}",
+                "missing-data",
+                "warning",
+                f"Not recorded: {', '.join(missing)}. The label adjusts the {what} by it "
+                f"({'; '.join(a.text for a in adjs[:3])}{' ...' if len(adjs) > 3 else ''}).",
+                [a.source for a in adjs],
+                [f"checks affected: {', '.join(sorted(kinds))}"],
+                status="needs-data" if hard else None,
+            )
+        )
+    regimens = result.regimens
+    if replacements:
+        chosen = min(replacements, key=daily_mg)
+        regimens = [chosen]
+    elif caps:
+        cap = min(daily_mg(c) for c in caps)
+        within = [r for r in regimens if daily_mg(r) <= cap]
+        regimens = within or [min(caps, key=daily_mg)]
+    result.regimens = regimens
+    return result
+
+
+def regimen_out(mono: Monograph, reg: Regimen) -> RegimenOut:
+    route = next((f.route for f in mono.forms if f.id == reg.form), "oral")
+    return RegimenOut(
+        phase=reg.phase,
+        form=reg.form,
+        route=route,
+        dose_mg=reg.dose_mg,
+        per_day=reg.per_day,
+        duration_weeks=reg.duration_weeks,
+        text=reg.text,
+    )
+
+
+def order_regimens(regimens: list[Regimen]) -> list[Regimen]:
+    """Preferred first, then the rest in label order."""
+    return sorted(regimens, key=lambda r: (not r.preferred,))

@@ -1,0 +1,161 @@
+"""Lab thresholds: initiation ("do not start") and on-therapy actions.
+
+A label rule's threshold is compared in the analyte's canonical unit with exact decimals. For rules
+that the label qualifies ("confirmed by repeat testing", "persistent"), the first abnormal result
+gets the rule's ``first_action``; the qualified action needs two consecutive abnormal results on
+different dates with no normal result between them (DESIGN; docs/policies.md for "persistent").
+"""
+
+from __future__ import annotations
+
+from jakguide.kb.schema import LabRule, RegionLabel
+from jakguide.model import Finding, LabActionOut
+from jakguide.rules.base import make, unverified
+from jakguide.rules.context import Context, LabPoint
+from jakguide.units import threshold_in_canonical
+
+ACTION_RANK: dict[str, int] = {
+    "continue": 0,
+    "recheck": 1,
+    "do-not-start": 2,
+    "interrupt": 3,
+    "discontinue": 4,
+}
+
+
+def rule_applies(rule: LabRule, condition: str | None) -> bool:
+    return rule.conditions is None or condition is None or condition in rule.conditions
+
+
+def is_abnormal(ctx: Context, rule: LabRule, point: LabPoint, baseline: LabPoint | None) -> bool:
+    kb = ctx.kb
+    t = threshold_in_canonical(kb, rule.analyte, rule.value, rule.unit)
+    v = point.value
+    if rule.comparator == "lt":
+        return v < t
+    if rule.comparator == "lte":
+        return v <= t
+    if rule.comparator == "gt":
+        return v > t
+    if rule.comparator == "gte":
+        return v >= t
+    if rule.comparator == "between":
+        assert rule.upper is not None
+        upper = threshold_in_canonical(kb, rule.analyte, rule.upper, rule.unit)
+        return t <= v <= upper
+    if rule.comparator == "drop-gt":
+        return baseline is not None and (baseline.value - v) > t
+    if rule.comparator == "rise-gt-x-uln":
+        return False  # needs the lab's upper limit of normal, which records rarely carry
+    raise AssertionError(rule.comparator)  # pragma: no cover - schema restricts comparators
+
+
+def describe(rule: LabRule) -> str:
+    sym = {"lt": "<", "lte": "<=", "gt": ">", "gte": ">=", "drop-gt": "fall >"}.get(
+        rule.comparator, ""
+    )
+    if rule.comparator == "between":
+        return f"{rule.value:g}-{rule.upper:g} {rule.unit}"
+    return f"{sym} {rule.value:g} {rule.unit}"
+
+
+def initiation_rules(label: RegionLabel, condition: str | None) -> list[LabRule]:
+    return [
+        r for r in label.labs if r.context in ("initiation", "both") and rule_applies(r, condition)
+    ]
+
+
+def on_therapy_rules(label: RegionLabel, condition: str | None) -> list[LabRule]:
+    return [
+        r for r in label.labs if r.context in ("on-therapy", "both") and rule_applies(r, condition)
+    ]
+
+
+def check_initiation_labs(
+    ctx: Context, drug: str, label: RegionLabel, condition: str
+) -> list[Finding]:
+    """Before the first dose: each initiation analyte must be on record and not past its limit."""
+    kb = ctx.kb
+    rules = initiation_rules(label, condition)
+    findings: list[Finding] = []
+    missing: dict[str, list[LabRule]] = {}
+    for rule in rules:
+        point = ctx.latest(rule.analyte)
+        if point is None:
+            missing.setdefault(rule.analyte, []).append(rule)
+            continue
+        if is_abnormal(ctx, rule, point, None):
+            findings.append(
+                make(
+                    kb,
+                    f"labs.{rule.id}",
+                    "lab",
+                    "warning",
+                    f"{rule.text} ({kb.analytes[rule.analyte].name} "
+                    f"{_fmt(point)} on {point.date}).",
+                    [rule.source],
+                    [
+                        f"{rule.analyte} {point.value} {point.unit} ({point.date}); "
+                        f"threshold {describe(rule)}"
+                    ],
+                    status="not-recommended",
+                )
+            )
+            if not rule.source.verified:
+                findings.append(unverified(kb, f"labs.{rule.id}", rule.text, rule.source))
+    if missing:
+        names = [kb.analytes[a].name for a in missing]
+        findings.append(
+            make(
+                kb,
+                "labs.initiation.missing",
+                "missing-data",
+                "warning",
+                f"Labs needed before starting {drug} are not on record: {', '.join(names)}.",
+                [r.source for rs in missing.values() for r in rs],
+                status="needs-data",
+            )
+        )
+    return findings
+
+
+def _fmt(point: LabPoint) -> str:
+    if point.unit_entered != point.unit:
+        return (
+            f"{point.value_entered} {point.unit_entered} = {point.value.normalize():f} {point.unit}"
+        )
+    return f"{point.value_entered} {point.unit_entered}"
+
+
+def evaluate_point(
+    ctx: Context,
+    rules: list[LabRule],
+    series: list[LabPoint],
+    i: int,
+    baseline: LabPoint | None,
+) -> tuple[LabActionOut, LabRule | None]:
+    """The action for ``series[i]`` under ``rules`` (worst applicable action wins)."""
+    point = series[i]
+    best: tuple[LabActionOut, LabRule | None] = ("continue", None)
+    for rule in rules:
+        if rule.analyte != point.analyte or not is_abnormal(ctx, rule, point, baseline):
+            continue
+        action: LabActionOut = rule.action
+        if rule.requires is not None and not _confirmed(ctx, rule, series, i, baseline):
+            action = rule.first_action or "recheck"
+        if ACTION_RANK[action] > ACTION_RANK[best[0]]:
+            best = (action, rule)
+    return best
+
+
+def _confirmed(
+    ctx: Context, rule: LabRule, series: list[LabPoint], i: int, baseline: LabPoint | None
+) -> bool:
+    """An earlier abnormal result on another date, with no normal result in between."""
+    day = series[i].date
+    for j in range(i - 1, -1, -1):
+        if not is_abnormal(ctx, rule, series[j], baseline):
+            return False
+        if series[j].date != day:
+            return True
+    return False

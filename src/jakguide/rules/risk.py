@@ -1,0 +1,60 @@
+"""Cardiovascular and EMA Article 20 risk status.
+
+The US boxed warning singles out patients by age and CV risk factors (read from the monograph);
+the EMA 2023 measures define risk groups (age, smoking, CV, malignancy and VTE risk), read from
+``RiskGroups``. Missing inputs are reported, not assumed absent.
+"""
+
+from __future__ import annotations
+
+from jakguide.kb.schema import RiskGroups
+from jakguide.rules.context import Context
+from jakguide.rules.predicates import Outcome
+
+
+def risk_group_status(ctx: Context, groups: RiskGroups | None = None) -> Outcome:
+    """Whether the patient is in the EMA risk group; unknown lists what is missing."""
+    if groups is None:
+        found = next(
+            (
+                lbl.risk_groups
+                for m in ctx.kb.drugs.values()
+                for r, lbl in m.regions.items()
+                if r == "EU" and lbl.risk_groups is not None
+            ),
+            None,
+        )
+        if found is None:
+            return Outcome.false()
+        groups = found
+    p = ctx.patient
+    facts: list[str] = []
+    missing: list[str] = []
+    if ctx.age is None:
+        missing.append("age or birth date")
+    elif ctx.age >= groups.min_age_years:
+        facts.append(f"age {ctx.age:g} years (>= {groups.min_age_years:g})")
+    if p.smoking == "unknown":
+        missing.append("smoking status")
+    elif p.smoking in groups.smoking:
+        facts.append(f"smoking: {p.smoking}")
+    history = p.history
+    if groups.cv_risk:
+        if p.cv_risk_factors is None:
+            missing.append("cardiovascular risk factors")
+        elif p.cv_risk_factors:
+            facts.append("cardiovascular risk factors: " + ", ".join(p.cv_risk_factors))
+        if history and any(h in history for h in ("myocardial-infarction", "stroke")):
+            facts.append("history of atherosclerotic cardiovascular disease")
+    if history is None:
+        missing.append("medical history (malignancy, VTE)")
+    else:
+        if groups.malignancy_risk and "malignancy" in history:
+            facts.append("history of malignancy")
+        if groups.vte_risk and "vte" in history:
+            facts.append("history of venous thromboembolism")
+    if facts:
+        return Outcome(True, [], facts)
+    if missing:
+        return Outcome(None, missing, [])
+    return Outcome(False, [], [])

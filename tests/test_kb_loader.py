@@ -1,0 +1,69 @@
+"""The strict loader: one broken file per failure mode, each message naming file, line and key."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from jakguide.errors import KnowledgeError
+from jakguide.kb.base import load_knowledge
+
+CASES = Path(__file__).parent / "kb_invalid"
+HEADER = re.compile(r"^# (target|expect|base|replace|append): (.*)$")
+
+
+def _case(path: Path) -> tuple[str, str, str]:
+    meta: dict[str, str] = {}
+    for line in path.read_text().splitlines():
+        m = HEADER.match(line)
+        if m:
+            meta[m.group(1)] = m.group(2)
+    content = path.read_text()
+    if "base" in meta:
+        content = (CASES / meta["base"]).read_text()
+        if "replace" in meta:
+            old, new = (s.strip().strip('"') for s in meta["replace"].split("->"))
+            assert old in content, f"{path.name}: replace target not in base"
+            content = content.replace(old, new)
+        if "append" in meta:
+            content += meta["append"].strip('"').encode().decode("unicode_escape") + "\n"
+    return meta["target"], meta["expect"], content
+
+
+@pytest.mark.parametrize("case", sorted(CASES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_broken_file_is_rejected_with_file_line_and_key(case: Path, kb_copy: Path) -> None:
+    target, expect, content = _case(case)
+    (kb_copy / target).parent.mkdir(parents=True, exist_ok=True)
+    (kb_copy / target).write_text(content)
+    with pytest.raises(KnowledgeError) as info:
+        load_knowledge(kb_copy)
+    messages = [str(i) for i in info.value.issues]
+    assert any(m.startswith(expect) for m in messages), messages
+
+
+def test_bundled_knowledge_is_valid(kb: object) -> None:
+    assert kb is not None
+
+
+def test_missing_folder_is_an_issue(tmp_path: Path) -> None:
+    with pytest.raises(KnowledgeError) as info:
+        load_knowledge(tmp_path / "nope")
+    assert "knowledge folder not found" in str(info.value)
+
+
+def test_every_issue_is_reported_not_just_the_first(kb_copy: Path) -> None:
+    (kb_copy / "index.yaml").write_text("version: x\nextra: 1\n")
+    (kb_copy / "guidelines.yaml").write_text("guidelines: [{id: a}]\n")
+    with pytest.raises(KnowledgeError) as info:
+        load_knowledge(kb_copy)
+    files = {i.file for i in info.value.issues}
+    assert {"index.yaml", "guidelines.yaml"} <= files
+
+
+def test_unsafe_yaml_tags_are_rejected(kb_copy: Path) -> None:
+    (kb_copy / "guidelines.yaml").write_text("guidelines: !!python/object:os.system [ls]\n")
+    with pytest.raises(KnowledgeError) as info:
+        load_knowledge(kb_copy)
+    assert info.value.issues[0].file == "guidelines.yaml"
