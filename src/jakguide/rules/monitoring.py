@@ -86,6 +86,8 @@ def plan_item(ctx: Context, item: MonitoringItem, start: dt.date | None) -> Moni
         anchor = after[-1].date
     if item.every_months is None:
         if item.first_from_weeks is None and not item.baseline:
+            if start is None:
+                return out("upcoming", None, None, f"During treatment. {item.text}")
             return out("due", None, None, item.text)
         return out(
             "done", None, None, f"Done on {anchor}; then as clinically indicated. {item.text}"
