@@ -78,9 +78,11 @@ class Knowledge:
         self._ingredient_rxnorm: dict[str, str] = {}
         for cls in classes.values():
             for m in cls.members:
-                self._ingredient_rxnorm[m.rxnorm] = m.ingredient
+                if m.rxnorm:
+                    self._ingredient_rxnorm[m.rxnorm] = m.ingredient
         for mono in drugs.values():
-            self._ingredient_rxnorm[mono.rxnorm] = mono.id
+            if mono.rxnorm:
+                self._ingredient_rxnorm[mono.rxnorm] = mono.id
         self._name_pattern = re.compile(
             r"\b("
             + "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))

@@ -41,9 +41,13 @@ def unsourced_facts(kb: Knowledge) -> list[dict[str, Any]]:
         for path, obj in _walk(root, ""):
             if isinstance(obj, UnitConversion) and obj.source is None and obj.factor != "1":
                 rows.append({"file": file, "path": path, "fact": f"factor {obj.factor}"})
-            elif isinstance(obj, BaseModel) and "source" in type(obj).model_fields:
-                if getattr(obj, "source") is None and not isinstance(obj, UnitConversion):
-                    rows.append({"file": file, "path": path, "fact": type(obj).__name__})
+            elif (
+                isinstance(obj, BaseModel)
+                and not isinstance(obj, UnitConversion)
+                and "source" in type(obj).model_fields
+                and obj.source is None  # type: ignore[attr-defined]
+            ):
+                rows.append({"file": file, "path": path, "fact": type(obj).__name__})
     return rows
 
 
@@ -54,7 +58,12 @@ def unverified_facts(kb: Knowledge) -> list[dict[str, Any]]:
         for path, obj in _walk(root, ""):
             if isinstance(obj, Citation) and not obj.verified:
                 rows.append(
-                    {"file": file, "path": path.rsplit(".", 1)[0], "doc": obj.doc,
-                     "section": obj.section, "note": obj.note}
+                    {
+                        "file": file,
+                        "path": path.rsplit(".", 1)[0],
+                        "doc": obj.doc,
+                        "section": obj.section,
+                        "note": obj.note,
+                    }
                 )
     return rows

@@ -109,7 +109,7 @@ SYSTEMIC_ROUTES: frozenset[str] = frozenset(
 
 class ClassMember(Strict):
     ingredient: str  # lowercase INN
-    rxnorm: str  # RxNorm ingredient (IN) code
+    rxnorm: str | None = None  # RxNorm ingredient (IN) code; None where it could not be confirmed
     note: str | None = None
 
 
@@ -504,7 +504,7 @@ class Target(Strict):
 class Monograph(Strict):
     id: Annotated[str, Field(pattern=r"^[a-z]+$")]
     inn: str
-    rxnorm: str
+    rxnorm: str | None = None  # RxNorm ingredient code; None where it could not be confirmed
     atc: str | None = None
     codes_source: Citation
     target: Target

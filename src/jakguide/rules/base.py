@@ -47,15 +47,25 @@ def make(
     )
 
 
-def unverified(kb: Knowledge, rule: str, what: str, citation: Citation) -> Finding:
-    """The policy for ``verified: false``: never silent, say what the value rests on."""
+def unverified(
+    kb: Knowledge, rule: str, what: str, citation: Citation, *, decisive: bool = True
+) -> Finding:
+    """The policy for ``verified: false``: never silent, say what the value rests on.
+
+    ``decisive`` facts changed this patient's status or dose (a warning); others were only shown
+    (info).
+    """
     note = f" ({citation.note})" if citation.note else ""
     return make(
         kb,
         f"{rule}.unverified",
         "unverified-fact",
-        "warning",
-        f"Unverified label fact used: {what}{note}. The conservative value is applied; "
-        "check the current label.",
+        "warning" if decisive else "info",
+        f"Unverified label fact used: {what}{note}. "
+        + (
+            "The conservative value is applied; check the current label."
+            if decisive
+            else "Check the current label."
+        ),
         [citation],
     )

@@ -172,17 +172,23 @@ class Context:
         return [m.entered for m in self.medications or [] if not m.ingredients]
 
     @cached_property
-    def current_classes(self) -> dict[str, list[str]]:
-        """Class id -> the current medicines (as entered) that put the patient in it."""
-        out: dict[str, list[str]] = {}
+    def current_classes(self) -> dict[str, list[tuple[str, str]]]:
+        """Class id -> (medicine as entered, ingredient) pairs that put the patient in it.
+
+        A medicine without a recorded route counts for every route of the class (policy 7).
+        """
+        out: dict[str, list[tuple[str, str]]] = {}
         for med in self.medications or []:
             for ingredient in med.ingredients:
                 for cid in self.kb.classes_of(ingredient):
                     cls = self.kb.classes[cid]
-                    route = (med.route or "oral").lower()
-                    if route in cls.routes or (route == "oral" and med.route is None):
-                        out.setdefault(cid, []).append(med.entered)
+                    if med.route is None or med.route.lower() in cls.routes:
+                        out.setdefault(cid, []).append((med.entered, ingredient))
         return out
+
+    def classes_excluding(self, class_id: str, ingredient: str) -> list[str]:
+        """Current medicines in a class, leaving out ``ingredient`` itself."""
+        return [name for name, ing in self.current_classes.get(class_id, []) if ing != ingredient]
 
     # -- risk -------------------------------------------------------------------------------
 

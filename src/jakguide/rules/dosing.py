@@ -165,6 +165,13 @@ def select_regimens(
         within = [r for r in regimens if daily_mg(r) <= cap]
         regimens = within or [min(caps, key=daily_mg)]
     result.regimens = regimens
+    for reg in regimens:
+        if not reg.source.verified:
+            result.findings.append(
+                unverified(
+                    kb, f"dosing.{reg.id}", f"regimen {reg.text}", reg.source, decisive=False
+                )
+            )
     return result
 
 

@@ -44,7 +44,7 @@ def check_indication(
                 )
             ],
         )
-    ind = matches[0]
+    ind = _pick(ctx, matches)
     findings: list[Finding] = []
     if not ind.source.verified:
         findings.append(
@@ -66,6 +66,19 @@ def check_indication(
         findings.extend(_prerequisite(ctx, prereq))
     findings.extend(_disease(ctx, ind))
     return IndicationResult(ind, findings)
+
+
+def _pick(ctx: Context, matches: list[Indication]) -> Indication:
+    """The first indication whose population (age, weight) fits; else the first one."""
+    for ind in matches:
+        if not _population(ctx, ind) and _weight_fits(ctx, ind):
+            return ind
+    return matches[0]
+
+
+def _weight_fits(ctx: Context, ind: Indication) -> bool:
+    low = ind.population.min_weight_kg
+    return low is None or ctx.weight_kg is None or ctx.weight_kg >= low
 
 
 def _population(ctx: Context, ind: Indication) -> list[Finding]:
@@ -178,8 +191,14 @@ def _disease(ctx: Context, ind: Indication) -> list[Finding]:
             missing.append("objective signs of inflammation (CRP, MRI)")
         elif not (oi.crp_elevated or oi.mri):
             unmet.append("no objective signs of inflammation (CRP and MRI negative)")
+    extra = (
+        [unverified(kb, "indication.disease", req.text, req.source, decisive=bool(unmet))]
+        if (not req.source.verified)
+        else []
+    )
     if unmet:
         return [
+            *extra,
             make(
                 kb,
                 "indication.disease",
@@ -189,10 +208,11 @@ def _disease(ctx: Context, ind: Indication) -> list[Finding]:
                 [req.source],
                 unmet,
                 status="not-indicated",
-            )
+            ),
         ]
     if missing:
         return [
+            *extra,
             make(
                 kb,
                 "indication.disease",
@@ -201,6 +221,6 @@ def _disease(ctx: Context, ind: Indication) -> list[Finding]:
                 f"Needed to confirm the labelled population ({req.text}): {', '.join(missing)}.",
                 [req.source],
                 status="needs-data",
-            )
+            ),
         ]
-    return []
+    return extra

@@ -87,9 +87,9 @@ def evaluate(when: When, ctx: Context, drug: str) -> Outcome:
         else:
             parts.append(Outcome(hep in when.hepatic, [], [f"hepatic impairment: {hep}"]))
     if when.classes is not None:
-        parts.append(_classes(when.classes, ctx, need_all=False))
+        parts.append(_classes(when.classes, ctx, drug, need_all=False))
     if when.all_classes is not None:
-        parts.append(_classes(when.all_classes, ctx, need_all=True))
+        parts.append(_classes(when.all_classes, ctx, drug, need_all=True))
     if when.age_years is not None:
         if ctx.age is None:
             parts.append(Outcome.unknown("age or birth date"))
@@ -112,7 +112,9 @@ def evaluate(when: When, ctx: Context, drug: str) -> Outcome:
         parts.append(_pregnancy(when.pregnancy, ctx))
     if when.breastfeeding is not None:
         bf = ctx.patient.breastfeeding
-        if bf == "unknown":
+        if ctx.patient.sex == "male":
+            parts.append(Outcome(not when.breastfeeding, [], ["male"]))
+        elif bf == "unknown":
             parts.append(Outcome.unknown("breastfeeding status"))
         else:
             parts.append(Outcome((bf == "yes") == when.breastfeeding, [], [f"breastfeeding: {bf}"]))
@@ -176,11 +178,12 @@ def _renal(when: When, ctx: Context) -> Outcome:
     return Outcome(in_range(renal.value, band), [], [f"{renal.detail}: {renal.value} {unit}"])
 
 
-def _classes(class_ids: list[str], ctx: Context, *, need_all: bool) -> Outcome:
+def _classes(class_ids: list[str], ctx: Context, drug: str, *, need_all: bool) -> Outcome:
     meds = ctx.medications
     if meds is None:
         return Outcome.unknown("current medication list")
-    present = {cid: ctx.current_classes[cid] for cid in class_ids if cid in ctx.current_classes}
+    # The drug itself (e.g. listed among current medicines while on it) never interacts with itself.
+    present = {cid: names for cid in class_ids if (names := ctx.classes_excluding(cid, drug))}
     facts = [
         f"{', '.join(sorted(set(names)))}: {ctx.kb.classes[cid].name}"
         for cid, names in present.items()

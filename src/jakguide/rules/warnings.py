@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jakguide.kb.schema import RegionLabel
 from jakguide.model import Finding, Status
-from jakguide.rules.base import make
+from jakguide.rules.base import make, unverified
 from jakguide.rules.context import Context
 from jakguide.rules.risk import risk_group_status
 
@@ -68,6 +68,11 @@ def check_risk_groups(ctx: Context, label: RegionLabel) -> list[Finding]:
     kb = ctx.kb
     out = risk_group_status(ctx, groups)
     if out.value is True:
+        extra = (
+            []
+            if groups.source.verified
+            else [unverified(kb, "risk-group.ema-art20", "risk-group criteria", groups.source)]
+        )
         return [
             make(
                 kb,
@@ -77,7 +82,8 @@ def check_risk_groups(ctx: Context, label: RegionLabel) -> list[Finding]:
                 f"{groups.text} Use only if no suitable treatment alternatives are available.",
                 [groups.source],
                 out.facts,
-            )
+            ),
+            *extra,
         ]
     if out.value is None:
         return [
@@ -150,6 +156,16 @@ def check_reproduction(ctx: Context, label: RegionLabel) -> list[Finding]:
                 "info",
                 rep.contraception_text,
                 [rep.source],
+            )
+        )
+    if findings and not rep.source.verified:
+        findings.append(
+            unverified(
+                kb,
+                "pregnancy",
+                "pregnancy/contraception advice",
+                rep.source,
+                decisive=any(f.status for f in findings),
             )
         )
     if rep.lactation and rep.lactation_text:

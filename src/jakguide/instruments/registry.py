@@ -1,0 +1,73 @@
+"""Registry: instrument and response names -> module functions and documentation.
+
+A plain dict, like a dispatch table: adding an instrument means adding one module and one line
+here; the API, the CLI and the generated docs pick it up from this table.
+"""
+
+from __future__ import annotations
+
+from jakguide.instruments import (
+    asas,
+    asdas,
+    basdai,
+    basfi,
+    dapsa,
+    dlqi,
+    mda,
+    napsi,
+    pasi,
+    pga,
+    severity,
+)
+from jakguide.instruments.errors import InstrumentInputError
+from jakguide.instruments.spec import Instrument, ResponseDef
+
+__all__ = ["INSTRUMENTS", "RESPONSES", "get_instrument", "get_response"]
+
+INSTRUMENTS: dict[str, Instrument] = {
+    entry.name: entry
+    for entry in (
+        Instrument(pasi.NAME, pasi.score, pasi.categorize, pasi.DOC, 1),
+        Instrument(severity.NAME, severity.score, severity.categorize, severity.DOC, 0),
+        Instrument(dlqi.NAME, dlqi.score, dlqi.categorize, dlqi.DOC, 0),
+        Instrument(napsi.NAME, napsi.score, napsi.categorize, napsi.DOC, 0),
+        Instrument(pga.NAME, pga.score, pga.categorize, pga.DOC, 0),
+        Instrument(basdai.NAME, basdai.score, basdai.categorize, basdai.DOC, 1),
+        Instrument(basfi.NAME, basfi.score, basfi.categorize, basfi.DOC, 1),
+        Instrument(asdas.NAME_CRP, asdas.score_crp, asdas.categorize, asdas.CRP_DOC, 2),
+        Instrument(asdas.NAME_ESR, asdas.score_esr, asdas.categorize, asdas.ESR_DOC, 2),
+        Instrument(dapsa.NAME, dapsa.score, dapsa.categorize, dapsa.DOC, 1),
+        Instrument(mda.NAME, mda.score, mda.categorize, mda.DOC, 0),
+    )
+}
+
+RESPONSES: dict[str, ResponseDef] = {
+    entry.name: entry
+    for entry in (
+        ResponseDef(pasi.NAME, pasi.response, pasi.RESPONSE_DOC),
+        ResponseDef(asdas.RESPONSE_NAME, asdas.response, asdas.RESPONSE_DOC),
+        ResponseDef(asas.NAME, asas.response, asas.RESPONSE_DOC),
+        ResponseDef(basdai.NAME, basdai.response, basdai.RESPONSE_DOC),
+        ResponseDef(dapsa.NAME, dapsa.response, dapsa.RESPONSE_DOC),
+    )
+}
+
+
+def _key(name: object) -> str:
+    return name.strip().lower() if isinstance(name, str) else ""
+
+
+def get_instrument(name: str) -> Instrument:
+    """Registry entry of instrument ``name`` (InstrumentInputError if unknown)."""
+    entry = INSTRUMENTS.get(_key(name))
+    if entry is None:
+        raise InstrumentInputError("instrument", name, "one of: " + ", ".join(sorted(INSTRUMENTS)))
+    return entry
+
+
+def get_response(name: str) -> ResponseDef:
+    """Registry entry of response definition ``name`` (InstrumentInputError if unknown)."""
+    entry = RESPONSES.get(_key(name))
+    if entry is None:
+        raise InstrumentInputError("response", name, "one of: " + ", ".join(sorted(RESPONSES)))
+    return entry

@@ -1,0 +1,258 @@
+"""SQLAlchemy 2 tables: clinics, clinicians, patients and their record, assessments, audit log.
+
+Why these shapes: a patient belongs to exactly one clinic (the unit of access); every clinical row
+hangs off a patient and is deleted with it; lab values keep what was entered next to the canonical
+value so a unit mistake can be traced; the audit log holds ids and verbs only, never patient data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite keeps no offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Clinic(Base):
+    __tablename__ = "clinics"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Clinician(Base):
+    __tablename__ = "clinicians"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"), index=True)
+    username: Mapped[str] = mapped_column(String(200), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(400))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    clinic: Mapped[Clinic] = relationship(lazy="joined")
+
+
+class AuthToken(Base):
+    """A login session (cookie) or an API bearer token; only its SHA-256 is stored."""
+
+    __tablename__ = "auth_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    clinician_id: Mapped[int] = mapped_column(
+        ForeignKey("clinicians.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))  # "session" | "api"
+    name: Mapped[str | None] = mapped_column(String(200))
+    csrf_token: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+    clinician: Mapped[Clinician] = relationship(lazy="joined")
+
+
+class PatientRow(Base):
+    """Scalar facts and small lists of one patient; long lists live in child tables."""
+
+    __tablename__ = "patients"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"), index=True)
+    label: Mapped[str] = mapped_column(String(200))
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    age_years: Mapped[float | None] = mapped_column(Float)
+    sex: Mapped[str] = mapped_column(String(16), default="unknown")
+    reproductive_potential: Mapped[bool | None] = mapped_column(Boolean)
+    pregnancy: Mapped[str] = mapped_column(String(16), default="unknown")
+    breastfeeding: Mapped[str] = mapped_column(String(16), default="unknown")
+    smoking: Mapped[str] = mapped_column(String(24), default="unknown")
+    hepatic_impairment: Mapped[str] = mapped_column(String(24), default="unknown")
+    on_dialysis: Mapped[bool | None] = mapped_column(Boolean)
+    history: Mapped[list[str] | None] = mapped_column(JSON)
+    active_infections: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    cv_risk_factors: Mapped[list[str] | None] = mapped_column(JSON)
+    allergies: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    pharmacogenomics: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    prior_therapies: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    disease: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Child lists reviewed as "none" (absent is not empty: no rows + not reviewed = unknown).
+    reviewed: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
+class _Child:
+    """Columns every patient-owned row has."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[str] = mapped_column(
+        ForeignKey("patients.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class ConditionRow(_Child, Base):
+    __tablename__ = "patient_conditions"
+    __table_args__ = (UniqueConstraint("patient_id", "condition"),)
+
+    condition: Mapped[str] = mapped_column(String(100))
+
+
+class MedicationRow(_Child, Base):
+    __tablename__ = "medications"
+
+    drug: Mapped[str] = mapped_column(String(200))
+    route: Mapped[str | None] = mapped_column(String(50))
+    rxnorm: Mapped[str | None] = mapped_column(String(20))
+    dose: Mapped[str | None] = mapped_column(String(200))
+    start_date: Mapped[dt.date | None] = mapped_column(Date)
+    stop_date: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class TherapyEpisodeRow(_Child, Base):
+    __tablename__ = "therapy_episodes"
+
+    drug: Mapped[str] = mapped_column(String(100))
+    form: Mapped[str | None] = mapped_column(String(50))
+    dose_mg: Mapped[float | None] = mapped_column(Float)
+    per_day: Mapped[int | None] = mapped_column(Integer)
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    stop_date: Mapped[dt.date | None] = mapped_column(Date)
+    stop_reason: Mapped[str | None] = mapped_column(String(32))
+
+
+class LabResultRow(_Child, Base):
+    __tablename__ = "lab_results"
+
+    analyte: Mapped[str] = mapped_column(String(50))
+    value_entered: Mapped[float] = mapped_column(Float)
+    unit_entered: Mapped[str] = mapped_column(String(50))
+    value: Mapped[float] = mapped_column(Float)  # canonical unit
+    unit: Mapped[str] = mapped_column(String(50))
+    date: Mapped[dt.date] = mapped_column(Date)
+
+
+class ScreeningRow(_Child, Base):
+    __tablename__ = "screening_results"
+
+    item: Mapped[str] = mapped_column(String(32))
+    result: Mapped[str] = mapped_column(String(32))
+    date: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class MeasurementRow(_Child, Base):
+    __tablename__ = "measurements"
+
+    kind: Mapped[str] = mapped_column(String(32))
+    value: Mapped[float] = mapped_column(Float)
+    date: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class ScoreRow(_Child, Base):
+    __tablename__ = "score_records"
+
+    instrument: Mapped[str] = mapped_column(String(50))
+    inputs: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    value: Mapped[float | None] = mapped_column(Float)
+    category: Mapped[str | None] = mapped_column(String(100))
+    date: Mapped[dt.date] = mapped_column(Date)
+
+
+class AssessmentRow(_Child, Base):
+    """A snapshot of an assessment as shown, with the knowledge version and ``as_of`` used."""
+
+    __tablename__ = "assessments"
+
+    clinician_id: Mapped[int | None] = mapped_column(ForeignKey("clinicians.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # "assessment" | "labs"
+    knowledge_version: Mapped[str] = mapped_column(String(50))
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    region: Mapped[str] = mapped_column(String(4))
+    subject: Mapped[str] = mapped_column(String(100))  # condition or drug
+    output: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class AuditRow(Base):
+    """Who read or changed which record, when; ids and verbs only (no patient data)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    clinic_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    clinician_id: Mapped[int | None] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(16))  # read | create | update | delete | ...
+    resource: Mapped[str] = mapped_column(String(50))
+    resource_id: Mapped[str | None] = mapped_column(String(64))
+    patient_id: Mapped[str | None] = mapped_column(String(36))
+    outcome: Mapped[str] = mapped_column(String(16), default="ok")
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+CHILD_TABLES: dict[str, type[Base]] = {
+    "conditions": ConditionRow,
+    "medications": MedicationRow,
+    "therapies": TherapyEpisodeRow,
+    "labs": LabResultRow,
+    "screening": ScreeningRow,
+    "measurements": MeasurementRow,
+    "scores": ScoreRow,
+}

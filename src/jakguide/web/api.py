@@ -1,0 +1,190 @@
+"""Stateless endpoints: assessment, labs, scores, responses, drugs, health. No login needed.
+
+``POST /api/assess`` returns exactly what ``jakguide assess --format json`` prints for the same
+input (a test runs both); FHIR read warnings are merged in front, as the CLI does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Path, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import text
+from starlette.concurrency import run_in_threadpool
+
+from jakguide import __version__
+from jakguide.engine import assess, evaluate_labs
+from jakguide.instruments import instrument_names, response, response_names, score
+from jakguide.model import Assessment, AssessRequest, LabsReport, LabsRequest
+from jakguide.views import drug_rows, monograph_dict
+from jakguide.web.deps import KbDep, StateDep
+from jakguide.web.documents import PATIENT_BODY, read_patient
+from jakguide.web.problems import PROBLEM_RESPONSES, ProblemError
+
+router = APIRouter(prefix="/api", responses=PROBLEM_RESPONSES)
+
+RegionQ = Annotated[Literal["US", "EU"], Query(description="US (FDA) or EU (EMA).")]
+AsOfQ = Annotated[
+    dt.date | None, Query(description="The patient's 'today' (YYYY-MM-DD); default today, echoed.")
+]
+DrugsQ = Annotated[list[str] | None, Query(description="Only these agents (repeatable).")]
+Name = Annotated[str, Path(max_length=100)]
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def assessment_json(result: Assessment, warnings: list[str]) -> dict[str, Any]:
+    """The CLI's JSON: read warnings first, then the engine's (see ``cli.assess_cmd``)."""
+    if warnings:
+        result = result.model_copy(update={"warnings": [*warnings, *result.warnings]})
+    return result.model_dump(mode="json", exclude_none=False)
+
+
+@router.post(
+    "/assess",
+    tags=["assessment"],
+    openapi_extra=PATIENT_BODY,
+    responses={200: {"model": Assessment, "description": "The assessment (CLI JSON)."}},
+)
+async def assess_endpoint(
+    request: Request,
+    kb: KbDep,
+    condition: Annotated[str, Query(max_length=100, description="Condition id.")],
+    region: RegionQ = "US",
+    as_of: AsOfQ = None,
+    drug: DrugsQ = None,
+) -> JSONResponse:
+    """Assess which JAK/TYK2 inhibitor suits a patient (native JSON or FHIR Bundle)."""
+    day = as_of or today()
+    loaded = await read_patient(request, kb, day)
+    req = AssessRequest(condition=condition, region=region, as_of=day, drugs=drug)
+    result = await run_in_threadpool(assess, loaded.patient, req, kb)
+    return JSONResponse(assessment_json(result, loaded.warnings))
+
+
+@router.post(
+    "/labs",
+    tags=["assessment"],
+    openapi_extra=PATIENT_BODY,
+    responses={200: {"model": LabsReport, "description": "Lab actions and monitoring."}},
+)
+async def labs_endpoint(
+    request: Request,
+    kb: KbDep,
+    drug: Annotated[str, Query(max_length=100, description="The agent the labs are judged for.")],
+    region: RegionQ = "US",
+    as_of: AsOfQ = None,
+) -> JSONResponse:
+    """What each lab result means for this drug (as ``jakguide labs --format json``)."""
+    day = as_of or today()
+    loaded = await read_patient(request, kb, day)
+    req = LabsRequest(drug=drug, region=region, as_of=day)
+    report = await run_in_threadpool(evaluate_labs, loaded.patient, req, kb)
+    return JSONResponse(report.model_dump(mode="json"))
+
+
+def _known(name: str, names: list[str], what: str) -> str:
+    key = name.strip().lower()
+    if key not in names:
+        raise ProblemError(
+            404,
+            "unknown-id",
+            f"Unknown {what}.",
+            field="name",
+            value=name,
+            reason=f"unknown {what}; accepted: " + ", ".join(sorted(names)),
+        )
+    return key
+
+
+@router.post("/scores/{name}", tags=["instruments"])
+def score_endpoint(
+    name: Name,
+    inputs: Annotated[
+        dict[str, Any],
+        Body(description="The instrument's inputs (see docs/instruments/<name>.md)."),
+    ],
+) -> dict[str, Any]:
+    """Score a disease-activity instrument (as ``jakguide score NAME --format json``)."""
+    key = _known(name, instrument_names(), "instrument")
+    try:
+        result = score(key, **inputs)
+    except TypeError as exc:
+        raise ProblemError(422, "invalid-input", "Unexpected input name.", field="body",
+                           value=sorted(inputs), reason=str(exc)) from None  # fmt: skip
+    return result.to_dict() | {"instrument": key}
+
+
+class ResponseBody(BaseModel):
+    baseline: Any
+    current: Any
+
+
+@router.post("/responses/{name}", tags=["instruments"])
+def response_endpoint(name: Name, body: ResponseBody) -> dict[str, Any]:
+    """Treatment response between a baseline and a follow-up (as ``jakguide response``)."""
+    key = _known(name, response_names(), "response definition")
+    result = response(key, body.baseline, body.current)
+    return result.to_dict() | {"instrument": key}
+
+
+@router.get("/drugs", tags=["knowledge"])
+def drugs_endpoint(
+    kb: KbDep,
+    region: RegionQ = "US",
+    condition: Annotated[str | None, Query(max_length=100)] = None,
+) -> dict[str, Any]:
+    """Agents marketed in a region (optionally: approved there for a condition)."""
+    rows = drug_rows(kb, region, condition)
+    return {
+        "knowledge_version": kb.version,
+        "region": region,
+        "condition": condition,
+        "drugs": rows,
+    }
+
+
+@router.get("/drugs/{inn}", tags=["knowledge"])
+def drug_endpoint(
+    inn: Name, kb: KbDep, region: Annotated[Literal["US", "EU"] | None, Query()] = None
+) -> dict[str, Any]:
+    """A drug's monograph with sources (as ``jakguide drug INN --format json``)."""
+    if kb.drug(inn) is None:
+        raise ProblemError(
+            404,
+            "unknown-id",
+            "Unknown drug.",
+            field="inn",
+            value=inn,
+            reason="unknown drug; accepted: " + ", ".join(sorted(kb.drugs)),
+        )
+    return monograph_dict(kb, inn, region)
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    version: str
+    knowledge_version: str
+    database: str
+    schema_revision: str | None
+
+
+@router.get("/health", tags=["meta"], response_model=Health)
+def health(app: StateDep) -> Health:
+    """Liveness and readiness: the database answers and its schema revision."""
+    from jakguide.store.migrate import current_revision
+
+    with app.db.engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+    return Health(
+        status="ok",
+        version=__version__,
+        knowledge_version=app.kb.version,
+        database=app.db.engine.dialect.name,
+        schema_revision=current_revision(app.db.engine),
+    )

@@ -1,0 +1,169 @@
+"""Login, logout, API tokens and "who am I".
+
+Sessions are cookies (HttpOnly, SameSite=Lax, Secure when the request came over TLS, Max-Age =
+the session lifetime) with a CSRF token that cookie-authenticated writes must echo in
+``X-CSRF-Token``; API clients use bearer tokens instead and need no CSRF token. Failed logins are
+rate limited per account and per client address (429 with Retry-After).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+
+from jakguide.store import accounts, audit
+from jakguide.store.audit import Actor
+from jakguide.store.models import Clinician
+from jakguide.web.deps import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    AppState,
+    AuthDep,
+    SessionDep,
+    StateDep,
+)
+from jakguide.web.problems import PROBLEM_RESPONSES, ProblemError
+
+router = APIRouter(prefix="/api/auth", tags=["auth"], responses=PROBLEM_RESPONSES)
+
+
+class Credentials(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(min_length=1, max_length=200)
+    password: str = Field(min_length=1, max_length=1000)
+
+
+class TokenRequest(Credentials):
+    name: str | None = Field(default=None, max_length=200, description="A label for the token.")
+
+
+class Me(BaseModel):
+    id: int
+    username: str
+    display_name: str | None
+    clinic: str
+    clinic_id: int
+    timezone: str
+
+
+class LoginOut(BaseModel):
+    clinician: Me
+    csrf_token: str = Field(description="Send it as X-CSRF-Token with every write.")
+    expires_at: dt.datetime
+
+
+class TokenOut(BaseModel):
+    token: str = Field(description="Shown once; send as 'Authorization: Bearer <token>'.")
+    expires_at: dt.datetime
+    clinician: Me
+
+
+def _me(user: Clinician) -> Me:
+    return Me(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        clinic=user.clinic.name,
+        clinic_id=user.clinic_id,
+        timezone=user.clinic.timezone,
+    )
+
+
+def _check(app: AppState, request: Request, session: Session, cred: Credentials) -> Clinician:
+    """The clinician for these credentials, or 401/429; counts failures."""
+    limit = app.settings.login_max_failures
+    client = request.client.host if request.client else "unknown"
+    user_key, ip_key = f"user:{cred.username.lower()}", f"ip:{client}"
+    wait = app.limiter.retry_after([(user_key, limit), (ip_key, 4 * limit)])
+    if wait is not None:
+        raise ProblemError(
+            429,
+            "rate-limited",
+            f"Too many failed logins; retry in {wait} s.",
+            headers={"Retry-After": str(wait)},
+        )
+    user = accounts.authenticate(session, cred.username, cred.password)
+    if user is None:
+        app.limiter.failed([user_key, ip_key])
+        raise ProblemError(
+            401,
+            "bad-credentials",
+            "Unknown username or wrong password.",
+            field="username/password",
+            value=cred.username,
+            reason="no active account with this username and password",
+        )
+    app.limiter.succeeded(user_key)
+    return user
+
+
+def _actor(user: Clinician) -> Actor:
+    return Actor(user.id, user.clinic_id, user.clinic.timezone)
+
+
+@router.post("/login", response_model=LoginOut)
+def login(
+    cred: Credentials, request: Request, response: Response, app: StateDep, session: SessionDep
+) -> LoginOut:
+    """Start a browser session: sets the session and CSRF cookies."""
+    user = _check(app, request, session, cred)
+    lifetime = dt.timedelta(hours=app.settings.session_hours)
+    raw, token = accounts.issue_token(session, user, "session", lifetime)
+    audit.record(session, _actor(user), "login", "session", token.id)
+    session.commit()
+    secure = request.url.scheme == "https"
+    max_age = int(lifetime.total_seconds())
+    response.set_cookie(
+        SESSION_COOKIE,
+        raw,
+        max_age=max_age,
+        httponly=True,
+        secure=secure,
+        samesite="lax",
+        path="/",
+    )
+    assert token.csrf_token is not None
+    response.set_cookie(
+        CSRF_COOKIE,
+        token.csrf_token,
+        max_age=max_age,
+        httponly=False,
+        secure=secure,
+        samesite="lax",
+        path="/",
+    )
+    return LoginOut(clinician=_me(user), csrf_token=token.csrf_token, expires_at=token.expires_at)
+
+
+@router.post("/tokens", response_model=TokenOut, status_code=201)
+def create_token(
+    body: TokenRequest, request: Request, app: StateDep, session: SessionDep
+) -> TokenOut:
+    """Exchange a username and password for an API bearer token."""
+    user = _check(app, request, session, body)
+    lifetime = dt.timedelta(days=app.settings.token_days)
+    raw, token = accounts.issue_token(session, user, "api", lifetime, body.name)
+    audit.record(session, _actor(user), "login", "api-token", token.id)
+    session.commit()
+    return TokenOut(token=raw, expires_at=token.expires_at, clinician=_me(user))
+
+
+@router.post("/logout", status_code=204)
+def logout(auth: AuthDep, session: SessionDep) -> Response:
+    """End the session (or revoke the bearer token used)."""
+    session.delete(auth.token)
+    session.commit()
+    out = Response(status_code=204)
+    out.delete_cookie(SESSION_COOKIE, path="/")
+    out.delete_cookie(CSRF_COOKIE, path="/")
+    return out
+
+
+@router.get("/me", response_model=Me)
+def me(auth: AuthDep) -> Me:
+    """The logged-in clinician and their clinic."""
+    return _me(auth.clinician)
