@@ -24,11 +24,25 @@ from jakguide.model import AssessRequest, Patient
 
 AS_OF = dt.date(2026, 11, 21)
 CONDITIONS = [
-    "plaque-psoriasis", "psoriatic-arthritis", "ankylosing-spondylitis",
-    "non-radiographic-axial-spondyloarthritis", "rheumatoid-arthritis", "atopic-dermatitis",
+    "plaque-psoriasis",
+    "psoriatic-arthritis",
+    "ankylosing-spondylitis",
+    "non-radiographic-axial-spondyloarthritis",
+    "rheumatoid-arthritis",
+    "atopic-dermatitis",
 ]
-MEDS = ["ketoconazole", "fluconazole", "rifampin", "probenecid", "clopidogrel", "naproxen",
-        "methotrexate", "atorvastatin", "omeprazole", "metformin"]
+MEDS = [
+    "ketoconazole",
+    "fluconazole",
+    "rifampin",
+    "probenecid",
+    "clopidogrel",
+    "naproxen",
+    "methotrexate",
+    "atorvastatin",
+    "omeprazole",
+    "metformin",
+]
 
 
 def generate(rng: random.Random) -> dict[str, Any]:
@@ -36,15 +50,25 @@ def generate(rng: random.Random) -> dict[str, Any]:
     maybe = lambda p: rng.random() < p  # noqa: E731
     labs = []
     for analyte, unit, low, high in (
-        ("lymphocytes", "/uL", 300, 3500), ("neutrophils", "/uL", 700, 7000),
-        ("hemoglobin", "g/dL", 7.5, 16.5), ("platelets", "10*3/uL", 60, 400),
-        ("creatinine", "mg/dL", 0.5, 2.5), ("egfr", "mL/min/{1.73_m2}", 12, 120),
-        ("creatinine-clearance", "mL/min", 12, 130), ("ldl-cholesterol", "mg/dL", 60, 190),
+        ("lymphocytes", "/uL", 300, 3500),
+        ("neutrophils", "/uL", 700, 7000),
+        ("hemoglobin", "g/dL", 7.5, 16.5),
+        ("platelets", "10*3/uL", 60, 400),
+        ("creatinine", "mg/dL", 0.5, 2.5),
+        ("egfr", "mL/min/{1.73_m2}", 12, 120),
+        ("creatinine-clearance", "mL/min", 12, 130),
+        ("ldl-cholesterol", "mg/dL", 60, 190),
         ("alt", "U/L", 8, 90),
     ):
         if maybe(0.85):
-            labs.append({"analyte": analyte, "value": round(rng.uniform(low, high), 1),
-                         "unit": unit, "date": str(AS_OF - dt.timedelta(days=rng.randint(1, 90)))})
+            labs.append(
+                {
+                    "analyte": analyte,
+                    "value": round(rng.uniform(low, high), 1),
+                    "unit": unit,
+                    "date": str(AS_OF - dt.timedelta(days=rng.randint(1, 90))),
+                }
+            )
     return {
         "age_years": rng.randint(18, 85),
         "sex": rng.choice(["female", "male"]),
@@ -52,15 +76,33 @@ def generate(rng: random.Random) -> dict[str, Any]:
         "pregnancy": rng.choice(["not-pregnant", "unknown"]),
         "breastfeeding": rng.choice(["no", "unknown"]),
         "measurements": [{"kind": "weight_kg", "value": rng.randint(45, 130)}],
-        "history": rng.sample(["vte", "malignancy", "herpes-zoster", "myocardial-infarction"], rng.randint(0, 1)) if maybe(0.8) else None,
+        "history": rng.sample(
+            ["vte", "malignancy", "herpes-zoster", "myocardial-infarction"], rng.randint(0, 1)
+        )
+        if maybe(0.8)
+        else None,
         "active_infections": [] if maybe(0.9) else None,
-        "cv_risk_factors": rng.sample(["hypertension", "diabetes", "dyslipidemia"], rng.randint(0, 2)),
-        "hepatic_impairment": rng.choice(["none", "none", "child-pugh-a", "child-pugh-b", "unknown"]),
-        "medications": [{"drug": m, "route": "oral"} for m in rng.sample(MEDS, rng.randint(0, 3))] if maybe(0.9) else None,
-        "prior_therapies": [{"drug": rng.choice(["adalimumab", "methotrexate", "naproxen"]),
-                             "outcome": "inadequate-response"}] if maybe(0.8) else None,
+        "cv_risk_factors": rng.sample(
+            ["hypertension", "diabetes", "dyslipidemia"], rng.randint(0, 2)
+        ),
+        "hepatic_impairment": rng.choice(
+            ["none", "none", "child-pugh-a", "child-pugh-b", "unknown"]
+        ),
+        "medications": [{"drug": m, "route": "oral"} for m in rng.sample(MEDS, rng.randint(0, 3))]
+        if maybe(0.9)
+        else None,
+        "prior_therapies": [
+            {
+                "drug": rng.choice(["adalimumab", "methotrexate", "naproxen"]),
+                "outcome": "inadequate-response",
+            }
+        ]
+        if maybe(0.8)
+        else None,
         "labs": labs,
-        "screening": [{"item": "tb", "result": rng.choice(["negative", "positive"]), "date": "2026-10-01"}],
+        "screening": [
+            {"item": "tb", "result": rng.choice(["negative", "positive"]), "date": "2026-10-01"}
+        ],
         "disease": {"severity": rng.choice(["moderate", "severe"]), "candidate_for": ["systemic"]},
     }
 
@@ -69,11 +111,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--patients", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=20261121)
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "assess.json")
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).parent / "results" / "assess.json"
+    )
     args = parser.parse_args()
     kb = bundled_knowledge()
     rng = random.Random(args.seed)
-    cases = [(Patient.model_validate(generate(rng)), rng.choice(CONDITIONS)) for _ in range(args.patients)]
+    cases = [
+        (Patient.model_validate(generate(rng)), rng.choice(CONDITIONS))
+        for _ in range(args.patients)
+    ]
     for patient, condition in cases[:50]:  # warm-up
         assess(patient, AssessRequest(condition=condition, as_of=AS_OF), kb)
     timings = []
@@ -85,10 +132,15 @@ def main() -> int:
     p50 = statistics.median(timings)
     p99 = timings[int(len(timings) * 0.99) - 1]
     result = {
-        "benchmark": "assess", "patients": args.patients, "agents": len(kb.marketed("US")),
-        "p50_ms": round(p50, 3), "p99_ms": round(p99, 3), "max_ms": round(timings[-1], 3),
+        "benchmark": "assess",
+        "patients": args.patients,
+        "agents": len(kb.marketed("US")),
+        "p50_ms": round(p50, 3),
+        "p99_ms": round(p99, 3),
+        "max_ms": round(timings[-1], 3),
         "target": {"p50_ms": 2, "p99_ms": 10},
-        "python": platform.python_version(), "machine": platform.machine(),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
         "knowledge_version": kb.version,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

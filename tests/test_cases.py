@@ -18,7 +18,7 @@ import yaml
 from jakguide import errors
 from jakguide.engine import assess, evaluate_labs
 from jakguide.kb.base import Knowledge
-from jakguide.model import AssessRequest, Assessment, LabsRequest, Option
+from jakguide.model import Assessment, AssessRequest, LabsRequest, Option
 from jakguide.patient_io import patient_from_data
 from jakguide.rules.registry import RULES
 
@@ -94,8 +94,7 @@ def check(case: dict[str, Any], result: Any) -> None:
         results = [(r.date, r.analyte, r) for r in result.results]
         for want in expect.get("results", []):
             hits = [
-                r for d, a, r in results
-                if a == want["analyte"] and str(d) == str(want["date"])
+                r for d, a, r in results if a == want["analyte"] and str(d) == str(want["date"])
             ]
             assert hits, (want, [(str(d), a) for d, a, _ in results])
             assert hits[-1].action == want["action"], (want, hits[-1])

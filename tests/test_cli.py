@@ -34,7 +34,11 @@ def test_kb_validate_bundled_is_valid() -> None:
 
 
 BROKEN = {
-    "duplicate key": ("conditions.yaml", "conditions:\n  - id: a\n    id: b\n", "conditions.yaml:3: conditions[0].id: duplicate key"),
+    "duplicate key": (
+        "conditions.yaml",
+        "conditions:\n  - id: a\n    id: b\n",
+        "conditions.yaml:3: conditions[0].id: duplicate key",
+    ),
     "unknown key": ("index.yaml", None, ""),
     "bad date": ("index.yaml", None, ""),
 }
@@ -153,8 +157,12 @@ def test_unknown_field_exits_2(tmp_path: Path) -> None:
 
 def test_bad_as_of_exits_2() -> None:
     code, _, err = run(
-        "assess", str(EXAMPLES / "as-tnf-ir.yaml"), "--condition", "ankylosing-spondylitis",
-        "--as-of", "yesterday",
+        "assess",
+        str(EXAMPLES / "as-tnf-ir.yaml"),
+        "--condition",
+        "ankylosing-spondylitis",
+        "--as-of",
+        "yesterday",
     )
     assert code == 2
     assert "--as-of" in err and "yesterday" in err
@@ -176,8 +184,14 @@ def test_malformed_json_exits_2(tmp_path: Path) -> None:
 
 def test_assess_json_echoes_region_and_as_of() -> None:
     code, out, _ = run(
-        "assess", str(EXAMPLES / "as-tnf-ir.yaml"), "--condition", "ankylosing-spondylitis",
-        "--as-of", "2026-11-21", "--format", "json",
+        "assess",
+        str(EXAMPLES / "as-tnf-ir.yaml"),
+        "--condition",
+        "ankylosing-spondylitis",
+        "--as-of",
+        "2026-11-21",
+        "--format",
+        "json",
     )
     assert code == 0
     data = json.loads(out)

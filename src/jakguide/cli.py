@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
@@ -37,12 +37,12 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 
-class Fmt(str, Enum):
+class Fmt(StrEnum):
     text = "text"
     json = "json"
 
 
-class RegionOpt(str, Enum):
+class RegionOpt(StrEnum):
     US = "US"
     EU = "EU"
 
@@ -218,18 +218,21 @@ def drug_cmd(
 
 PatientArg = Annotated[
     Path | None,
-    typer.Argument(help="Native patient file (YAML/JSON) or FHIR Bundle (JSON).", show_default=False),
+    typer.Argument(
+        help="Native patient file (YAML/JSON) or FHIR Bundle (JSON).", show_default=False
+    ),
 ]
 NdjsonOpt = Annotated[
     Path | None, typer.Option("--ndjson", help="FHIR Bulk Data export folder (NDJSON).")
 ]
-PatientIdOpt = Annotated[
-    str | None, typer.Option("--patient", help="Patient id within --ndjson.")
-]
+PatientIdOpt = Annotated[str | None, typer.Option("--patient", help="Patient id within --ndjson.")]
 
 
 def _load(
-    patient: Path | None, ndjson: Path | None, patient_id: str | None, kb: Knowledge,
+    patient: Path | None,
+    ndjson: Path | None,
+    patient_id: str | None,
+    kb: Knowledge,
     as_of: dt.date,
 ) -> Any:
     from jakguide.patient_io import load_patient_file, load_patient_ndjson
@@ -257,7 +260,9 @@ def assess_cmd(
     ] = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Fmt.text,
-    explain: Annotated[bool, typer.Option("--explain", help="Each finding's facts and sources.")] = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Each finding's facts and sources.")
+    ] = False,
     ndjson: NdjsonOpt = None,
     patient_id: PatientIdOpt = None,
     knowledge_dir: KnowledgeOpt = None,
@@ -301,7 +306,9 @@ def labs_cmd(
         kb = knowledge(knowledge_dir)
         day = parse_as_of(as_of)
         loaded = _load(patient, ndjson, patient_id, kb, day)
-        report = evaluate_labs(loaded.patient, LabsRequest(drug=drug, region=region.value, as_of=day), kb)
+        report = evaluate_labs(
+            loaded.patient, LabsRequest(drug=drug, region=region.value, as_of=day), kb
+        )
         if fmt is Fmt.json:
             emit_json(report.model_dump(mode="json"))
             return

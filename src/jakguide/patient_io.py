@@ -73,7 +73,9 @@ def parse_text(text: str, name: str) -> Any:
         raise InputError(name, where, f"invalid YAML: {getattr(exc, 'problem', exc)}") from None
 
 
-def load_patient_data(data: Any, kb: Knowledge, as_of: dt.date, name: str = "<input>") -> LoadedPatient:
+def load_patient_data(
+    data: Any, kb: Knowledge, as_of: dt.date, name: str = "<input>"
+) -> LoadedPatient:
     """Native patient data or a FHIR Bundle (detected by ``resourceType``)."""
     if isinstance(data, dict) and "resourceType" in data:
         from jakguide.adapters.fhir import read_bundle
@@ -93,7 +95,9 @@ def load_patient_file(path: Path, kb: Knowledge, as_of: dt.date) -> LoadedPatien
     return load_patient_data(parse_text(text, str(path)), kb, as_of, str(path))
 
 
-def load_patient_ndjson(folder: Path, patient_id: str, kb: Knowledge, as_of: dt.date) -> LoadedPatient:
+def load_patient_ndjson(
+    folder: Path, patient_id: str, kb: Knowledge, as_of: dt.date
+) -> LoadedPatient:
     if not folder.is_dir():
         raise InputError("--ndjson", str(folder), "not a folder")
     from jakguide.adapters.fhir import read_ndjson

@@ -60,8 +60,9 @@ def drugs_table(
 
 
 def monograph_text(console: Console, data: dict[str, Any]) -> None:
-    console.print(Text(f"{data['inn']} (RxNorm {data['rxnorm']}, ATC {data.get('atc', '-')})",
-                       style="bold"))
+    console.print(
+        Text(f"{data['inn']} (RxNorm {data['rxnorm']}, ATC {data.get('atc', '-')})", style="bold")
+    )
     console.print(f"Targets: {data['target']['text']}", markup=False)
     for region, label in data["regions"].items():
         console.print(Text(f"\n{region}: {', '.join(label['brands'])}", style="bold"))
@@ -69,8 +70,10 @@ def monograph_text(console: Console, data: dict[str, Any]) -> None:
             console.print(f"  Boxed warning: {label['boxed_warning']['title']}", markup=False)
         for ind in label["indications"]:
             src = ind["source"]
-            console.print(f"  - {ind['condition']}: {ind['text']}  [{src['doc']} {src['section']}]",
-                          markup=False)
+            console.print(
+                f"  - {ind['condition']}: {ind['text']}  [{src['doc']} {src['section']}]",
+                markup=False,
+            )
             for reg in ind["regimens"]:
                 console.print(f"      {reg['phase']}: {reg['text']}", markup=False)
     console.print(Text("\nSources:", style="bold"))
@@ -96,7 +99,9 @@ def assessment_text(console: Console, kb: Knowledge, a: Assessment, *, explain: 
         regimen = o.regimen.text if o.regimen else "—"
         if len(o.regimens) > 1:
             regimen += "\n(also: " + "; ".join(r.text for r in o.regimens[1:]) + ")"
-        table.add_row(o.drug, Text(o.status, style=STATUS_STYLE[o.status]), regimen, _top(o.findings))
+        table.add_row(
+            o.drug, Text(o.status, style=STATUS_STYLE[o.status]), regimen, _top(o.findings)
+        )
     console.print(table)
     if a.screening:
         st = Table(title="Before the first dose")
@@ -104,7 +109,9 @@ def assessment_text(console: Console, kb: Knowledge, a: Assessment, *, explain: 
         st.add_column("Status")
         st.add_column("Detail")
         for s in a.screening:
-            style = {"done": "green", "due": "yellow", "action-needed": "bold red"}.get(s.status, "")
+            style = {"done": "green", "due": "yellow", "action-needed": "bold red"}.get(
+                s.status, ""
+            )
             st.add_row(s.item, Text(s.status, style=style), s.detail)
         console.print(st)
     if a.monitoring:
@@ -112,8 +119,13 @@ def assessment_text(console: Console, kb: Knowledge, a: Assessment, *, explain: 
         for col in ("Analyte", "Status", "Due from", "Due by", "Why"):
             mt.add_column(col)
         for m in a.monitoring:
-            mt.add_row(m.analyte, Text(m.status, style=MONITOR_STYLE[m.status]),
-                       str(m.due_from or "—"), str(m.due_by or "—"), m.why)
+            mt.add_row(
+                m.analyte,
+                Text(m.status, style=MONITOR_STYLE[m.status]),
+                str(m.due_from or "—"),
+                str(m.due_by or "—"),
+                m.why,
+            )
         console.print(mt)
     for w in a.warnings:
         console.print(Text(f"input warning: {w}", style="yellow"))
@@ -121,14 +133,15 @@ def assessment_text(console: Console, kb: Knowledge, a: Assessment, *, explain: 
         for o in a.options:
             console.print(Text(f"\n{o.drug}: {o.status}", style=STATUS_STYLE[o.status]))
             for f in o.findings:
-                console.print(Text(f"  [{f.severity}] {f.rule} ({f.kind})",
-                                   style=SEVERITY_STYLE[f.severity]))
+                console.print(
+                    Text(f"  [{f.severity}] {f.rule} ({f.kind})", style=SEVERITY_STYLE[f.severity])
+                )
                 console.print(f"    {f.message}", markup=False)
                 for fact in f.facts:
                     console.print(f"    fact: {fact}", markup=False)
-                for s in f.sources:
-                    ver = "" if s.verified else " (unverified)"
-                    console.print(f"    source: {s.doc} §{s.section}{ver}", markup=False)
+                for ref in f.sources:
+                    ver = "" if ref.verified else " (unverified)"
+                    console.print(f"    source: {ref.doc} §{ref.section}{ver}", markup=False)
     _footer(console, a.knowledge_version, a.disclaimer)
 
 
@@ -139,8 +152,11 @@ def labs_text(console: Console, r: LabsReport) -> None:
         table.add_column(col)
     for res in r.results:
         table.add_row(
-            str(res.date), res.analyte, f"{res.value_entered:g} {res.unit_entered}",
-            f"{res.value:g} {res.unit}", Text(res.action, style=ACTION_STYLE[res.action]),
+            str(res.date),
+            res.analyte,
+            f"{res.value_entered:g} {res.unit_entered}",
+            f"{res.value:g} {res.unit}",
+            Text(res.action, style=ACTION_STYLE[res.action]),
             res.message,
         )
     console.print(table)
@@ -149,8 +165,13 @@ def labs_text(console: Console, r: LabsReport) -> None:
         for col in ("Analyte", "Status", "Due from", "Due by", "Why"):
             mt.add_column(col)
         for m in r.monitoring:
-            mt.add_row(m.analyte, Text(m.status, style=MONITOR_STYLE[m.status]),
-                       str(m.due_from or "—"), str(m.due_by or "—"), m.why)
+            mt.add_row(
+                m.analyte,
+                Text(m.status, style=MONITOR_STYLE[m.status]),
+                str(m.due_from or "—"),
+                str(m.due_by or "—"),
+                m.why,
+            )
         console.print(mt)
     for f in r.findings:
         console.print(Text(f"warning: {f.message}", style="yellow"))

@@ -27,7 +27,8 @@ def frequency(mono: Monograph, label: RegionLabel) -> str:
 def drug_rows(kb: Knowledge, region: Region | str, condition: str | None) -> list[dict[str, Any]]:
     if condition is not None and condition not in kb.conditions:
         raise UnknownIdError(
-            "--condition", condition,
+            "--condition",
+            condition,
             "unknown condition; accepted: " + ", ".join(sorted(kb.conditions)),
         )
     rows = []
@@ -56,18 +57,14 @@ def monograph_dict(kb: Knowledge, inn: str, region: str | None) -> dict[str, Any
         raise UnknownIdError("INN", inn, "unknown drug; accepted: " + ", ".join(sorted(kb.drugs)))
     if region is not None and region not in mono.regions:
         raise UnknownIdError(
-            "--region", region,
+            "--region",
+            region,
             f"{inn} is not marketed there; marketed in: {', '.join(sorted(mono.regions))}",
         )
     data = mono.model_dump(mode="json", exclude_none=True)
     if region is not None:
         data["regions"] = {region: data["regions"][region]}
-    cited = sorted(
-        {
-            c["doc"]
-            for c in _citations(data)
-        }
-    )
+    cited = sorted({c["doc"] for c in _citations(data)})
     data["knowledge_version"] = kb.version
     data["sources"] = [
         kb.sources[d].model_dump(mode="json", exclude_none=True) for d in cited if d in kb.sources
