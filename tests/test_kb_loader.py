@@ -67,3 +67,28 @@ def test_unsafe_yaml_tags_are_rejected(kb_copy: Path) -> None:
     with pytest.raises(KnowledgeError) as info:
         load_knowledge(kb_copy)
     assert info.value.issues[0].file == "guidelines.yaml"
+
+
+def test_split_monograph_merges_parts_and_rejects_a_key_given_twice(kb_copy: Path) -> None:
+    folder = kb_copy / "drugs" / "tofacitinib"
+    assert folder.is_dir(), "tofacitinib is kept split into topic files"
+    assert load_knowledge(kb_copy).drugs["tofacitinib"].regions["US"].indications
+    extra = folder / "zz-extra.yaml"
+    extra.write_text("regions:\n  US:\n    brands: [Again]\n")
+    with pytest.raises(KnowledgeError) as info:
+        load_knowledge(kb_copy)
+    messages = [str(i) for i in info.value.issues]
+    assert any(
+        m.startswith(
+            "drugs/tofacitinib/zz-extra.yaml:3: regions.US.brands: key also given in "
+            "drugs/tofacitinib/us-indications.yaml"
+        )
+        for m in messages
+    ), messages
+
+
+def test_no_knowledge_file_outgrows_the_split_limit() -> None:
+    from jakguide.kb.loader import default_knowledge_dir
+
+    for path in (default_knowledge_dir() / "drugs").rglob("*.yaml"):
+        assert len(path.read_text().splitlines()) <= 450, path

@@ -48,8 +48,11 @@ class _Doc:
         self.path = path
         self.rel = rel
         self.lines: dict[Path_, int] = {}
+        self.owners: dict[Path_, str] = {}  # file of each path, for documents merged from parts
         self.issues: list[KnowledgeIssue] = []
         self.data: Any = None
+        if not path.is_file():
+            return
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
@@ -105,16 +108,48 @@ class _Doc:
             # schema reports it against its key
             return node.value
 
-    def line_of(self, path: Path_) -> int | None:
-        """The line of the deepest known prefix of ``path``."""
+    def locate(self, path: Path_) -> tuple[str, int | None]:
+        """File and line of the deepest known prefix of ``path``."""
         for cut in range(len(path), -1, -1):
-            line = self.lines.get(tuple(path[:cut]))
+            prefix = tuple(path[:cut])
+            line = self.lines.get(prefix)
             if line is not None:
-                return line
-        return None
+                return self.owners.get(prefix, self.rel), line
+        return self.rel, None
 
     def issue(self, path: Path_, message: str) -> KnowledgeIssue:
-        return KnowledgeIssue(self.rel, self.line_of(path), _dotted(path) or "<root>", message)
+        rel, line = self.locate(path)
+        return KnowledgeIssue(rel, line, _dotted(path) or "<root>", message)
+
+    @classmethod
+    def merged(cls, folder: Path, rel: str, parts: list[_Doc]) -> _Doc:
+        """One document from several files (``drugs/<inn>/*.yaml``): mappings merge by key;
+        the same leaf key in two files is an error naming both."""
+        doc = cls(folder, rel)
+        doc.data = {}
+        for part in parts:
+            doc.issues.extend(part.issues)
+            if part.data is None:
+                continue
+            if not isinstance(part.data, dict):
+                doc.issues.append(part.issue((), "a monograph part must be a mapping"))
+                continue
+            doc._merge(doc.data, part.data, (), part)
+            for path, line in part.lines.items():
+                doc.lines.setdefault(path, line)
+                doc.owners.setdefault(path, part.owners.get(path, part.rel))
+        return doc
+
+    def _merge(self, target: dict[str, Any], src: dict[str, Any], path: Path_, part: _Doc) -> None:
+        for key, value in src.items():
+            sub = (*path, key)
+            if key not in target:
+                target[key] = value
+            elif isinstance(target[key], dict) and isinstance(value, dict):
+                self._merge(target[key], value, sub, part)
+            else:
+                first = self.owners.get(sub, "another part")
+                self.issues.append(part.issue(sub, f"key also given in {first}"))
 
     def validate(self, model: type[M]) -> M | None:
         if self.data is None or self.issues:
@@ -221,15 +256,30 @@ def read_folder(folder: Path) -> tuple[RawKnowledge, list[KnowledgeIssue]]:
             raw.extra_sources.append(extra)
         issues.extend(doc.issues)
     drug_dir = folder / "drugs"
-    for path in sorted(drug_dir.glob("*.yaml")):
-        rel = f"drugs/{path.name}"
-        doc = _Doc(path, rel)
+    entries = sorted(
+        [p for p in drug_dir.glob("*.yaml")] + [p for p in drug_dir.iterdir() if p.is_dir()]
+        if drug_dir.is_dir()
+        else []
+    )
+    for path in entries:
+        if path.is_dir():  # a monograph split into topic files (DESIGN: > ~400 lines)
+            rel = f"drugs/{path.name}/"
+            parts = [_Doc(p, f"{rel}{p.name}") for p in sorted(path.glob("*.yaml"))]
+            doc = _Doc.merged(path, rel, parts)
+            name = path.name
+        else:
+            rel = f"drugs/{path.name}"
+            doc = _Doc(path, rel)
+            name = path.stem
+        if name in {d.id for _, d in raw.drugs}:
+            issues.append(KnowledgeIssue(rel, None, "<file>", f"drug {name!r} is defined twice"))
+            continue
         raw.docs[rel] = doc
         mono = doc.validate(Monograph)
         issues.extend(doc.issues)
         if mono is None:
             continue
-        if mono.id != path.stem:
+        if mono.id != name:
             issues.append(doc.issue(("id",), f"id {mono.id!r} must equal the file name"))
         raw.drugs.append((doc, mono))
     unexpected = [p.name for p in folder.glob("*.yaml") if p.name not in _SINGLE_FILES]
