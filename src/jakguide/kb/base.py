@@ -35,6 +35,7 @@ from jakguide.kb.schema import (
     RegionLabel,
     SourceDocument,
 )
+from jakguide.kb.schema_guide import GuideStatement
 
 _CITATION_KEYS = {"source", "codes_source"}
 _CLASS_KEYS = {"classes", "all_classes", "includes"}
@@ -55,6 +56,7 @@ class Knowledge:
         analytes: dict[str, Analyte],
         guidelines: dict[str, Guideline],
         drugs: dict[str, Monograph],
+        guide: dict[str, GuideStatement] | None = None,
     ) -> None:
         self.folder = folder
         self.index = index
@@ -65,6 +67,7 @@ class Knowledge:
         self.analytes = analytes
         self.guidelines = guidelines
         self.drugs = drugs
+        self.guide = guide or {}
         self._members = {cid: frozenset(self._resolve_members(cid, set())) for cid in classes}
         self._classes_of: dict[str, set[str]] = {}
         for cid, members in self._members.items():
@@ -181,9 +184,11 @@ def _unique(
     for i, item in enumerate(items):
         ident = getattr(item, key)
         if ident in out:
-            where = doc.issue((list_key, i, key), f"duplicate id {ident!r}") if doc else None
-            if where:
-                issues.append(where)
+            issues.append(
+                doc.issue((list_key, i, key), f"duplicate id {ident!r}")
+                if doc
+                else KnowledgeIssue(list_key, None, str(ident), "duplicate id")
+            )
             continue
         out[ident] = item
     return out
@@ -308,6 +313,9 @@ def load_knowledge(folder: str | Path | None = None) -> Knowledge:
             raw.guidelines.guidelines, "id", raw.docs.get("guidelines.yaml"), "guidelines", issues
         ),
         drugs={m.id: m for _, m in raw.drugs},
+        guide=_unique(
+            [s for g in raw.guide for s in g.statements], "id", None, "statements", issues
+        ),
     )
     issues.extend(_cross_check(raw, kb))
     for _doc, mono in raw.drugs:

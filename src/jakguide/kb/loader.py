@@ -29,6 +29,7 @@ from jakguide.kb.schema import (
     ProductCodeFile,
     SourceFile,
 )
+from jakguide.kb.schema_guide import GuideFile
 
 ENV_VAR = "JAKGUIDE_KNOWLEDGE"
 
@@ -208,6 +209,7 @@ class RawKnowledge:
         self.analytes: AnalyteFile | None = None
         self.guidelines: GuidelineFile | None = None
         self.drugs: list[tuple[_Doc, Monograph]] = []
+        self.guide: list[GuideFile] = []
         self.docs: dict[str, _Doc] = {}
 
 
@@ -254,6 +256,14 @@ def read_folder(folder: Path) -> tuple[RawKnowledge, list[KnowledgeIssue]]:
         extra = doc.validate(SourceFile)
         if extra is not None:
             raw.extra_sources.append(extra)
+        issues.extend(doc.issues)
+    for path in sorted((folder / "guide").glob("*.yaml")):
+        rel = f"guide/{path.name}"
+        doc = _Doc(path, rel)
+        raw.docs[rel] = doc
+        guide = doc.validate(GuideFile)
+        if guide is not None:
+            raw.guide.append(guide)
         issues.extend(doc.issues)
     drug_dir = folder / "drugs"
     entries = sorted(
