@@ -40,7 +40,7 @@ from jakguide.rules.labs import (
     on_therapy_rules,
 )
 from jakguide.rules.monitoring import plan_item
-from jakguide.rules.response import review_findings
+from jakguide.rules.response import response_findings, review_findings
 from jakguide.rules.warnings import check_boxed_warning, check_reproduction, check_risk_groups
 
 _NO_REGIMEN: frozenset[Status] = frozenset({"contraindicated", "not-indicated", "not-recommended"})
@@ -160,6 +160,7 @@ def _assess_option(
     if _on_therapy(ctx, mono.id):
         findings += _on_therapy_lab_findings(ctx, mono, label, request.condition)
         findings += review_findings(ctx, mono, label, request.condition)
+        findings += response_findings(ctx, request.condition)
     else:
         findings += check_initiation_labs(ctx, mono.id, label, request.condition)
     regimens = []
