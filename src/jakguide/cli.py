@@ -328,6 +328,9 @@ def _register_instruments() -> None:
 
 
 _register_instruments()
+from jakguide.cli_server import register as _register_server  # noqa: E402
+
+_register_server(app)
 
 
 @app.callback(invoke_without_command=True)

@@ -202,19 +202,13 @@ def _monitoring(
     therapy = ctx.patient.therapy
     if therapy is not None and therapy.drug in labels and _on_therapy(ctx, therapy.drug):
         _, label = labels[therapy.drug]
-        return [plan_item(ctx, item, therapy.start_date) for item in label.monitoring]
+        return [plan_item(ctx, item, therapy.start_date, therapy.drug) for item in label.monitoring]
     candidates = [o.drug for o in options if o.status in ("eligible", "caution", "needs-data")]
-    seen: dict[str, MonitoringOut] = {}
-    for drug in candidates:
-        for item in labels[drug][1].monitoring:
-            planned = plan_item(ctx, item, None)
-            if item.analyte not in seen:
-                seen[item.analyte] = planned
-            else:
-                merged = list(seen[item.analyte].sources)
-                merged += [s for s in planned.sources if s not in merged]
-                seen[item.analyte] = seen[item.analyte].model_copy(update={"sources": merged})
-    return list(seen.values())
+    return [
+        plan_item(ctx, item, None, drug)
+        for drug in candidates
+        for item in labels[drug][1].monitoring
+    ]
 
 
 # --------------------------------------------------------------------------- labs
@@ -330,7 +324,7 @@ def evaluate_labs(patient: Patient, request: LabsRequest, kb: Knowledge) -> Labs
     )
     results = _evaluate(ctx, mono, label, condition)
     start = patient.therapy.start_date if _on_therapy(ctx, mono.id) and patient.therapy else None
-    monitoring = [plan_item(ctx, item, start) for item in label.monitoring]
+    monitoring = [plan_item(ctx, item, start, mono.id) for item in label.monitoring]
     findings = []
     if ctx.lab_errors:
         findings = [

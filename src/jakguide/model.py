@@ -317,6 +317,7 @@ class ScreeningOut(Frozen):
 
 class MonitoringOut(Frozen):
     analyte: str
+    drug: str | None = None  # the agent whose label sets this schedule
     due_from: dt.date | None
     due_by: dt.date | None
     status: Literal["upcoming", "due", "overdue", "done"]

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from jakguide.kb.base import Knowledge
-from jakguide.model import Assessment, Finding, LabsReport
+from jakguide.model import STATUS_ORDER, Assessment, Finding, LabsReport
 
 STATUS_STYLE = {
     "eligible": "bold green",
@@ -83,8 +83,13 @@ def monograph_text(console: Console, data: dict[str, Any]) -> None:
 
 
 def _top(findings: list[Finding], n: int = 3) -> str:
-    picked = [f for f in findings if f.severity != "info"][:n] or findings[:1]
-    return "\n".join(f"• {f.message}" for f in picked)
+    """The findings that explain the status first (status-setting, then warnings)."""
+    ranked = sorted(
+        findings,
+        key=lambda f: (f.status is None, f.severity == "info", f.kind == "boxed-warning"),
+    )
+    picked = [f for f in ranked if f.status is not None or f.severity != "info"][:n]
+    return "\n".join(f"• {f.message}" for f in picked or ranked[:1])
 
 
 def assessment_text(console: Console, kb: Knowledge, a: Assessment, *, explain: bool) -> None:
@@ -95,14 +100,25 @@ def assessment_text(console: Console, kb: Knowledge, a: Assessment, *, explain: 
     table.add_column("Status", no_wrap=True)
     table.add_column("Regimen")
     table.add_column("Top findings")
-    for o in a.options:
+    best_first = sorted(a.options, key=lambda o: -STATUS_ORDER.index(o.status))
+    shown = [o for o in best_first if o.status != "not-indicated"]
+    for o in shown:
         regimen = o.regimen.text if o.regimen else "—"
         if len(o.regimens) > 1:
             regimen += "\n(also: " + "; ".join(r.text for r in o.regimens[1:]) + ")"
         table.add_row(
             o.drug, Text(o.status, style=STATUS_STYLE[o.status]), regimen, _top(o.findings)
         )
-    console.print(table)
+    if shown:
+        console.print(table)
+    not_indicated = [o.drug for o in best_first if o.status == "not-indicated"]
+    if not_indicated:
+        console.print(
+            Text(
+                f"Not indicated here (see --explain or JSON for why): {', '.join(not_indicated)}",
+                style="dim",
+            )
+        )
     if a.screening:
         st = Table(title="Before the first dose")
         st.add_column("Item")
@@ -116,10 +132,11 @@ def assessment_text(console: Console, kb: Knowledge, a: Assessment, *, explain: 
         console.print(st)
     if a.monitoring:
         mt = Table(title="Monitoring")
-        for col in ("Analyte", "Status", "Due from", "Due by", "Why"):
+        for col in ("Drug", "Analyte", "Status", "Due from", "Due by", "Why"):
             mt.add_column(col)
         for m in a.monitoring:
             mt.add_row(
+                m.drug or "",
                 m.analyte,
                 Text(m.status, style=MONITOR_STYLE[m.status]),
                 str(m.due_from or "—"),

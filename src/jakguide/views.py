@@ -17,10 +17,10 @@ def approved_conditions(label: RegionLabel) -> list[str]:
 
 
 def frequency(mono: Monograph, label: RegionLabel) -> str:
-    per_day = sorted(
-        {r.per_day for i in label.indications for r in i.regimens if r.preferred}
-        or {r.per_day for i in label.indications for r in i.regimens}
-    )
+    """How often it is taken, over the maintenance regimens of every form (e.g. IR and XR)."""
+    regimens = [r for i in label.indications for r in i.regimens]
+    maintenance = [r for r in regimens if r.phase in ("maintenance", "single")] or regimens
+    per_day = sorted({r.per_day for r in maintenance})
     return " or ".join(_FREQUENCY.get(n, f"{n} times daily") for n in per_day)
 
 

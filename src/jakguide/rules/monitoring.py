@@ -31,7 +31,9 @@ def _status(as_of: dt.date, due_from: dt.date | None, due_by: dt.date) -> Monito
     return "upcoming"
 
 
-def plan_item(ctx: Context, item: MonitoringItem, start: dt.date | None) -> MonitoringOut:
+def plan_item(
+    ctx: Context, item: MonitoringItem, start: dt.date | None, drug: str | None = None
+) -> MonitoringOut:
     """The next pending step of ``item`` for a patient who started on ``start``.
 
     ``start`` None means the drug has not been started: a missing baseline is due now, and later
@@ -48,6 +50,7 @@ def plan_item(ctx: Context, item: MonitoringItem, start: dt.date | None) -> Moni
     ) -> MonitoringOut:
         return MonitoringOut(
             analyte=item.analyte,
+            drug=drug,
             due_from=due_from,
             due_by=due_by,
             status=status,

@@ -1,0 +1,226 @@
+"""CLI commands for the server and store: ``serve``, ``db upgrade|backup|restore``, ``user add``.
+
+The main CLI mounts them with :func:`register`. Errors follow the CLI's exit codes: 2 and one line
+naming the offending value for bad input; passwords are read from a hidden prompt or stdin and
+never echoed or logged.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from jakguide.store.settings import Settings
+
+KnowledgeOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--knowledge",
+        help="Knowledge folder to use instead of the bundled one (also JAKGUIDE_KNOWLEDGE).",
+        show_default=False,
+    ),
+]
+DataDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        help="Folder of the SQLite store (also JAKGUIDE_DATA_DIR; default "
+        "~/.local/share/jakguide). JAKGUIDE_DATABASE_URL selects PostgreSQL instead.",
+        show_default=False,
+    ),
+]
+
+
+def _settings(data_dir: Path | None = None, knowledge: Path | None = None) -> Settings:
+    return Settings.from_env(data_dir=data_dir, knowledge=knowledge)
+
+
+def _where(settings: Settings) -> str:
+    if settings.is_sqlite:
+        return f"sqlite at {settings.sqlite_path}"
+    from sqlalchemy.engine import make_url
+
+    return "postgresql " + make_url(settings.url).render_as_string(hide_password=True)
+
+
+def _say(text: str) -> None:
+    typer.echo(text, err=True)
+
+
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=0, max=65535)] = (
+        8000
+    ),
+    workers: Annotated[
+        int, typer.Option("--workers", help="Worker processes (each with its own pool).", min=1)
+    ] = 1,
+    data_dir: DataDirOpt = None,
+    knowledge: KnowledgeOpt = None,
+) -> None:
+    """Serve the REST API (OpenAPI at /openapi.json, docs at /docs); migrates the store first."""
+    from jakguide.cli import guarded
+
+    def body() -> None:
+        import os
+
+        import uvicorn
+
+        from jakguide.kb.base import load_knowledge
+        from jakguide.store.db import Database
+        from jakguide.web.app import create_app
+
+        settings = _settings(data_dir, knowledge)
+        kb = load_knowledge(settings.knowledge)
+        db = Database(settings, migrate=True)
+        db.dispose()
+        _say(f"jakguide: store {_where(settings)}; knowledge {kb.version}")
+        _say(f"jakguide: serving http://{host}:{port} (API docs at /docs)")
+        if workers == 1:
+            app = create_app(settings.model_copy(update={"migrate_on_start": False}), knowledge=kb)
+            uvicorn.run(app, host=host, port=port, access_log=False, log_config=_log_config())
+            return
+        os.environ["JAKGUIDE_MIGRATE_ON_START"] = "false"
+        os.environ["JAKGUIDE_DATA_DIR"] = str(settings.data_dir)
+        if settings.knowledge is not None:
+            os.environ["JAKGUIDE_KNOWLEDGE"] = str(settings.knowledge)
+        uvicorn.run(
+            "jakguide.web.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            access_log=False,
+            log_config=_log_config(),
+        )
+
+    guarded(body)
+
+
+def _log_config() -> dict[str, Any]:
+    """Uvicorn's logging plus our ``jakguide`` loggers (access lines carry route templates,
+    never ids or query strings; see ``web.middleware.AccessLog``)."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["jakguide"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
+
+
+db_app = typer.Typer(help="The record store: migrations, backup, restore.", no_args_is_help=True)
+user_app = typer.Typer(help="Clinician accounts.", no_args_is_help=True)
+
+
+@db_app.command("upgrade")
+def db_upgrade(data_dir: DataDirOpt = None) -> None:
+    """Create or migrate the store's schema to this version of jakguide."""
+    from jakguide.cli import guarded
+
+    def body() -> None:
+        from jakguide.store.db import Database
+        from jakguide.store.migrate import current_revision
+
+        settings = _settings(data_dir)
+        db = Database(settings, migrate=True)
+        revision = current_revision(db.engine)
+        db.dispose()
+        typer.echo(f"store {_where(settings)} at schema revision {revision}")
+
+    guarded(body)
+
+
+@db_app.command("backup")
+def db_backup(
+    file: Annotated[Path, typer.Argument(help="New file to write the backup to.")],
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Copy the SQLite store to FILE (consistent while the server runs)."""
+    from jakguide.cli import guarded
+
+    def body() -> None:
+        from jakguide.store.backup import backup
+
+        size = backup(_settings(data_dir), file)
+        typer.echo(f"backup written to {file} ({size} bytes)")
+
+    guarded(body)
+
+
+@db_app.command("restore")
+def db_restore(
+    file: Annotated[Path, typer.Argument(help="A file written by `jakguide db backup`.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Replace the SQLite store with a backup (then migrates it to this version)."""
+    from jakguide.cli import guarded
+
+    def body() -> None:
+        from jakguide.store.backup import check_backup, restore
+        from jakguide.store.db import Database
+
+        settings = _settings(data_dir)
+        check_backup(file)
+        if not yes and not typer.confirm(
+            f"Replace every record in {settings.sqlite_path} with {file}?", err=True
+        ):
+            raise typer.Exit(1)
+        revision = restore(settings, file)
+        db = Database(settings, migrate=True)
+        db.dispose()
+        typer.echo(f"restored {file} (schema {revision}) into {settings.sqlite_path}")
+
+    guarded(body)
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument(help="Login name (letters, digits, . _ @ + -).")],
+    clinic: Annotated[
+        str, typer.Option("--clinic", help="Clinic name; created when new.", show_default=False)
+    ],
+    name: Annotated[str | None, typer.Option("--name", help="Display name.")] = None,
+    timezone: Annotated[
+        str | None,
+        typer.Option("--timezone", help="IANA time zone of a new clinic (e.g. Europe/Berlin)."),
+    ] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Add a clinician account to a clinic (password from a hidden prompt or stdin)."""
+    from jakguide.cli import guarded
+
+    def body() -> None:
+        from jakguide.store import accounts
+        from jakguide.store.db import Database
+
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        settings = _settings(data_dir)
+        db = Database(settings, migrate=True)
+        try:
+            with db.transaction() as session:
+                found = accounts.ensure_clinic(session, clinic, timezone, settings.default_timezone)
+                user = accounts.add_clinician(session, found, username, password, name)
+                clinic_name, tz, user_id = found.name, found.timezone, user.id
+        finally:
+            db.dispose()
+        typer.echo(f"added {username} (id {user_id}) to clinic {clinic_name!r} ({tz})")
+
+    guarded(body)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``serve``, ``db`` and ``user`` to the main CLI."""
+    app.command("serve")(serve)
+    app.add_typer(db_app, name="db")
+    app.add_typer(user_app, name="user")
