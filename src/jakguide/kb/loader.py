@@ -42,6 +42,9 @@ except AttributeError:  # pragma: no cover - depends on the PyYAML build
     _Loader = yaml.SafeLoader
 
 
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
 class _Doc:
     """A parsed YAML file: plain data plus the line of every key path."""
 
@@ -103,7 +106,7 @@ class _Doc:
         if not isinstance(node, yaml.ScalarNode):
             return None
         try:
-            return yaml.load(yaml.serialize(node), Loader=_Loader)
+            return _CONSTRUCTOR.construct_object(node, deep=True)
         except (ValueError, yaml.YAMLError):
             # e.g. a date-like scalar that is not a date (2026-13-45): keep the text so the
             # schema reports it against its key
