@@ -231,38 +231,39 @@ def read_bundle(data: str | bytes | dict[str, Any], kb: Knowledge, as_of: dt.dat
 def _from_resources(
     found: list[tuple[str, dict[str, Any], str | None]], kb: Knowledge, as_of: dt.date
 ) -> FhirPatient:
+    collector = _Collector()
     patients = [(w, r, u) for w, r, u in found if r["resourceType"] == "Patient"]
-    ids = {r.get("id") for _, r, _ in patients}
+    models = [_validate(r, w) for w, r, _ in patients]
+    ids = sorted({str(m.id) for m in models})
     if len(ids) > 1:
         raise FhirInputError(
             "Bundle.entry",
-            sorted(str(i) for i in ids),
-            "more than one patient; pass one patient's Bundle (or use read_ndjson with an id)",
+            ids,
+            "more than one patient; pass one patient's Bundle "
+            "(or use read_ndjson with a patient id)",
         )
-    patient_id = next(iter(ids)) if ids else None
+    patient_id = models[0].id if models else None
     full_urls = {u for _, _, u in patients if u}
     warnings: list[str] = []
-    collector = _Collector()
-    if patients:
-        where, resource, url = patients[0]
-        collector.add(resource, where, url)
+    if models:
+        collector.res.patient = models[0]
     else:
-        subjects = {s for _, r, _ in found if (s := _subject(r)) is not None}
+        subjects = sorted({s for _, r, _ in found if (s := _subject(r)) is not None})
         if len(subjects) > 1:
             raise FhirInputError(
                 "Bundle.entry",
-                sorted(subjects),
+                subjects,
                 "resources of several patients and no Patient resource; pass one patient",
             )
     for where, resource, url in found:
         if resource["resourceType"] == "Patient":
             continue
         ref = _subject(resource)
-        if patients and ref is not None and not _refers_to(ref, patient_id, full_urls):
-            rid = resource.get("id", "?")
+        if models and ref is not None and not _refers_to(ref, patient_id, full_urls):
+            rid = resource.get("id")
             warnings.append(
-                f"{resource['resourceType']}/{rid}: subject = {ref!r}: refers to another "
-                "patient; skipped"
+                f"{resource['resourceType']}/{rid if isinstance(rid, str) else '?'}: subject = "
+                f"{ref!r}: refers to another patient; skipped"
             )
             continue
         collector.add(resource, where, url)

@@ -67,6 +67,10 @@ class Records:
             raise RecordNotFoundError("patient", patient_id)
         return row
 
+    def check_patient(self, patient_id: str) -> None:
+        """RecordNotFoundError unless the patient is in the caller's clinic (not audited)."""
+        self._patient(patient_id)
+
     def list_patients(self, limit: int = 100, offset: int = 0) -> tuple[list[PatientRow], int]:
         where = PatientRow.clinic_id == self.actor.clinic_id
         total = self.session.scalar(select(func.count()).select_from(PatientRow).where(where))

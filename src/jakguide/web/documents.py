@@ -109,13 +109,13 @@ PATIENT_BODY: dict[str, Any] = {
             "application/json": {
                 "schema": {
                     "anyOf": [
-                        {"$ref": "#/components/schemas/Patient"},
+                        {"$ref": "#/components/schemas/NativePatient"},
                         {"$ref": "#/components/schemas/FhirBundle"},
                     ]
                 }
             },
             "application/fhir+json": {"schema": {"$ref": "#/components/schemas/FhirBundle"}},
-            "application/yaml": {"schema": {"$ref": "#/components/schemas/Patient"}},
+            "application/yaml": {"schema": {"$ref": "#/components/schemas/NativePatient"}},
         },
     }
 }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Sequence
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -109,3 +110,40 @@ class CatchAll:
                 return
             response = problem(500, "internal-error", "Unexpected error; it has been logged.")
             await response(scope, receive, send)
+
+
+class AccessLog:
+    """One line per request: method, route template, status, milliseconds.
+
+    Why templates: ``/api/patients/{patient_id}`` says what was done without an id, and query
+    strings (which may carry a clinic's patient reference) are never logged.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.log = logging.getLogger("jakguide.access")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self.log.isEnabledFor(logging.INFO):
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 0
+
+        async def tracking(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking)
+        finally:
+            route = scope.get("route")
+            self.log.info(
+                "%s %s %d %.1fms",
+                scope.get("method"),
+                getattr(route, "path", "<unmatched>"),
+                status,
+                (time.perf_counter() - start) * 1000,
+            )

@@ -402,6 +402,8 @@ async def _import(
     from jakguide.patient_io import load_patient_data
 
     day = clinic_today(records.actor)
+    if patient_id is not None:  # before reading a large body for a record we cannot see
+        await run_in_threadpool(records.check_patient, patient_id)
     data = await read_document(request)
     loaded = await run_in_threadpool(load_patient_data, data, records.kb, day, "body")
 
