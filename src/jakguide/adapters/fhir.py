@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError
 
 from jakguide.adapters.fhir_codes import code_tables
@@ -80,9 +81,7 @@ def looks_like_fhir(data: dict[str, Any]) -> bool:
 
 
 def _model(resource_type: str) -> Any:
-    # Imported here so that importing jakguide.adapters.fhir stays cheap until FHIR is read.
-    from fhir.resources.R4B import get_fhir_model_class
-
+    """The R4B model class of a resource type (explicitly R4B: the package defaults to R5)."""
     return get_fhir_model_class(resource_type)
 
 
