@@ -144,8 +144,14 @@ def assessment_text(console: Console, kb: Knowledge, a: Assessment, *, explain: 
                 m.why,
             )
         console.print(mt)
-    for w in a.warnings:
+    shown_warnings = a.warnings if explain else a.warnings[:3]
+    for w in shown_warnings:
         console.print(Text(f"input warning: {w}", style="yellow"))
+    if len(a.warnings) > len(shown_warnings):
+        more = len(a.warnings) - len(shown_warnings)
+        console.print(
+            Text(f"... and {more} more input warnings (--explain lists them)", style="yellow")
+        )
     if explain:
         for o in a.options:
             console.print(Text(f"\n{o.drug}: {o.status}", style=STATUS_STYLE[o.status]))

@@ -7,6 +7,7 @@ the audit row itself, so an endpoint cannot forget either. A patient of another 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from pydantic import BaseModel
@@ -219,7 +220,7 @@ class Records:
             clinician_id=self.actor.clinician_id,
             kind=kind_,
             knowledge_version=str(output["knowledge_version"]),
-            as_of=output["as_of"],
+            as_of=dt.date.fromisoformat(str(output["as_of"])),
             region=str(output["region"]),
             subject=subject,
             output=output,
