@@ -79,7 +79,9 @@ def check_risk_groups(ctx: Context, label: RegionLabel) -> list[Finding]:
                 "risk-group.ema-art20",
                 "risk-group",
                 "warning",
-                f"{groups.text} Use only if no suitable treatment alternatives are available.",
+                groups.text
+                if "no suitable" in groups.text
+                else f"{groups.text} Use only if no suitable treatment alternatives are available.",
                 [groups.source],
                 out.facts,
             ),
