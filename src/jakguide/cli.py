@@ -328,6 +328,7 @@ def _register_instruments() -> None:
 
 
 _register_instruments()
+__import__("jakguide.cli_guide", fromlist=["register"]).register(app)
 from jakguide.cli_server import register as _register_server  # noqa: E402
 
 _register_server(app)

@@ -229,6 +229,22 @@ def _on_therapy_lab_findings(
 ) -> list[Finding]:
     report = _evaluate(ctx, mono, label, condition)
     out: list[Finding] = []
+    rules = on_therapy_rules(label, condition)
+    unmeasured = sorted({r.analyte for r in rules if r.analyte not in ctx.labs})
+    if unmeasured:
+        names = [ctx.kb.analytes[a].name for a in unmeasured]
+        out.append(
+            make(
+                ctx.kb,
+                "labs.on-therapy.missing",
+                "missing-data",
+                "warning",
+                f"No result on record for labs the label acts on during treatment: "
+                f"{', '.join(names)}.",
+                [r.source for r in rules if r.analyte in unmeasured],
+                status="needs-data",
+            )
+        )
     for r in report:
         if r.action == "continue" or r.rule is None:
             continue

@@ -59,6 +59,7 @@ ScreeningItemId = Literal[
     "pregnancy-test",
     "lipids",
     "immunizations",
+    "live-vaccines",
 ]
 ScreeningResult = Literal[
     "negative", "positive", "indeterminate", "ltbi-treated", "done", "unknown"

@@ -214,8 +214,13 @@ class RenalBand(NumberRange):
 
 
 class Pharmacogenomics(Strict):
+    """A metaboliser phenotype. ``known_or_suspected: true`` follows labels that apply the rule
+    only to patients *known or suspected* to have the phenotype: an unknown status then does not
+    match. Otherwise (e.g. "determine genotype before starting") unknown is missing data."""
+
     gene: Literal["cyp2c9", "cyp2c19", "cyp3a4", "cyp2d6"]
     phenotypes: list[Literal["poor", "intermediate", "normal", "rapid", "ultrarapid"]]
+    known_or_suspected: bool = False
 
 
 class When(Strict):

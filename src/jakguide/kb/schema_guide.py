@@ -79,11 +79,15 @@ class GuideStatement(Strict):
     text: str
     drugs: list[str] | None = None  # None: applies to every agent
     conditions: list[str] | None = None
-    facts: list[str] = []  # monograph facts the statement rests on (see jakguide.guide.facts)
+    facts: list[str] = Field(
+        default_factory=list
+    )  # monograph facts the statement rests on (see jakguide.guide.facts)
     matches: list[str] | None = None  # label wordings this translates (term/endpoint topics)
     action: GuideAction | None = None  # term topic only
     source: Citation
-    more_sources: list[Citation] = []  # further documents the wording rests on
+    more_sources: list[Citation] = Field(
+        default_factory=list
+    )  # further documents the wording rests on
 
     @model_validator(mode="after")
     def _well_formed(self) -> GuideStatement:

@@ -34,7 +34,7 @@ def check_contraindications(ctx: Context, drug: str, label: RegionLabel) -> list
             if not ci.source.verified:
                 findings.append(unverified(kb, rule, ci.text, ci.source))
         elif out.value is None:
-            hard = sets_status(out.missing)
+            hard = sets_status(out.missing)  # every contraindication is worse than caution
             findings.append(
                 make(
                     kb,

@@ -16,6 +16,9 @@ from jakguide.rules.context import Context
 from jakguide.rules.missing import sets_status
 from jakguide.rules.predicates import evaluate
 
+_WORSE_THAN_CAUTION = frozenset(
+    {"replace-regimen", "max-dose", "not-recommended", "avoid", "contraindicated"}
+)
 _KIND: dict[str, FindingKind] = {
     "interaction": "interaction",
     "renal": "dose-adjustment",
@@ -81,13 +84,22 @@ def select_regimens(
     replacements: list[Regimen] = []
     caps: list[Regimen] = []
     missing_groups: dict[tuple[str, ...], list[Adjustment]] = {}
+    dialysis_rule_applied = False
     for adj in applicable_adjustments(label, condition, include_risk_group=True):
         out = evaluate(adj.when, ctx, mono.id)
         rule = f"{'interactions' if adj.kind == 'interaction' else 'dosing'}.{adj.id}"
         kind = _KIND[adj.kind]
         if out.value is True:
             if not adj.source.verified:
-                result.findings.append(unverified(kb, rule, adj.text, adj.source))
+                result.findings.append(
+                    unverified(
+                        kb,
+                        rule,
+                        adj.text,
+                        adj.source,
+                        decisive=adj.action not in ("no-change", "info"),
+                    )
+                )
             if adj.action == "replace-regimen":
                 assert adj.regimen is not None
                 replacements.append(adj.regimen)
@@ -136,8 +148,17 @@ def select_regimens(
                 )
         elif out.value is None and adj.action not in ("no-change", "info"):
             missing_groups.setdefault(tuple(dict.fromkeys(out.missing)), []).append(adj)
+        if out.value is True and adj.when.renal is not None and adj.when.renal.dialysis:
+            dialysis_rule_applied = True
+    if dialysis_rule_applied:
+        # a dialysis row sets the dose whatever the clearance (e.g. dose after dialysis)
+        missing_groups = {
+            m: [a for a in adjs if a.kind != "renal"] for m, adjs in missing_groups.items()
+        }
+        missing_groups = {m: adjs for m, adjs in missing_groups.items() if adjs}
     for missing, adjs in missing_groups.items():
-        hard = sets_status(list(missing))
+        severe = any(a.action in _WORSE_THAN_CAUTION for a in adjs)
+        hard = sets_status(list(missing), effect_worse_than_caution=severe)
         changes_dose = any(a.action in ("replace-regimen", "max-dose") for a in adjs)
         if hard and changes_dose:
             result.withheld = True
@@ -146,9 +167,9 @@ def select_regimens(
         result.findings.append(
             make(
                 kb,
-                f"dosing.missing.{'-'.join(sorted(a.kind for a in adjs))}",
+                f"dosing.missing.{'-'.join(sorted({a.kind for a in adjs}))}",
                 "missing-data",
-                "warning",
+                "warning" if hard else "info",
                 f"Not recorded: {', '.join(missing)}. The label adjusts the {what} by it "
                 f"({'; '.join(a.text for a in adjs[:3])}{' ...' if len(adjs) > 3 else ''}).",
                 [a.source for a in adjs],

@@ -112,8 +112,8 @@ def evaluate(when: When, ctx: Context, drug: str) -> Outcome:
         parts.append(_pregnancy(when.pregnancy, ctx))
     if when.breastfeeding is not None:
         bf = ctx.patient.breastfeeding
-        if ctx.patient.sex == "male":
-            parts.append(Outcome(not when.breastfeeding, [], ["male"]))
+        if ctx.patient.sex == "male" or ctx.patient.reproductive_potential is False:
+            parts.append(Outcome(not when.breastfeeding, [], ["not breastfeeding (sex/potential)"]))
         elif bf == "unknown":
             parts.append(Outcome.unknown("breastfeeding status"))
         else:
@@ -137,7 +137,11 @@ def evaluate(when: When, ctx: Context, drug: str) -> Outcome:
     if when.pharmacogenomics is not None:
         gene = when.pharmacogenomics.gene
         phenotype = getattr(ctx.patient.pharmacogenomics, gene)
-        if phenotype == "unknown":
+        if phenotype == "unknown" and when.pharmacogenomics.known_or_suspected:
+            parts.append(
+                Outcome.false(f"{gene.upper()} status not known (label: known or suspected)")
+            )
+        elif phenotype == "unknown":
             parts.append(Outcome.unknown(f"{gene.upper()} metaboliser status"))
         else:
             parts.append(

@@ -133,7 +133,8 @@ def check_reproduction(ctx: Context, label: RegionLabel) -> list[Finding]:
             )
         )
     elif p.pregnancy == "unknown" and p.reproductive_potential is not False and not covered:
-        contraindicated = rep.pregnancy == "contraindicated"
+        # pregnant would make the option worse than caution, so unknown sets status (missing.py)
+        contraindicated = rep.pregnancy in _STATUS
         findings.append(
             make(
                 kb,
@@ -187,7 +188,7 @@ def check_reproduction(ctx: Context, label: RegionLabel) -> list[Finding]:
             )
         elif (
             p.breastfeeding == "unknown"
-            and rep.lactation == "contraindicated"
+            and rep.lactation in _STATUS
             and p.reproductive_potential is not False
         ):
             findings.append(
