@@ -29,8 +29,9 @@ NOT_CARRIED = (
     "scores",
     "on_dialysis",
 )
-# Empty lists read back as absent through FHIR; these are dropped when empty. (An absent medication
-# list cannot be written beside prior therapies: their MedicationStatements make the list "reviewed".)
+# Empty lists read back as absent through FHIR; these are dropped when empty. (An absent
+# medication list cannot be written beside prior therapies: their MedicationStatements make the
+# list "reviewed".)
 EMPTY_IS_ABSENT = ("labs", "screening", "measurements", "prior_therapies")
 TWINS = [
     "indication/us-as-tnf-ir-eligible.yaml",

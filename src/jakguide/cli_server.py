@@ -7,6 +7,7 @@ never echoed or logged.
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -81,6 +82,10 @@ def serve(
         _say(f"jakguide: serving http://{host}:{port} (API docs at /docs)")
         if workers == 1:
             app = create_app(settings.model_copy(update={"migrate_on_start": False}), knowledge=kb)
+            # The knowledge is a large, immortal object graph: keep it out of the collector's
+            # full passes, which otherwise stall requests for tens of milliseconds.
+            gc.collect()
+            gc.freeze()
             uvicorn.run(app, host=host, port=port, access_log=False, log_config=_log_config())
             return
         os.environ["JAKGUIDE_MIGRATE_ON_START"] = "false"
@@ -88,7 +93,7 @@ def serve(
         if settings.knowledge is not None:
             os.environ["JAKGUIDE_KNOWLEDGE"] = str(settings.knowledge)
         uvicorn.run(
-            "jakguide.web.app:create_app",
+            "jakguide.web.app:app_from_env",
             factory=True,
             host=host,
             port=port,

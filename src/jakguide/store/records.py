@@ -8,13 +8,13 @@ the audit row itself, so an endpoint cannot forget either. A patient of another 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jakguide.errors import JakguideError
+from jakguide.errors import InputError, JakguideError
 from jakguide.kb.base import Knowledge
 from jakguide.store import audit
 from jakguide.store.audit import Action, Actor
@@ -184,7 +184,7 @@ class Records:
         lists, and adds child rows not already present (re-importing a Bundle adds nothing).
         Returns the patient and the number of child rows added.
         """
-        body = PatientIn.model_validate(rows.fields)
+        body = _validated(PatientIn, rows.fields, "patient")
         if patient_id is None:
             patient = PatientRow(clinic_id=self.actor.clinic_id, **_json_ready(body))
             self.session.add(patient)
@@ -198,8 +198,9 @@ class Records:
         for name, bodies in rows.children.items():
             spec = KINDS[name]
             existing = {_identity(spec, r) for r in self._rows(spec, patient.id)}
-            for raw in bodies:
-                cols = spec.to_columns(spec.model_in.model_validate(raw), self.kb)
+            for i, raw in enumerate(bodies):
+                item = _validated(spec.model_in, raw, f"{name}[{i}]")
+                cols = spec.to_columns(item, self.kb)
                 key = tuple(cols.get(c) for c in spec.identity)
                 if key in existing:
                     continue
@@ -228,6 +229,19 @@ class Records:
         self.session.add(snap)
         self.session.flush()
         return snap
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _validated(model: type[M], data: dict[str, Any], where: str) -> M:
+    """Imported data checked like an API body; the first problem as an InputError."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"])
+        raise InputError(where + loc, err.get("input"), err["msg"]) from None
 
 
 def _json_ready(body: PatientIn) -> dict[str, Any]:

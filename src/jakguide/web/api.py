@@ -10,18 +10,18 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Path, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy import text
-from starlette.concurrency import run_in_threadpool
 
 from jakguide import __version__
 from jakguide.engine import assess, evaluate_labs
 from jakguide.instruments import instrument_names, response, response_names, score
 from jakguide.model import Assessment, AssessRequest, LabsReport, LabsRequest
+from jakguide.patient_io import load_patient_data
 from jakguide.views import drug_rows, monograph_dict
 from jakguide.web.deps import KbDep, StateDep
-from jakguide.web.documents import PATIENT_BODY, read_patient
+from jakguide.web.documents import PATIENT_BODY, parse_document, read_raw, run_sized
 from jakguide.web.problems import PROBLEM_RESPONSES, ProblemError
 
 router = APIRouter(prefix="/api", responses=PROBLEM_RESPONSES)
@@ -38,11 +38,21 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-def assessment_json(result: Assessment, warnings: list[str]) -> dict[str, Any]:
-    """The CLI's JSON: read warnings first, then the engine's (see ``cli.assess_cmd``)."""
+def with_read_warnings(result: Assessment, warnings: list[str]) -> Assessment:
+    """Read warnings first, then the engine's (as ``cli.assess_cmd`` merges them)."""
     if warnings:
         result = result.model_copy(update={"warnings": [*warnings, *result.warnings]})
-    return result.model_dump(mode="json", exclude_none=False)
+    return result
+
+
+def assessment_json(result: Assessment, warnings: list[str]) -> dict[str, Any]:
+    """The CLI's JSON document for an assessment."""
+    return with_read_warnings(result, warnings).model_dump(mode="json", exclude_none=False)
+
+
+def json_response(model: BaseModel) -> Response:
+    """Serialized by pydantic directly (the same JSON values as ``model_dump(mode="json")``)."""
+    return Response(model.model_dump_json(), media_type="application/json")
 
 
 @router.post(
@@ -58,13 +68,17 @@ async def assess_endpoint(
     region: RegionQ = "US",
     as_of: AsOfQ = None,
     drug: DrugsQ = None,
-) -> JSONResponse:
+) -> Response:
     """Assess which JAK/TYK2 inhibitor suits a patient (native JSON or FHIR Bundle)."""
     day = as_of or today()
-    loaded = await read_patient(request, kb, day)
     req = AssessRequest(condition=condition, region=region, as_of=day, drugs=drug)
-    result = await run_in_threadpool(assess, loaded.patient, req, kb)
-    return JSONResponse(assessment_json(result, loaded.warnings))
+    raw, media = await read_raw(request)
+
+    def work() -> Response:
+        loaded = load_patient_data(parse_document(raw, media), kb, day, "body")
+        return json_response(with_read_warnings(assess(loaded.patient, req, kb), loaded.warnings))
+
+    return await run_sized(raw, work)
 
 
 @router.post(
@@ -79,13 +93,17 @@ async def labs_endpoint(
     drug: Annotated[str, Query(max_length=100, description="The agent the labs are judged for.")],
     region: RegionQ = "US",
     as_of: AsOfQ = None,
-) -> JSONResponse:
+) -> Response:
     """What each lab result means for this drug (as ``jakguide labs --format json``)."""
     day = as_of or today()
-    loaded = await read_patient(request, kb, day)
     req = LabsRequest(drug=drug, region=region, as_of=day)
-    report = await run_in_threadpool(evaluate_labs, loaded.patient, req, kb)
-    return JSONResponse(report.model_dump(mode="json"))
+    raw, media = await read_raw(request)
+
+    def work() -> Response:
+        loaded = load_patient_data(parse_document(raw, media), kb, day, "body")
+        return json_response(evaluate_labs(loaded.patient, req, kb))
+
+    return await run_sized(raw, work)
 
 
 def _known(name: str, names: list[str], what: str) -> str:
@@ -115,8 +133,14 @@ def score_endpoint(
     try:
         result = score(key, **inputs)
     except TypeError as exc:
-        raise ProblemError(422, "invalid-input", "Unexpected input name.", field="body",
-                           value=sorted(inputs), reason=str(exc)) from None  # fmt: skip
+        raise ProblemError(
+            422,
+            "invalid-input",
+            "Unexpected input name.",
+            field="body",
+            value=sorted(inputs),
+            reason=str(exc),
+        ) from None
     return result.to_dict() | {"instrument": key}
 
 

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
+from jakguide.errors import InputError
 from jakguide.kb.base import Knowledge
 from jakguide.patient_io import LoadedPatient, load_patient_data, parse_text
 from jakguide.web.problems import ProblemError
 
+T = TypeVar("T")
 JSON_TYPES = ("application/json", "application/fhir+json")
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml")
 
@@ -26,8 +29,13 @@ def _media_type(request: Request) -> str:
     return request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
 
 
-async def read_document(request: Request) -> Any:
-    """The parsed body (JSON, or YAML when sent as YAML); 400/415 problems otherwise."""
+# Bodies up to this size are parsed and assessed on the event loop: a thread hop costs more
+# than the work; larger ones go to the thread pool so the loop keeps serving.
+INLINE_BYTES = 64 * 1024
+
+
+async def read_raw(request: Request) -> tuple[bytes, str]:
+    """The body bytes and media type; 415 for a type we cannot read, 400 for an empty body."""
     media = _media_type(request)
     if media not in JSON_TYPES and media not in YAML_TYPES and not media.endswith("+json"):
         raise ProblemError(
@@ -48,6 +56,11 @@ async def read_document(request: Request) -> Any:
             value="",
             reason="a patient document is required",
         )
+    return raw, media
+
+
+def parse_document(raw: bytes, media: str) -> Any:
+    """JSON (or YAML) to plain data; malformed input is a 400 problem naming where."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -60,10 +73,8 @@ async def read_document(request: Request) -> Any:
             reason="not UTF-8 text",
         ) from None
     if media in YAML_TYPES:
-        from jakguide.errors import InputError
-
         try:
-            return await run_in_threadpool(parse_text, text, "body")
+            return parse_text(text, "body")
         except InputError as exc:
             raise ProblemError(
                 400,
@@ -74,7 +85,7 @@ async def read_document(request: Request) -> Any:
                 reason=exc.reason,
             ) from None
     try:
-        return await run_in_threadpool(json.loads, text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ProblemError(
             400,
@@ -86,19 +97,30 @@ async def read_document(request: Request) -> Any:
         ) from None
     except RecursionError:
         raise ProblemError(
-            400,
-            "malformed-json",
-            "The JSON is nested too deeply.",
-            field="body",
-            value="nesting",
-            reason="too deep",
-        ) from None
+            400, "malformed-json", "The JSON is nested too deeply.", field="body",
+            value="nesting", reason="too deep",
+        ) from None  # fmt: skip
+
+
+async def run_sized(raw: bytes, work: Callable[[], T]) -> T:
+    """Run ``work`` inline for a small body, in the thread pool for a large one."""
+    if len(raw) <= INLINE_BYTES:
+        return work()
+    return await run_in_threadpool(work)
+
+
+async def read_document(request: Request) -> Any:
+    """The parsed body (JSON, or YAML when sent as YAML); 400/415 problems otherwise."""
+    raw, media = await read_raw(request)
+    return await run_sized(raw, lambda: parse_document(raw, media))
 
 
 async def read_patient(request: Request, kb: Knowledge, as_of: dt.date) -> LoadedPatient:
     """A native patient or a FHIR Bundle from the body, validated as the CLI validates files."""
-    data = await read_document(request)
-    return await run_in_threadpool(load_patient_data, data, kb, as_of, "body")
+    raw, media = await read_raw(request)
+    return await run_sized(
+        raw, lambda: load_patient_data(parse_document(raw, media), kb, as_of, "body")
+    )
 
 
 PATIENT_BODY: dict[str, Any] = {

@@ -46,9 +46,9 @@ ConditionQ = Annotated[
 DrugsQ = Annotated[list[str] | None, Query(description="Only these agents (repeatable).")]
 
 
-def _snapshot(records: Records, patient_id: str, as_of: dt.date | None, resource: str) -> tuple[
-    Record, Patient, dt.date
-]:  # fmt: skip
+def _snapshot(
+    records: Records, patient_id: str, as_of: dt.date | None, resource: str
+) -> tuple[Record, Patient, dt.date]:
     day = as_of or clinic_today(records.actor)
     rec = records.load(patient_id, "read", resource)
     return rec, to_patient(rec, records.kb, day), day
@@ -339,10 +339,13 @@ def timeline(
                 category = None
         scores.append(
             TimelineScore(
-                id=row.id, instrument=row.instrument, date=row.date, value=row.value,
+                id=row.id,
+                instrument=row.instrument,
+                date=row.date,
+                value=row.value,
                 category=category,
             )
-        )  # fmt: skip
+        )
     out = Timeline(
         patient_id=patient_id,
         knowledge_version=kb.version,
@@ -478,8 +481,14 @@ def audit_log(
     rows: list[AuditRow] = audit.entries(session, auth.actor.clinic_id, limit, offset)
     return [
         AuditOut(
-            id=r.id, at=r.at, clinician_id=r.clinician_id, action=r.action, resource=r.resource,
-            resource_id=r.resource_id, patient_id=r.patient_id, outcome=r.outcome,
+            id=r.id,
+            at=r.at,
+            clinician_id=r.clinician_id,
+            action=r.action,
+            resource=r.resource,
+            resource_id=r.resource_id,
+            patient_id=r.patient_id,
+            outcome=r.outcome,
         )
         for r in rows
-    ]  # fmt: skip
+    ]

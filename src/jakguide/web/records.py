@@ -110,21 +110,52 @@ def _kind_routes(spec: ChildKind) -> None:
 
     base = f"/{{patient_id}}/{name}"
     tags: list[str | Any] = [f"records: {name}"]
-    router.add_api_route(base, list_rows, methods=["GET"], response_model=list[model_out],
-                         operation_id=f"list_{name}", summary=f"List the patient's {name}",
-                         tags=tags)  # fmt: skip
-    router.add_api_route(base, add_row, methods=["POST"], response_model=model_out,
-                         status_code=201, operation_id=f"add_{what}",
-                         summary=f"Add a {what}", tags=tags)  # fmt: skip
-    router.add_api_route(base + "/{row_id}", get_row, methods=["GET"], response_model=model_out,
-                         operation_id=f"get_{what}", summary=f"Get a {what}",
-                         tags=tags)  # fmt: skip
-    router.add_api_route(base + "/{row_id}", replace_row, methods=["PUT"],
-                         response_model=model_out, operation_id=f"replace_{what}",
-                         summary=f"Replace a {what}", tags=tags)  # fmt: skip
-    router.add_api_route(base + "/{row_id}", delete_row, methods=["DELETE"], status_code=204,
-                         operation_id=f"delete_{what}", summary=f"Delete a {what}",
-                         tags=tags)  # fmt: skip
+    router.add_api_route(
+        base,
+        list_rows,
+        methods=["GET"],
+        response_model=list[model_out],
+        operation_id=f"list_{name}",
+        summary=f"List the patient's {name}",
+        tags=tags,
+    )
+    router.add_api_route(
+        base,
+        add_row,
+        methods=["POST"],
+        response_model=model_out,
+        status_code=201,
+        operation_id=f"add_{what}",
+        summary=f"Add a {what}",
+        tags=tags,
+    )
+    router.add_api_route(
+        base + "/{row_id}",
+        get_row,
+        methods=["GET"],
+        response_model=model_out,
+        operation_id=f"get_{what}",
+        summary=f"Get a {what}",
+        tags=tags,
+    )
+    router.add_api_route(
+        base + "/{row_id}",
+        replace_row,
+        methods=["PUT"],
+        response_model=model_out,
+        operation_id=f"replace_{what}",
+        summary=f"Replace a {what}",
+        tags=tags,
+    )
+    router.add_api_route(
+        base + "/{row_id}",
+        delete_row,
+        methods=["DELETE"],
+        status_code=204,
+        operation_id=f"delete_{what}",
+        summary=f"Delete a {what}",
+        tags=tags,
+    )
 
 
 for _spec in KINDS.values():
