@@ -319,19 +319,18 @@ def labs_cmd(
     guarded(body)
 
 
-def _register_instruments() -> None:
-    try:
-        from jakguide.cli_instruments import register
-    except ImportError:  # pragma: no cover - instruments module always ships
-        return
-    register(app)
+def _register_commands() -> None:
+    """Commands defined next to the parts they drive (instruments, guide, server, database)."""
+    from jakguide.cli_guide import register as register_guide
+    from jakguide.cli_instruments import register as register_instruments
+    from jakguide.cli_server import register as register_server
+
+    register_instruments(app)
+    register_guide(app)
+    register_server(app)
 
 
-_register_instruments()
-__import__("jakguide.cli_guide", fromlist=["register"]).register(app)
-from jakguide.cli_server import register as _register_server  # noqa: E402
-
-_register_server(app)
+_register_commands()
 
 
 @app.callback(invoke_without_command=True)

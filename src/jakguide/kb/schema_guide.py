@@ -79,15 +79,13 @@ class GuideStatement(Strict):
     text: str
     drugs: list[str] | None = None  # None: applies to every agent
     conditions: list[str] | None = None
-    facts: list[str] = Field(
-        default_factory=list
-    )  # monograph facts the statement rests on (see jakguide.guide.facts)
+    # monograph facts the statement rests on (keys: jakguide.guide.facts)
+    facts: list[str] = Field(default_factory=list)
     matches: list[str] | None = None  # label wordings this translates (term/endpoint topics)
     action: GuideAction | None = None  # term topic only
     source: Citation
-    more_sources: list[Citation] = Field(
-        default_factory=list
-    )  # further documents the wording rests on
+    # further documents the wording rests on (e.g. a regulator's advice to patients)
+    more_sources: list[Citation] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _well_formed(self) -> GuideStatement:

@@ -1,0 +1,121 @@
+"""The ``jakguide guide`` command: the plain-language patient guide as HTML or PDF.
+
+HTML goes to standard output unless ``--output FILE`` is given. A PDF is binary: it goes to
+``--output FILE``, or to standard output only when standard output is not a terminal (a pipe or a
+redirect); on a terminal the command refuses with exit 2 instead of printing binary. Errors follow
+the CLI's exit codes: 2 and one line naming the offending value for bad input.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+class GuideFormat(StrEnum):
+    html = "html"
+    pdf = "pdf"
+
+
+class GuideRegion(StrEnum):
+    US = "US"
+    EU = "EU"
+
+
+def guide(
+    patient: Annotated[
+        Path,
+        typer.Argument(
+            help="Native patient file (YAML/JSON) or FHIR Bundle (JSON).",
+            metavar="PATIENT",
+            show_default=False,
+        ),
+    ],
+    drug: Annotated[str, typer.Option("--drug", help="The medicine the guide is about (INN).")],
+    condition: Annotated[
+        str | None,
+        typer.Option(
+            "--condition",
+            help="Condition id. Default: the patient's recorded condition the drug's label "
+            "names (or the only one recorded).",
+            show_default=False,
+        ),
+    ] = None,
+    region: Annotated[
+        GuideRegion, typer.Option("--region", help="US (FDA) or EU (EMA).")
+    ] = GuideRegion.US,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="The patient's 'today' (YYYY-MM-DD); default: today."),
+    ] = None,
+    fmt: Annotated[
+        GuideFormat, typer.Option("--format", help="html (default) or pdf.")
+    ] = GuideFormat.html,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write to this file. Without it: HTML to standard output; PDF to standard "
+            "output only when that is redirected.",
+            show_default=False,
+        ),
+    ] = None,
+    knowledge_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--knowledge",
+            help="Knowledge folder to use instead of the bundled one (also JAKGUIDE_KNOWLEDGE).",
+            envvar="JAKGUIDE_KNOWLEDGE",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """A plain-language guide for one patient and one drug, with sources (HTML or PDF)."""
+    from jakguide.cli import err, guarded, knowledge, parse_as_of
+
+    def body() -> None:
+        from jakguide.errors import InputError
+        from jakguide.guide import GuideRequest, build_guide, default_condition
+        from jakguide.guide.render import guide_html, guide_pdf
+        from jakguide.patient_io import load_patient_file
+
+        kb = knowledge(knowledge_dir)
+        day = parse_as_of(as_of)
+        if fmt is GuideFormat.pdf and output is None and stdout_is_terminal():
+            raise InputError(
+                "--output", None, "a PDF is binary; give --output FILE or redirect standard output"
+            )
+        loaded = load_patient_file(patient, kb, day)
+        cond = condition or default_condition(loaded.patient, drug, region.value, kb)
+        request = GuideRequest(drug=drug, condition=cond, region=region.value, as_of=day)
+        built = build_guide(loaded.patient, request, kb, warnings=loaded.warnings)
+        for warning in built.warnings:
+            err.print(f"warning: {warning}", markup=False, highlight=False)
+        data = guide_pdf(built) if fmt is GuideFormat.pdf else guide_html(built).encode("utf-8")
+        if output is not None:
+            try:
+                output.write_bytes(data)
+            except OSError as exc:
+                raise InputError("--output", str(output), f"cannot write: {exc.strerror}") from None
+            err.print(f"wrote {output} ({fmt.value}, {len(data)} bytes)", markup=False)
+            return
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+
+    guarded(body)
+
+
+def stdout_is_terminal() -> bool:
+    """Whether standard output is a terminal (a PDF is not written there)."""
+    return sys.stdout.isatty()
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``guide`` to the main CLI."""
+    app.command("guide")(guide)
