@@ -20,7 +20,7 @@ from jakguide.store import audit
 from jakguide.store.audit import Action, Actor
 from jakguide.store.convert import Record, Rows
 from jakguide.store.kinds import KINDS, ChildKind
-from jakguide.store.models import AssessmentRow, PatientRow
+from jakguide.store.models import AssessmentRow, PatientRow, utcnow
 from jakguide.store.schemas import PatientIn
 
 
@@ -129,6 +129,9 @@ class Records:
             )
         )
 
+    def _touch(self, patient_id: str) -> None:
+        self._patient(patient_id).updated_at = utcnow()
+
     def _row(self, spec: ChildKind, patient_id: str, row_id: int) -> Any:
         self._patient(patient_id)
         row: Any = self.session.get(spec.row, row_id)
@@ -147,7 +150,7 @@ class Records:
         patient = self._patient(patient_id)
         row: Any = spec.row(patient_id=patient_id, **spec.to_columns(body, self.kb))
         self.session.add(row)
-        patient.updated_at = patient.updated_at  # touch: onupdate refreshes the timestamp
+        patient.updated_at = utcnow()
         self.session.flush()
         self.audit("create", spec.resource, row.id, patient_id)
         return row
@@ -157,6 +160,7 @@ class Records:
         row = self._row(spec, patient_id, row_id)
         for key, value in spec.to_columns(body, self.kb).items():
             setattr(row, key, value)
+        self._touch(patient_id)
         self.session.flush()
         self.audit("update", spec.resource, row_id, patient_id)
         return row
@@ -165,6 +169,7 @@ class Records:
         spec = kind(name)
         row = self._row(spec, patient_id, row_id)
         self.session.delete(row)
+        self._touch(patient_id)
         self.session.flush()
         self.audit("delete", spec.resource, row_id, patient_id)
 
