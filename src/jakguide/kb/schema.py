@@ -15,6 +15,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+import jakguide.model as _model
+
 Region = Literal["US", "EU"]
 REGIONS: tuple[Region, ...] = ("US", "EU")
 
@@ -188,22 +190,8 @@ class NumberRange(Strict):
     lt: float | None = None
 
 
-HistoryItem = Literal[
-    "vte",
-    "myocardial-infarction",
-    "stroke",
-    "malignancy",
-    "serious-infection",
-    "herpes-zoster",
-    "diverticulitis",
-    "gi-perforation",
-    "tb-active",
-    "tb-latent",
-    "hbv-active",
-    "hcv-active",
-    "interstitial-lung-disease",
-    "heart-failure",
-]
+# The patient vocabulary is the domain model's; the knowledge refers to the same items.
+HistoryItem = _model.HistoryItem
 HepaticClass = Literal["none", "child-pugh-a", "child-pugh-b", "child-pugh-c"]
 RenalMeasure = Literal["creatinine-clearance", "egfr"]
 
