@@ -33,8 +33,10 @@ typecheck: install
 pytest: install
 	$(BIN)/pytest -q
 
+## bench: speed targets (results in benchmarks/results/, summarised in BENCHMARKS.md)
 bench: install
 	$(BIN)/python benchmarks/assess.py
+	$(BIN)/python benchmarks/api.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
