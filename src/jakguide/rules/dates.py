@@ -6,10 +6,13 @@ import calendar
 import datetime as dt
 
 
+MONTHS_PER_YEAR = 12  # the calendar, not a clinical number
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     """``day`` plus calendar months, clamped to the month's end (31 Jan + 1 -> 28/29 Feb)."""
     index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
+    year, month = day.year + index // MONTHS_PER_YEAR, index % MONTHS_PER_YEAR + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 

@@ -16,6 +16,7 @@ from jakguide.rules.context import Context
 from jakguide.rules.missing import sets_status
 from jakguide.rules.predicates import evaluate
 
+SHOWN_TEXTS = 3  # label texts quoted in one missing-data message (display only)
 _WORSE_THAN_CAUTION = frozenset(
     {"replace-regimen", "max-dose", "not-recommended", "avoid", "contraindicated"}
 )
@@ -171,7 +172,8 @@ def select_regimens(
                 "missing-data",
                 "warning" if hard else "info",
                 f"Not recorded: {', '.join(missing)}. The label adjusts the {what} by it "
-                f"({'; '.join(a.text for a in adjs[:3])}{' ...' if len(adjs) > 3 else ''}).",
+                f"({'; '.join(a.text for a in adjs[:SHOWN_TEXTS])}"
+                f"{' ...' if len(adjs) > SHOWN_TEXTS else ''}).",
                 [a.source for a in adjs],
                 [f"checks affected: {', '.join(sorted(kinds))}"],
                 status="needs-data" if hard else None,

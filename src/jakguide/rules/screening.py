@@ -14,6 +14,7 @@ from jakguide.model import Finding, Screening, ScreeningOut
 from jakguide.rules.base import make, source_ref
 from jakguide.rules.context import Context
 
+DISPLAY = {"tb": "TB", "hbsag": "HBsAg", "anti-hbc": "Anti-HBc", "hcv": "HCV", "hiv": "HIV"}
 DONE_RESULTS = {"negative", "done", "ltbi-treated"}
 ACTION_RESULTS = {"positive", "indeterminate"}
 # Screening items whose status is a record of something given/done, not a test result.
@@ -130,7 +131,7 @@ def positive_findings(ctx: Context, drug: str, items: list[ScreeningItem]) -> li
                 f"screening.{it.item}",
                 "screening",
                 "warning",
-                f"{it.item.upper() if len(it.item) <= 4 else it.item}: {result.result}. {action}",
+                f"{DISPLAY.get(it.item, it.item)}: {result.result}. {action}",
                 [it.source],
                 [f"{it.item} {result.result} ({result.date})"],
                 status="not-recommended" if it.blocks_start_on_positive else None,
