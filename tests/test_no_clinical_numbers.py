@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).parent.parent / "src" / "jakguide"
-FILES = sorted((SRC / "rules").glob("*.py")) + [SRC / "engine.py"]
+FILES = [*sorted((SRC / "rules").glob("*.py")), SRC / "engine.py"]
 ALLOWED = {0, 1, -1}
 
 

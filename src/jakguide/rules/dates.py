@@ -5,7 +5,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-
 MONTHS_PER_YEAR = 12  # the calendar, not a clinical number
 
 
