@@ -26,7 +26,8 @@ def _walk(obj: Any, path: str) -> Iterator[tuple[str, Any]]:
 
 def _files(kb: Knowledge) -> Iterator[tuple[str, Any]]:
     for drug_id, mono in sorted(kb.drugs.items()):
-        yield f"drugs/{drug_id}.yaml", mono
+        split = (kb.folder / "drugs" / drug_id).is_dir()
+        yield (f"drugs/{drug_id}/" if split else f"drugs/{drug_id}.yaml"), mono
     yield "conditions.yaml", list(kb.conditions.values())
     yield "drug_classes.yaml", list(kb.classes.values())
     yield "products.yaml", list(kb.products.values())
