@@ -321,6 +321,7 @@ def labs_cmd(
 
 def _register_commands() -> None:
     """Commands defined next to the parts they drive (instruments, guide, server, database)."""
+    from jakguide.cli_demo import register as register_demo
     from jakguide.cli_guide import register as register_guide
     from jakguide.cli_instruments import register as register_instruments
     from jakguide.cli_server import register as register_server
@@ -328,6 +329,7 @@ def _register_commands() -> None:
     register_instruments(app)
     register_guide(app)
     register_server(app)
+    register_demo(app)
 
 
 _register_commands()

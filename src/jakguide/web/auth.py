@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from jakguide.store import accounts, audit
 from jakguide.store.audit import Actor
-from jakguide.store.models import Clinician
+from jakguide.store.models import AuthToken, Clinician
 from jakguide.web.deps import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -105,12 +105,18 @@ def _actor(user: Clinician) -> Actor:
     return Actor(user.id, user.clinic_id, user.clinic.timezone)
 
 
-@router.post("/login", response_model=LoginOut)
-def login(
-    cred: Credentials, request: Request, response: Response, app: StateDep, session: SessionDep
-) -> LoginOut:
-    """Start a browser session: sets the session and CSRF cookies."""
-    user = _check(app, request, session, cred)
+def check_credentials(
+    app: AppState, request: Request, session: Session, username: str, password: str
+) -> Clinician:
+    """The clinician for a username and password, else ``ProblemError`` 401/429 (rate limited
+    like the login endpoint; used by the HTML login form)."""
+    return _check(app, request, session, Credentials(username=username, password=password))
+
+
+def start_session(
+    app: AppState, request: Request, response: Response, session: Session, user: Clinician
+) -> AuthToken:
+    """Issue a session for ``user``, commit it (audited) and set its cookies on ``response``."""
     lifetime = dt.timedelta(hours=app.settings.session_hours)
     raw, token = accounts.issue_token(session, user, "session", lifetime)
     audit.record(session, _actor(user), "login", "session", token.id)
@@ -136,6 +142,17 @@ def login(
         samesite="lax",
         path="/",
     )
+    return token
+
+
+@router.post("/login", response_model=LoginOut)
+def login(
+    cred: Credentials, request: Request, response: Response, app: StateDep, session: SessionDep
+) -> LoginOut:
+    """Start a browser session: sets the session and CSRF cookies."""
+    user = _check(app, request, session, cred)
+    token = start_session(app, request, response, session, user)
+    assert token.csrf_token is not None
     return LoginOut(clinician=_me(user), csrf_token=token.csrf_token, expires_at=token.expires_at)
 
 

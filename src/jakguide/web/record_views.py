@@ -249,6 +249,7 @@ class TimelineScore(BaseModel):
     date: dt.date
     value: float | None
     category: str | None
+    inputs: dict[str, Any] | None = None
 
 
 class Timeline(BaseModel):
@@ -344,6 +345,7 @@ def timeline(
                 date=row.date,
                 value=row.value,
                 category=category,
+                inputs=row.inputs,
             )
         )
     out = Timeline(
