@@ -14,9 +14,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## run: the main job on embedded defaults (bundled knowledge, demo patient)
+## run: the main job on embedded defaults: a demo clinic in a fresh SQLite store, served locally
 run: install
-	$(BIN)/jakguide assess examples/as-tnf-ir.yaml --condition ankylosing-spondylitis --as-of 2026-11-21
+	$(BIN)/jakguide demo
 
 ## test: lint, types and the whole test suite (what CI runs)
 test: check pytest

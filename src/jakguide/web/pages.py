@@ -1,0 +1,56 @@
+"""HTML pages for clinicians and patients, served by the same FastAPI app as the REST API.
+
+Mounted automatically by ``create_app`` (``register(app)``). Pages are server-rendered Jinja2
+templates with one small script (``static/app.js``) and one vendored library (Chart.js) for the
+plots; everything is served from ``/static`` so the app works offline. Every page shows the
+intended-use disclaimer and the knowledge version and release date.
+
+| pages | module |
+|---|---|
+| ``/login``, ``/logout`` | ``pages_auth`` |
+| ``/drugs``, ``/sources`` | ``pages_drugs`` |
+| ``/assess`` | ``pages_assess`` |
+| ``/patients...`` (list, record, timeline, assessment, guide) | ``pages_patients`` |
+| ``/patients/{id}/scores/new`` | ``pages_scores`` |
+| ``/patients/{id}/links``, ``/p/{token}...`` (patient link and self-report) | ``pages_links`` |
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from jakguide.web import (
+    pages_assess,
+    pages_auth,
+    pages_drugs,
+    pages_links,
+    pages_patients,
+    pages_scores,
+)
+from jakguide.web.pages_common import STATIC, PagesConfig
+
+__all__ = ["PagesConfig", "register", "set_default_as_of"]
+
+
+def register(app: FastAPI) -> None:
+    """Mount the static files and every page router on ``app``."""
+    if not isinstance(getattr(app.state, "jakguide_pages", None), PagesConfig):
+        app.state.jakguide_pages = PagesConfig()
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in (
+        pages_auth,
+        pages_drugs,
+        pages_assess,
+        pages_scores,
+        pages_links,
+        pages_patients,
+    ):
+        app.include_router(module.router)
+
+
+def set_default_as_of(app: FastAPI, day: dt.date | None) -> None:
+    """Make ``day`` the pages' "today" (``jakguide demo --as-of``); None: the clinic's today."""
+    app.state.jakguide_pages = PagesConfig(as_of=day)

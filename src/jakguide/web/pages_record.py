@@ -1,0 +1,470 @@
+"""What the patient record page shows: visits, response badges, overdue monitoring, plot setup.
+
+Why the plots are set up here but drawn in the browser: the data come from the REST API
+(``/api/patients/{id}/timeline``), exactly what an integration sees; the page only says which
+plots to draw and the category bands of each instrument, read from the instruments' own band
+constants so that a band on a plot cannot differ from the category in the record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from jakguide.engine import evaluate_labs
+from jakguide.instruments import InstrumentInputError, response
+from jakguide.instruments import asdas as asdas_mod
+from jakguide.instruments import basdai as basdai_mod
+from jakguide.instruments import dapsa as dapsa_mod
+from jakguide.instruments import dlqi as dlqi_mod
+from jakguide.instruments import severity as severity_mod
+from jakguide.instruments.model import Band
+from jakguide.kb.base import Knowledge
+from jakguide.model import LabsReport, LabsRequest, Patient, Region
+from jakguide.store.convert import Record
+from jakguide.store.links import SelfReport
+from jakguide.web.pages_common import analyte_name
+
+AXIAL = ("ankylosing-spondylitis", "non-radiographic-axial-spondyloarthritis")
+SKIN = ("plaque-psoriasis",)
+PSA = ("psoriatic-arthritis",)
+ALERT_ACTIONS = ("do-not-start", "interrupt", "discontinue", "recheck")
+
+
+# --------------------------------------------------------------------------- plots
+
+
+@dataclass(frozen=True)
+class ChartBand:
+    low: float
+    high: float | None
+    label: str
+
+
+@dataclass(frozen=True)
+class ScoreChart:
+    key: str
+    instrument: str
+    title: str
+    input: str | None  # plot this input instead of the value (BSA from psoriasis-severity)
+    max: float | None
+    bands: tuple[ChartBand, ...]
+    source: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "instrument": self.instrument,
+            "title": self.title,
+            "input": self.input,
+            "max": self.max,
+            "bands": [{"low": b.low, "high": b.high, "label": b.label} for b in self.bands],
+        }
+
+
+def _bands(bands: Sequence[Band]) -> tuple[ChartBand, ...]:
+    out, low = [], 0.0
+    for band in bands:
+        high = float(band.upper) if band.upper is not None else None
+        out.append(ChartBand(low, high, f"{band.label}: {band.description}"))
+        low = high if high is not None else low
+    return tuple(out)
+
+
+def _rule_of_tens(limit: Fraction, what: str) -> tuple[ChartBand, ...]:
+    cut = float(limit)
+    return (
+        ChartBand(0.0, cut, f"{what} <= {cut:g}: not severe by this criterion"),
+        ChartBand(cut, None, f"{what} > {cut:g}: severe (rule of tens)"),
+    )
+
+
+SCORE_CHARTS: tuple[ScoreChart, ...] = (
+    ScoreChart(
+        "pasi",
+        "pasi",
+        "PASI",
+        None,
+        None,
+        _rule_of_tens(severity_mod.RULE_OF_TENS_PASI, "PASI"),
+        "Finlay 2005 (rule of tens); PASI has no published bands",
+    ),
+    ScoreChart(
+        "bsa",
+        "psoriasis-severity",
+        "BSA (%)",
+        "bsa_percent",
+        None,
+        _rule_of_tens(severity_mod.RULE_OF_TENS_BSA_PERCENT, "BSA"),
+        "Finlay 2005 (rule of tens)",
+    ),
+    ScoreChart(
+        "dlqi",
+        "dlqi",
+        "DLQI",
+        None,
+        float(severity_mod.DLQI_MAX),
+        _bands(dlqi_mod.BANDS),
+        "DLQI bands (Hongbo 2005)",
+    ),
+    ScoreChart("dapsa", "dapsa", "DAPSA", None, None, _bands(dapsa_mod.BANDS), "Schoels 2016"),
+    ScoreChart(
+        "basdai",
+        "basdai",
+        "BASDAI",
+        None,
+        float(basdai_mod.BASDAI_MAX),
+        _bands(basdai_mod.BANDS),
+        "ASAS threshold for active disease",
+    ),
+    ScoreChart(
+        "asdas-crp",
+        "asdas-crp",
+        "ASDAS-CRP",
+        None,
+        None,
+        _bands(asdas_mod.BANDS),
+        "Machado 2011 disease activity states",
+    ),
+    ScoreChart(
+        "asdas-esr",
+        "asdas-esr",
+        "ASDAS-ESR",
+        None,
+        None,
+        _bands(asdas_mod.BANDS),
+        "Machado 2011 disease activity states",
+    ),
+)
+
+
+def score_charts(rec: Record, conditions: Sequence[str]) -> list[ScoreChart]:
+    """The plots with data, plus the usual ones for the patient's conditions."""
+    have: set[str] = set()
+    for row in rec.rows("scores"):
+        have.add(row.instrument)
+        if row.instrument == "psoriasis-severity" and (row.inputs or {}).get("bsa_percent"):
+            have.add("bsa")
+    usual: set[str] = set()
+    if any(c in SKIN for c in conditions):
+        usual |= {"pasi", "bsa", "dlqi"}
+    if any(c in PSA for c in conditions):
+        usual |= {"dapsa"}
+    if any(c in AXIAL for c in conditions):
+        usual |= {"basdai", "asdas-crp"}
+    wanted = [c for c in SCORE_CHARTS if c.key in usual or (c.key in have and c.key != "bsa")]
+    if "bsa" in have and not any(c.key == "bsa" for c in wanted):
+        wanted.append(next(c for c in SCORE_CHARTS if c.key == "bsa"))
+    return wanted
+
+
+def lab_analytes(kb: Knowledge, rec: Record, drug: str | None, region: Region) -> list[str]:
+    """Monitored labs of the running therapy's label (and those with label thresholds);
+    without a therapy, the labs on record."""
+    label = kb.label(drug, region) if drug else None
+    if label is not None:
+        found = [m.analyte for m in label.monitoring] + [r.analyte for r in label.labs]
+    else:
+        found = [row.analyte for row in rec.rows("labs")]
+    return list(dict.fromkeys(a for a in found if kb.analyte(a) is not None))
+
+
+# --------------------------------------------------------------------------- badges
+
+
+@dataclass(frozen=True)
+class Badge:
+    name: str
+    state: str  # reached | not-reached | not-evaluable
+    text: str
+    sources: tuple[str, ...] = ()
+
+
+def _series(rec: Record, instrument: str, day: dt.date) -> list[Any]:
+    rows = [
+        r
+        for r in rec.rows("scores")
+        if r.instrument == instrument and r.value is not None and r.date <= day
+    ]
+    return sorted(rows, key=lambda r: (r.date, r.id))
+
+
+def _pair(points: Sequence[Any], start: dt.date | None) -> tuple[Any, Any] | None:
+    """Baseline (last on or before the therapy start; else the first) and the latest after."""
+    if start is not None:
+        before = [p for p in points if p.date <= start]
+        after = [p for p in points if p.date > start]
+        if before and after:
+            return before[-1], after[-1]
+        return None
+    if len(points) >= 2:
+        return points[0], points[-1]
+    return None
+
+
+def _since(base: Any) -> str:
+    return f"{_fmt(base.value)} on {base.date.isoformat()}"
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _cite(result: Any) -> tuple[str, ...]:
+    return tuple(f"{s['title']} ({s['doc']}), {s['section']}" for s in result.sources)
+
+
+def _pasi_badge(rec: Record, start: dt.date | None, day: dt.date) -> Badge:
+    pair = _pair(_series(rec, "pasi", day), start)
+    if pair is None:
+        return Badge("PASI 75", "not-evaluable", "needs a PASI before and after the start")
+    base, cur = pair
+    try:
+        res = response("pasi", base.value, cur.value)
+    except InstrumentInputError as exc:
+        return Badge("PASI 75", "not-evaluable", str(exc))
+    pct = res.to_dict()["percent_improvement"]
+    if pct is None:
+        return Badge("PASI 75", "not-evaluable", "baseline PASI is 0", _cite(res))
+    state = "reached" if res.to_dict()["pasi75"] else "not-reached"
+    text = f"{pct:.0f} % improvement ({_since(base)} -> {_fmt(cur.value)} on {cur.date})"
+    return Badge("PASI 75", state, text, _cite(res))
+
+
+def _asdas_badge(rec: Record, start: dt.date | None, day: dt.date) -> Badge:
+    name = "ASDAS clinically important improvement"
+    for instrument in ("asdas-crp", "asdas-esr"):
+        pair = _pair(_series(rec, instrument, day), start)
+        if pair is None:
+            continue
+        base, cur = pair
+        res = response("asdas", base.value, cur.value).to_dict()
+        state = "reached" if res["clinically_important"] else "not-reached"
+        text = (
+            f"change {res['delta']:.2f} ({instrument}: {_since(base)} -> "
+            f"{_fmt(cur.value)} on {cur.date})"
+        )
+        return Badge(name, state, text, _cite(response("asdas", base.value, cur.value)))
+    return Badge(name, "not-evaluable", "needs an ASDAS before and after the start")
+
+
+def _asas_domains(rec: Record, day: dt.date) -> dict[dt.date, dict[str, float]]:
+    """ASAS domains per visit date, from BASDAI, ASDAS and BASFI entered with their items."""
+    by_date: dict[dt.date, dict[str, float]] = {}
+    for row in rec.rows("scores"):
+        if row.date > day:
+            continue
+        inputs = row.inputs or {}
+        d = by_date.setdefault(row.date, {})
+        try:
+            if row.instrument == "basdai" and {"q2", "q5", "q6"} <= set(inputs):
+                d.setdefault("pain", float(inputs["q2"]))
+                d["inflammation"] = (float(inputs["q5"]) + float(inputs["q6"])) / 2
+            elif row.instrument.startswith("asdas") and "patient_global" in inputs:
+                d["patient_global"] = float(inputs["patient_global"])
+                d["pain"] = float(inputs["back_pain"])
+            elif row.instrument == "basfi" and row.value is not None:
+                d["function"] = float(row.value)
+        except (TypeError, ValueError, KeyError):
+            continue
+    keys = {"patient_global", "pain", "function", "inflammation"}
+    return {k: v for k, v in by_date.items() if keys <= set(v)}
+
+
+def _asas_badge(rec: Record, start: dt.date | None, day: dt.date) -> Badge:
+    visits = _asas_domains(rec, day)
+    dates = sorted(visits)
+    points = [_Point(d, 0.0) for d in dates]
+    pair = _pair(points, start)
+    if pair is None:
+        return Badge(
+            "ASAS40",
+            "not-evaluable",
+            "needs BASDAI and ASDAS items and BASFI at a visit before and after the start",
+        )
+    base, cur = pair
+    res = response("asas", visits[base.date], visits[cur.date])
+    data = res.to_dict()
+    state = "reached" if data["asas40"] else "not-reached"
+    text = (
+        f"{data['domains_improved_40']} of 4 domains improved by 40 % ({base.date} -> {cur.date})"
+    )
+    return Badge("ASAS40", state, text, _cite(res))
+
+
+@dataclass(frozen=True)
+class _Point:
+    date: dt.date
+    value: float
+
+
+def _dapsa_badge(rec: Record, start: dt.date | None, day: dt.date) -> Badge:
+    pair = _pair(_series(rec, "dapsa", day), start)
+    if pair is None:
+        return Badge("DAPSA response", "not-evaluable", "needs a DAPSA before and after the start")
+    base, cur = pair
+    res = response("dapsa", base.value, cur.value)
+    data = res.to_dict()
+    level = data["improvement"]
+    pct = data["percent_improvement"]
+    if pct is None:
+        return Badge("DAPSA response", "not-evaluable", "baseline DAPSA is 0", _cite(res))
+    state = "reached" if level not in (None, "none") else "not-reached"
+    text = (
+        f"{level or 'none'} improvement, {pct:.0f} % ({_since(base)} -> "
+        f"{_fmt(cur.value)} on {cur.date})"
+    )
+    return Badge("DAPSA response", state, text, _cite(res))
+
+
+def response_badges(
+    rec: Record, conditions: Sequence[str], start: dt.date | None, day: dt.date
+) -> list[Badge]:
+    """Badges for the patient's conditions (and for any instrument with data)."""
+    instruments = {r.instrument for r in rec.rows("scores")}
+    out = []
+    if any(c in SKIN for c in conditions) or "pasi" in instruments:
+        out.append(_pasi_badge(rec, start, day))
+    if any(c in AXIAL for c in conditions) or instruments & {"asdas-crp", "asdas-esr"}:
+        out.append(_asdas_badge(rec, start, day))
+        out.append(_asas_badge(rec, start, day))
+    if any(c in PSA for c in conditions) or "dapsa" in instruments:
+        out.append(_dapsa_badge(rec, start, day))
+    return out
+
+
+# --------------------------------------------------------------------------- visits
+
+
+@dataclass
+class VisitItem:
+    kind: str  # score | lab | therapy | screening | self-report
+    text: str
+    alert: str | None = None  # words saying why it is highlighted
+    tag: str | None = None
+    detail: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Visit:
+    date: dt.date
+    items: list[VisitItem] = field(default_factory=list)
+
+
+def _score_text(row: Any) -> str:
+    value = "-" if row.value is None else _fmt(row.value)
+    category = f" ({row.category})" if row.category else ""
+    return f"{row.instrument.upper()} {value}{category}"
+
+
+def visits(
+    kb: Knowledge,
+    rec: Record,
+    reports: Sequence[SelfReport],
+    actions: dict[tuple[str, dt.date, float, str], str],
+) -> list[Visit]:
+    """Everything dated in the record, newest first, grouped by day."""
+    by_day: dict[dt.date, Visit] = {}
+
+    def add(day: dt.date, item: VisitItem) -> None:
+        by_day.setdefault(day, Visit(day)).items.append(item)
+
+    reported = {r.score_id for r in reports if r.score_id is not None}
+    for t in rec.rows("therapies"):
+        dose = f" {_fmt(t.dose_mg)} mg" if t.dose_mg else ""
+        per_day = f", {t.per_day}x daily" if t.per_day else ""
+        add(t.start_date, VisitItem("therapy", f"Started {t.drug}{dose}{per_day}"))
+        if t.stop_date is not None:
+            why = f" ({t.stop_reason})" if t.stop_reason else ""
+            add(t.stop_date, VisitItem("therapy", f"Stopped {t.drug}{why}"))
+    for row in rec.rows("scores"):
+        if row.id in reported:
+            continue
+        add(row.date, VisitItem("score", _score_text(row)))
+    for lab in rec.rows("labs"):
+        action = actions.get((lab.analyte, lab.date, lab.value_entered, lab.unit_entered))
+        alert = f"label action: {action}" if action in ALERT_ACTIONS else None
+        text = f"{analyte_name(kb, lab.analyte)} {lab.value_entered:g} {lab.unit_entered}"
+        add(lab.date, VisitItem("lab", text, alert))
+    for s in rec.rows("screening"):
+        if s.date is not None:
+            add(s.date, VisitItem("screening", f"Screening {s.item}: {s.result}"))
+    for rep in reports:
+        detail = []
+        if rep.instrument:
+            category = f" ({rep.category})" if rep.category else ""
+            value = "-" if rep.value is None else _fmt(rep.value)
+            detail.append(f"{rep.instrument.upper()} {value}{category}")
+        if rep.itch is not None:
+            detail.append(f"itch {_fmt(rep.itch)}/10")
+        if rep.side_effects:
+            detail.append("side effects noticed: " + ", ".join(rep.side_effects))
+        if rep.note:
+            detail.append(f"note: {rep.note}")
+        add(
+            rep.date,
+            VisitItem(
+                "self-report",
+                "Self-report",
+                tag="Patient-reported",
+                detail=detail,
+                alert="side effects reported" if rep.side_effects or rep.note else None,
+            ),
+        )
+    return [by_day[d] for d in sorted(by_day, reverse=True)]
+
+
+# --------------------------------------------------------------------------- monitoring
+
+
+@dataclass(frozen=True)
+class LabAlert:
+    analyte: str
+    short: str  # "Lymphocytes 0.45 10*9/L: recheck"
+    text: str  # with the date and the label's message
+
+
+@dataclass(frozen=True)
+class Overdue:
+    analyte: str
+    name: str
+    due_by: dt.date | None
+    why: str
+
+
+@dataclass
+class LabState:
+    report: LabsReport | None
+    overdue: list[Overdue]
+    actions: dict[tuple[str, dt.date, float, str], str]
+    alerts: list[LabAlert]
+
+
+def lab_state(kb: Knowledge, patient: Patient, region: Region, day: dt.date) -> LabState:
+    """The running therapy's lab report: overdue checks and results that call for action."""
+    if patient.therapy is None or kb.label(patient.therapy.drug, region) is None:
+        return LabState(None, [], {}, [])
+    req = LabsRequest(drug=patient.therapy.drug, region=region, as_of=day)
+    report = evaluate_labs(patient, req, kb)
+    actions: dict[tuple[str, dt.date, float, str], str] = {
+        (r.analyte, r.date, r.value_entered, r.unit_entered): r.action for r in report.results
+    }
+    latest: dict[str, Any] = {}
+    for r in sorted(report.results, key=lambda x: x.date):
+        latest[r.analyte] = r
+    alerts = []
+    for r in latest.values():
+        if r.action in ALERT_ACTIONS:
+            short = (
+                f"{analyte_name(kb, r.analyte)} {r.value_entered:g} {r.unit_entered}: {r.action}"
+            )
+            alerts.append(LabAlert(r.analyte, short, f"{short} ({r.date}). {r.message}"))
+    overdue = [
+        Overdue(m.analyte, analyte_name(kb, m.analyte), m.due_by, m.why)
+        for m in report.monitoring
+        if m.status == "overdue"
+    ]
+    return LabState(report, overdue, actions, alerts)

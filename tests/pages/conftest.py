@@ -1,0 +1,115 @@
+"""Page fixtures: an app on a temporary store holding the demo clinic (as of a fixed day), a
+second clinic, and clients logged in through the HTML login form.
+
+The app is built once per test module; tests that change data use their own patients.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+
+from jakguide.demo import Demo, build_demo
+from jakguide.kb.base import Knowledge
+from jakguide.store import Settings, accounts
+from jakguide.web import create_app
+from jakguide.web.pages import set_default_as_of
+
+with warnings.catch_warnings():
+    # Starlette >= 1.x prefers the httpx2 fork for its TestClient and warns once at import.
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+AS_OF = dt.date(2026, 11, 21)
+PASSWORD = "demo password 1"
+OTHER_PASSWORD = "other password 1"
+DISCLAIMER = "Decision support for clinicians; not a substitute for clinical judgement."
+
+
+@dataclass
+class Site:
+    app: FastAPI
+    demo: Demo
+    other_patient: str  # a patient of another clinic
+    data_dir: Path
+
+    def patient(self, label: str) -> str:
+        return next(pid for pid, lab, _ in self.demo.patients if lab == label)
+
+
+def _other_clinic(app: FastAPI, kb: Knowledge) -> str:
+    from jakguide.store.audit import Actor
+    from jakguide.store.records import Records
+    from jakguide.store.schemas import ConditionIn, PatientIn
+
+    state = app.state.jakguide
+    with state.db.transaction() as s:
+        clinic = accounts.ensure_clinic(s, "Other clinic", "UTC", "UTC")
+        user = accounts.add_clinician(s, clinic, "other", OTHER_PASSWORD, None)
+        records = Records(s, Actor(user.id, clinic.id), kb)
+        row = records.create_patient(PatientIn(label="OTHER-1", sex="female"))
+        records.add_row(row.id, "conditions", ConditionIn(condition="plaque-psoriasis"))
+        return row.id
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, kb: Knowledge) -> Iterator[Site]:
+    data = tmp_path_factory.mktemp("pages")
+    settings = Settings(data_dir=data)
+    demo = build_demo(settings, kb, AS_OF, password=PASSWORD)
+    app = create_app(settings, knowledge=kb)
+    set_default_as_of(app, AS_OF)
+    other = _other_clinic(app, kb)
+    yield Site(app, demo, other, data)
+    app.state.jakguide.db.dispose()
+
+
+def login(client: TestClient, username: str = "demo", password: str = PASSWORD) -> str:
+    """Log in through the HTML form; returns the session's CSRF token."""
+    page = client.get("/login")
+    nonce = re.search(r'name="login_nonce" value="([^"]+)"', page.text)
+    assert nonce is not None
+    r = client.post(
+        "/login",
+        data={"username": username, "password": password, "next": "/patients",
+              "login_nonce": nonce.group(1)},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert r.status_code == 303, r.text
+    return csrf_of(client)
+
+
+def csrf_of(client: TestClient) -> str:
+    token = client.cookies.get("jakguide_csrf")
+    assert token
+    return str(token)
+
+
+@pytest.fixture(scope="module")
+def client(site: Site) -> Iterator[TestClient]:
+    """A clinician of the demo clinic, logged in."""
+    with TestClient(site.app) as c:
+        login(c)
+        yield c
+
+
+@pytest.fixture(scope="module")
+def anon(site: Site) -> Iterator[TestClient]:
+    """No login (a patient, or someone who is not logged in)."""
+    with TestClient(site.app) as c:
+        yield c
+
+
+def assert_page(html: str, kb: Knowledge) -> None:
+    """Every page: the disclaimer, the knowledge version and its release date."""
+    assert DISCLAIMER in html
+    assert kb.version in html
+    release = kb.index.release_date
+    assert f"{release.day} {release:%b} {release.year}" in html
