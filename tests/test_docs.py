@@ -54,3 +54,19 @@ def test_public_api_is_small_and_sorted() -> None:
     assert jakguide.__all__ == sorted(jakguide.__all__)
     for name in jakguide.__all__:
         assert hasattr(jakguide, name), name
+
+
+def test_instrument_publications_resolve_in_the_knowledge_sources() -> None:
+    """Response findings cite instrument publications; they must resolve like label sources."""
+    from jakguide.instruments.sources import PUBLICATIONS
+    from jakguide.kb.base import bundled_knowledge
+
+    import yaml
+
+    kb = bundled_knowledge()
+    mirrored = yaml.safe_load((kb.folder / "sources" / "instruments.yaml").read_text())["sources"]
+    mirror_titles = {s["id"]: s["title"] for s in mirrored}
+    for doc, pub in PUBLICATIONS.items():
+        assert kb.source(doc) is not None, f"add {doc} to knowledge/sources/instruments.yaml"
+        if doc in mirror_titles:  # others (e.g. NICE TA383) are shared with the label sources
+            assert mirror_titles[doc] == pub.title, doc
