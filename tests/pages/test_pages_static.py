@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from fastapi.testclient import TestClient
+
 import jakguide.web
 
 WEB = Path(jakguide.web.__file__).parent
@@ -61,3 +63,13 @@ def test_templates_load_nothing_from_elsewhere() -> None:
             assert not re.match(r"(https?:)?//", attr), (path.name, attr)
         assert "<style" not in text and " style=" not in text, path.name
         assert "<script>" not in text, path.name
+
+
+def test_api_docs_page_loads_only_vendored_assets(client: TestClient) -> None:
+    response = client.get("/docs")
+    assert response.status_code == 200
+    html = response.text
+    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in html
+    assert "https://" not in html and "http://" not in html
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png"):
+        assert client.get(f"/static/vendor/swagger-ui/{asset}").status_code == 200

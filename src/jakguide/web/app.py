@@ -64,6 +64,10 @@ def create_app(
         description="Decision support for clinicians; not a substitute for clinical judgement. "
         "Errors are RFC 9457 problem details (application/problem+json).",
         lifespan=lifespan,
+        # FastAPI's own docs pages load Swagger UI from a CDN; the pages module serves /docs
+        # from the vendored copy instead, so the app works offline.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.jakguide = AppState(
         settings=settings,

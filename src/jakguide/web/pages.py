@@ -20,6 +20,8 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from jakguide.web import (
@@ -35,11 +37,24 @@ from jakguide.web.pages_common import STATIC, PagesConfig
 __all__ = ["PagesConfig", "register", "set_default_as_of"]
 
 
+def _api_docs() -> HTMLResponse:
+    """Swagger UI for /openapi.json, from the vendored copy (static/vendor/swagger-ui)."""
+    vendor = "/static/vendor/swagger-ui"
+    return get_swagger_ui_html(
+        openapi_url="/openapi.json",
+        title="jakguide API",
+        swagger_js_url=f"{vendor}/swagger-ui-bundle.js",
+        swagger_css_url=f"{vendor}/swagger-ui.css",
+        swagger_favicon_url=f"{vendor}/favicon-32x32.png",
+    )
+
+
 def register(app: FastAPI) -> None:
     """Mount the static files and every page router on ``app``."""
     if not isinstance(getattr(app.state, "jakguide_pages", None), PagesConfig):
         app.state.jakguide_pages = PagesConfig()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_api_route("/docs", _api_docs, methods=["GET"], include_in_schema=False)
     for module in (
         pages_auth,
         pages_drugs,
