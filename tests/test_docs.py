@@ -58,10 +58,10 @@ def test_public_api_is_small_and_sorted() -> None:
 
 def test_instrument_publications_resolve_in_the_knowledge_sources() -> None:
     """Response findings cite instrument publications; they must resolve like label sources."""
+    import yaml
+
     from jakguide.instruments.sources import PUBLICATIONS
     from jakguide.kb.base import bundled_knowledge
-
-    import yaml
 
     kb = bundled_knowledge()
     mirrored = yaml.safe_load((kb.folder / "sources" / "instruments.yaml").read_text())["sources"]
