@@ -104,9 +104,6 @@ Route = Literal[
     "transdermal",
     "other",
 ]
-SYSTEMIC_ROUTES: frozenset[str] = frozenset(
-    {"oral", "intravenous", "subcutaneous", "intramuscular", "transdermal", "rectal"}
-)
 
 
 class ClassMember(Strict):
@@ -373,7 +370,7 @@ class LabRule(Strict):
     id: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
     analyte: str
     context: LabContext
-    comparator: Literal["lt", "lte", "gt", "gte", "between", "drop-gt", "rise-gt-x-uln"]
+    comparator: Literal["lt", "lte", "gt", "gte", "between", "drop-gt"]
     value: float
     upper: float | None = None  # for "between" (inclusive both ends unless stated in text)
     unit: str

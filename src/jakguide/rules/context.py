@@ -14,7 +14,7 @@ from functools import cached_property
 
 from jakguide.errors import InputError
 from jakguide.kb.base import Knowledge
-from jakguide.kb.schema import SYSTEMIC_ROUTES, Citation
+from jakguide.kb.schema import Citation
 from jakguide.model import LabResult, Patient
 from jakguide.units import CanonicalValue, to_canonical
 
@@ -43,7 +43,6 @@ class ResolvedMedication:
     entered: str
     ingredients: tuple[str, ...]
     route: str | None
-    systemic: bool
 
 
 @dataclass(frozen=True)
@@ -159,12 +158,7 @@ class Context:
                     ingredients = [med.drug.lower()]
                 else:
                     ingredients = self.kb.ingredients_in_text(med.drug)
-            normalized_route = (route or "oral").lower()
-            out.append(
-                ResolvedMedication(
-                    med.drug, tuple(ingredients), route, normalized_route in SYSTEMIC_ROUTES
-                )
-            )
+            out.append(ResolvedMedication(med.drug, tuple(ingredients), route))
         return out
 
     @cached_property

@@ -45,8 +45,6 @@ def is_abnormal(ctx: Context, rule: LabRule, point: LabPoint, baseline: LabPoint
         return t <= v <= upper
     if rule.comparator == "drop-gt":
         return baseline is not None and (baseline.value - v) > t
-    if rule.comparator == "rise-gt-x-uln":
-        return False  # needs the lab's upper limit of normal, which records rarely carry
     raise AssertionError(rule.comparator)  # pragma: no cover - schema restricts comparators
 
 

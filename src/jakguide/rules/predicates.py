@@ -154,7 +154,8 @@ def evaluate(when: When, ctx: Context, drug: str) -> Outcome:
     if when.risk_group is not None:
         from jakguide.rules.risk import risk_group_status
 
-        rg = risk_group_status(ctx)
+        eu = ctx.kb.label(drug, "EU")  # the EMA Article 20 criteria as this product words them
+        rg = risk_group_status(ctx, eu.risk_groups if eu else None)
         parts.append(
             Outcome(None if rg.value is None else rg.value == when.risk_group, rg.missing, rg.facts)
         )

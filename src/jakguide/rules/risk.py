@@ -15,18 +15,7 @@ from jakguide.rules.predicates import Outcome
 def risk_group_status(ctx: Context, groups: RiskGroups | None = None) -> Outcome:
     """Whether the patient is in the EMA risk group; unknown lists what is missing."""
     if groups is None:
-        found = next(
-            (
-                lbl.risk_groups
-                for m in ctx.kb.drugs.values()
-                for r, lbl in m.regions.items()
-                if r == "EU" and lbl.risk_groups is not None
-            ),
-            None,
-        )
-        if found is None:
-            return Outcome.false()
-        groups = found
+        return Outcome.false()
     p = ctx.patient
     facts: list[str] = []
     missing: list[str] = []
