@@ -176,8 +176,6 @@ def _renal(when: When, ctx: Context) -> Outcome:
             return Outcome.true("on dialysis")
     renal = ctx.renal(band.measure)
     if renal is None:
-        if ctx.patient.on_dialysis and band.dialysis is None:
-            return Outcome.unknown(ctx.renal_missing_text(band.measure))
         return Outcome.unknown(ctx.renal_missing_text(band.measure))
     unit = "mL/min" if band.measure == "creatinine-clearance" else "mL/min/1.73 m2"
     return Outcome(in_range(renal.value, band), [], [f"{renal.detail}: {renal.value} {unit}"])
