@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from jakguide.kb.schema import NumberRange, When
 from jakguide.rules.context import Context
+from jakguide.rules.missing import InputKey, Missing
 
 
 @dataclass
@@ -29,8 +30,8 @@ class Outcome:
         return cls(False, [], list(facts))
 
     @classmethod
-    def unknown(cls, *missing: str) -> Outcome:
-        return cls(None, list(missing), [])
+    def unknown(cls, key: InputKey, text: str) -> Outcome:
+        return cls(None, [Missing(key, text)], [])
 
 
 def in_range(value: Decimal | float, band: NumberRange) -> bool:
@@ -83,7 +84,9 @@ def evaluate(when: When, ctx: Context, drug: str) -> Outcome:
     if when.hepatic is not None:
         hep = ctx.patient.hepatic_impairment
         if hep == "unknown":
-            parts.append(Outcome.unknown("hepatic impairment (Child-Pugh class or none)"))
+            parts.append(
+                Outcome.unknown("hepatic", "hepatic impairment (Child-Pugh class or none)")
+            )
         else:
             parts.append(Outcome(hep in when.hepatic, [], [f"hepatic impairment: {hep}"]))
     if when.classes is not None:
@@ -92,12 +95,12 @@ def evaluate(when: When, ctx: Context, drug: str) -> Outcome:
         parts.append(_classes(when.all_classes, ctx, drug, need_all=True))
     if when.age_years is not None:
         if ctx.age is None:
-            parts.append(Outcome.unknown("age or birth date"))
+            parts.append(Outcome.unknown("age", "age or birth date"))
         else:
             parts.append(Outcome(in_range(ctx.age, when.age_years), [], [f"age {ctx.age:g} years"]))
     if when.weight_kg is not None:
         if ctx.weight_kg is None:
-            parts.append(Outcome.unknown("body weight"))
+            parts.append(Outcome.unknown("weight", "body weight"))
         else:
             parts.append(
                 Outcome(
@@ -115,13 +118,13 @@ def evaluate(when: When, ctx: Context, drug: str) -> Outcome:
         if ctx.patient.sex == "male" or ctx.patient.reproductive_potential is False:
             parts.append(Outcome(not when.breastfeeding, [], ["not breastfeeding (sex/potential)"]))
         elif bf == "unknown":
-            parts.append(Outcome.unknown("breastfeeding status"))
+            parts.append(Outcome.unknown("breastfeeding", "breastfeeding status"))
         else:
             parts.append(Outcome((bf == "yes") == when.breastfeeding, [], [f"breastfeeding: {bf}"]))
     if when.hypersensitivity is not None:
         allergies = ctx.patient.allergies
         if allergies is None:
-            parts.append(Outcome.unknown("allergy list"))
+            parts.append(Outcome.unknown("allergies", "allergy list"))
         else:
             hit = [a for a in allergies if a.drug.lower() == drug]
             parts.append(
@@ -142,7 +145,7 @@ def evaluate(when: When, ctx: Context, drug: str) -> Outcome:
                 Outcome.false(f"{gene.upper()} status not known (label: known or suspected)")
             )
         elif phenotype == "unknown":
-            parts.append(Outcome.unknown(f"{gene.upper()} metaboliser status"))
+            parts.append(Outcome.unknown("pharmacogenomics", f"{gene.upper()} metaboliser status"))
         else:
             parts.append(
                 Outcome(
@@ -169,14 +172,14 @@ def _renal(when: When, ctx: Context) -> Outcome:
     assert band is not None
     if band.dialysis is not None:
         if ctx.patient.on_dialysis is None:
-            return Outcome.unknown("dialysis status")
+            return Outcome.unknown("dialysis", "dialysis status")
         if ctx.patient.on_dialysis != band.dialysis:
             return Outcome.false()
         if band.dialysis and all(v is None for v in (band.gte, band.gt, band.lte, band.lt)):
             return Outcome.true("on dialysis")
     renal = ctx.renal(band.measure)
     if renal is None:
-        return Outcome.unknown(ctx.renal_missing_text(band.measure))
+        return Outcome.unknown("renal", ctx.renal_missing_text(band.measure))
     unit = "mL/min" if band.measure == "creatinine-clearance" else "mL/min/1.73 m2"
     return Outcome(in_range(renal.value, band), [], [f"{renal.detail}: {renal.value} {unit}"])
 
@@ -184,7 +187,7 @@ def _renal(when: When, ctx: Context) -> Outcome:
 def _classes(class_ids: list[str], ctx: Context, drug: str, *, need_all: bool) -> Outcome:
     meds = ctx.medications
     if meds is None:
-        return Outcome.unknown("current medication list")
+        return Outcome.unknown("medications", "current medication list")
     # The drug itself (e.g. listed among current medicines while on it) never interacts with itself.
     present = {cid: names for cid in class_ids if (names := ctx.classes_excluding(cid, drug))}
     facts = [
@@ -200,7 +203,7 @@ def _classes(class_ids: list[str], ctx: Context, drug: str, *, need_all: bool) -
 def _history(items: Sequence[str], ctx: Context) -> Outcome:
     history = ctx.patient.history
     if history is None:
-        return Outcome.unknown("medical history")
+        return Outcome.unknown("history", "medical history")
     hits = [h for h in items if h in history]
     return Outcome(bool(hits), [], [f"history of {h}" for h in hits])
 
@@ -211,7 +214,7 @@ def _infection(when: When, ctx: Context) -> Outcome:
     if "tb-active" in history:
         return Outcome.true("active tuberculosis recorded")
     if infections is None:
-        return Outcome.unknown("active infections (record none if there are none)")
+        return Outcome.unknown("infections", "active infections (record none if there are none)")
     if when.active_serious_infection:
         serious = [i for i in infections if i.serious is not False]
         return Outcome(bool(serious), [], [f"active infection: {i.name}" for i in serious])
@@ -229,5 +232,5 @@ def _pregnancy(wanted: bool, ctx: Context) -> Outcome:
     if p.pregnancy == "unknown":
         if p.reproductive_potential is False:
             return Outcome(not wanted, [], ["not of reproductive potential"])
-        return Outcome.unknown("pregnancy status")
+        return Outcome.unknown("pregnancy", "pregnancy status")
     return Outcome((p.pregnancy == "pregnant") == wanted, [], [f"pregnancy: {p.pregnancy}"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from jakguide.kb.schema import RiskGroups
 from jakguide.rules.context import Context
+from jakguide.rules.missing import Missing
 from jakguide.rules.predicates import Outcome
 
 
@@ -20,23 +21,23 @@ def risk_group_status(ctx: Context, groups: RiskGroups | None = None) -> Outcome
     facts: list[str] = []
     missing: list[str] = []
     if ctx.age is None:
-        missing.append("age or birth date")
+        missing.append(Missing("age", "age or birth date"))
     elif ctx.age >= groups.min_age_years:
         facts.append(f"age {ctx.age:g} years (>= {groups.min_age_years:g})")
     if p.smoking == "unknown":
-        missing.append("smoking status")
+        missing.append(Missing("smoking", "smoking status"))
     elif p.smoking in groups.smoking:
         facts.append(f"smoking: {p.smoking}")
     history = p.history
     if groups.cv_risk:
         if p.cv_risk_factors is None:
-            missing.append("cardiovascular risk factors")
+            missing.append(Missing("cv-risk", "cardiovascular risk factors"))
         elif p.cv_risk_factors:
             facts.append("cardiovascular risk factors: " + ", ".join(p.cv_risk_factors))
         if history and any(h in history for h in ("myocardial-infarction", "stroke")):
             facts.append("history of atherosclerotic cardiovascular disease")
     if history is None:
-        missing.append("medical history (malignancy, VTE)")
+        missing.append(Missing("history", "medical history (malignancy, VTE)"))
     else:
         if groups.malignancy_risk and "malignancy" in history:
             facts.append("history of malignancy")
