@@ -66,6 +66,10 @@ ScreeningResult = Literal[
 ]
 
 
+# A measured number: finite, and a real number (not a boolean or a numeric string).
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+
+
 class Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -81,7 +85,7 @@ def _yes_no(value: Any) -> Any:
 
 class Measurement(Frozen):
     kind: Literal["weight_kg", "height_cm"]
-    value: Annotated[float, Field(gt=0)]
+    value: Annotated[float, Field(gt=0, strict=True, allow_inf_nan=False)]
     date: dt.date | None = None
 
 
@@ -121,14 +125,14 @@ class Therapy(Frozen):
 
     drug: str
     form: str | None = None
-    dose_mg: float | None = None
+    dose_mg: Annotated[float, Field(gt=0, strict=True, allow_inf_nan=False)] | None = None
     per_day: int | None = None
     start_date: dt.date
 
 
 class LabResult(Frozen):
     analyte: str
-    value: float
+    value: Number
     unit: str
     date: dt.date
 
@@ -145,9 +149,9 @@ class ObjectiveInflammation(Frozen):
 
 
 class Disease(Frozen):
-    pasi: float | None = None
-    bsa_percent: float | None = None
-    dlqi: float | None = None
+    pasi: Number | None = None
+    bsa_percent: Number | None = None
+    dlqi: Number | None = None
     severity: Literal["mild", "moderate", "severe"] | None = None
     candidate_for: list[Literal["systemic", "phototherapy", "topical"]] | None = None
     objective_inflammation: ObjectiveInflammation | None = None
@@ -156,7 +160,7 @@ class Disease(Frozen):
 class ScoreRecord(Frozen):
     instrument: str
     date: dt.date
-    value: float | None = None
+    value: Number | None = None
     inputs: dict[str, Any] | None = None
 
     @model_validator(mode="after")
@@ -171,7 +175,7 @@ class Patient(Frozen):
 
     id: str | None = None
     birth_date: dt.date | None = None
-    age_years: Annotated[float, Field(ge=0, le=130)] | None = None
+    age_years: Annotated[float, Field(ge=0, le=130, strict=True, allow_inf_nan=False)] | None = None
     sex: Sex = "unknown"
     reproductive_potential: bool | None = None
     pregnancy: Pregnancy = "unknown"
