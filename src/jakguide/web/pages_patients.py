@@ -183,6 +183,24 @@ def _load(
     return rec, to_patient(rec, records.kb, day)
 
 
+def _open(
+    request: Request,
+    clin: Clin,
+    session: Session,
+    kb: Knowledge,
+    patient_id: str,
+    as_of: str | None,
+    region: str | None,
+    resource: str,
+    action: str = "read",
+) -> tuple[dt.date, Region, Record, Patient]:
+    """What every record page starts with: its day and region, the audited record, the patient."""
+    day = page_day(request, clin.actor, as_of)
+    reg: Region = region_of(region)  # type: ignore[assignment]
+    rec, patient = _load(_records(clin, session, kb), patient_id, day, resource, action)
+    return day, reg, rec, patient
+
+
 @router.get("/patients/{patient_id}")
 def patient_page(
     request: Request,
@@ -193,10 +211,9 @@ def patient_page(
     as_of: str | None = None,
     region: str | None = None,
 ) -> Response:
-    day = page_day(request, clin.actor, as_of)
-    reg: Region = region_of(region)  # type: ignore[assignment]
-    records = _records(clin, session, kb)
-    rec, patient = _load(records, patient_id, day, "record-page")
+    day, reg, rec, patient = _open(
+        request, clin, session, kb, patient_id, as_of, region, "record-page"
+    )
     conditions = list(patient.conditions or [])
     start = patient.therapy.start_date if patient.therapy else None
     state = lab_state(kb, patient, reg, day)
@@ -265,10 +282,9 @@ def patient_assess(
     region: str | None = None,
     as_of: str | None = None,
 ) -> Response:
-    day = page_day(request, clin.actor, as_of)
-    reg: Region = region_of(region)  # type: ignore[assignment]
-    records = _records(clin, session, kb)
-    rec, patient = _load(records, patient_id, day, "assessment")
+    day, reg, rec, patient = _open(
+        request, clin, session, kb, patient_id, as_of, region, "assessment"
+    )
     conditions = list(patient.conditions or [])
     chosen = condition or (conditions[0] if conditions else "")
     if chosen not in kb.conditions:
@@ -365,10 +381,9 @@ def guide_page(
     region: str | None = None,
     as_of: str | None = None,
 ) -> Response:
-    day = page_day(request, clin.actor, as_of)
-    reg = region_of(region)
-    records = _records(clin, session, kb)
-    rec, patient = _load(records, patient_id, day, "guide-page")
+    day, reg, rec, patient = _open(
+        request, clin, session, kb, patient_id, as_of, region, "guide-page"
+    )
     session.commit()
     chosen = drug or (patient.therapy.drug if patient.therapy else "")
     cond = condition or ""
@@ -396,7 +411,7 @@ def guide_page(
             day=day,
             error=error,
             query=query,
-            drugs=sorted(m.id for m in kb.marketed(reg)),  # type: ignore[arg-type]
+            drugs=sorted(m.id for m in kb.marketed(reg)),
             conditions=[(c, condition_name(kb, c)) for c in patient.conditions or []],
         ),
     )
@@ -414,10 +429,9 @@ def _guide_file(
     as_of: str | None,
     fmt: str,
 ) -> Response:
-    day = page_day(request, clin.actor, as_of)
-    reg = region_of(region)
-    records = _records(clin, session, kb)
-    rec, patient = _load(records, patient_id, day, f"guide-{fmt}", "export")
+    day, reg, rec, patient = _open(
+        request, clin, session, kb, patient_id, as_of, region, f"guide-{fmt}", "export"
+    )
     req = guide_request(kb, patient, drug or None, condition or None, reg, day)
     response = guide_response(kb, patient, req, fmt, rec.patient.label)
     session.commit()
