@@ -16,7 +16,7 @@ def source_ref(kb: Knowledge, citation: Citation) -> SourceRef:
         section=citation.section,
         title=doc.title if doc else None,
         revision=doc.revision if doc else None,
-        url=doc.url if doc else None,
+        url=doc.cite_url() if doc else None,
         verified=citation.verified,
     )
 
