@@ -129,7 +129,7 @@ class SourceDocument(Strict):
     read_via: ReadVia | None = None  # the copy read, when it is not the document itself
     revision: dt.date | None = None  # of the document (for a label: the label revision)
     revision_note: str | None = None
-    superseded_by: str | None = None  # a later revision known but not read (e.g. "06/2026")
+    superseded_by: str | None = None  # id of a source holding a later revision of this document
     accessed: dt.date | None = None
     url: str | None = None  # the document itself (non-label sources)
     note: str | None = None
@@ -178,14 +178,17 @@ DENIED_SHOPS = frozenset(
         "nahdionline.com",  # online pharmacy shop
     }
 )
-_URL = re.compile(r"https?://([^/\s\"'<>)]+)", re.IGNORECASE)
+_URL = re.compile(r"https?://([^/\s\"'<>)]+)[^\s\"'<>)]*", re.IGNORECASE)
 _IPV4 = re.compile(r"^[0-9]{1,3}(\.[0-9]{1,3}){3}$")
 
 
 def denied_host(host: str) -> str | None:
     """Why ``host`` may not be a source, or None when it may."""
-    host = host.lower().rstrip(".").split(":")[0].strip("[]")
-    if _IPV4.match(host) or ":" in host:
+    host = host.lower().rstrip(".")
+    if host.startswith("["):  # an IPv6 literal
+        return "a raw IP address"
+    host = host.split(":")[0]
+    if _IPV4.match(host):
         return "a raw IP address"
     for shop in DENIED_SHOPS:
         if host == shop or host.endswith("." + shop):
@@ -600,8 +603,27 @@ class Note(Strict):
     source: Citation
 
 
+class KnownRevision(Strict):
+    """A label revision known (e.g. from Drugs@FDA or openFDA "recent major changes") but whose
+    text was not read: facts citing the sections it changed rest on a superseded revision."""
+
+    revision: dt.date  # the 1st of the month when only the month is known
+    sections: list[Annotated[str, Field(pattern=r"^[0-9]+(\.[0-9]+)*$|^boxed-warning$")]]
+    text: str
+    source: Citation
+
+
+class LabelRevisions(Strict):
+    """The label revision the region's facts were read from, and later ones not yet read."""
+
+    read: dt.date | None  # None: the copies read are undated (see the label source)
+    note: str | None = None
+    later: list[KnownRevision] = []
+
+
 class RegionLabel(Strict):
     label: str  # sources.yaml id of the label document
+    revisions: LabelRevisions | None = None
     brands: list[str]
     indications: list[Indication]
     adjustments: list[Adjustment] = []
