@@ -135,9 +135,10 @@ def kb_status(fmt: FormatOpt = Fmt.text, knowledge_dir: KnowledgeOpt = None) -> 
             if r["document"]:
                 out.print(f"  document: {r['document']}", markup=False)
             for later in r["later_revisions"]:
+                sections = ", ".join(later["sections"]) or "not known"
                 out.print(
                     f"  later revision {later['revision']} not read: {later['text']} "
-                    f"(sections {', '.join(later['sections'])})",
+                    f"(sections {sections})",
                     markup=False,
                 )
 
