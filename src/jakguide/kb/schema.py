@@ -171,6 +171,7 @@ class SourceDocument(Strict):
 # copy on such a host cannot be cited; find the regulator's or the manufacturer's copy instead.
 DENIED_HOST_LABELS = frozenset({"stage", "staging", "uat", "sit", "test", "dev"})
 DENIED_HOST_SUFFIXES = ("dev", "staging")  # e.g. mimsdev.com: a development copy of MIMS
+_SUFFIX_MIN_TOKEN = 4  # "dev" alone is caught as a label; "mimsdev" by its suffix
 DENIED_SHOPS = frozenset(
     {
         "otc-online-store.com",  # online pharmacy shop
@@ -196,7 +197,7 @@ def denied_host(host: str) -> str | None:
     for label in host.split("."):
         for token in label.split("-"):
             if token in DENIED_HOST_LABELS or (
-                len(token) > 3 and token.endswith(DENIED_HOST_SUFFIXES)
+                len(token) >= _SUFFIX_MIN_TOKEN and token.endswith(DENIED_HOST_SUFFIXES)
             ):
                 return f"a pre-production host ({token!r})"
     return None
