@@ -119,3 +119,12 @@ def test_kb_files_mention_no_copy_address_in_guide(tmp_path: Path) -> None:
         ("https://stage.abbviepro.com/x", "a pre-production host ('stage')"),
         ("uat.mims.com", "a pre-production host ('uat')"),
     ]
+
+
+def test_derivation_boundaries_and_local_policies_cite_a_guideline_or_the_policy(
+    kb: Knowledge,
+) -> None:
+    for gid, guideline in kb.guidelines.items():
+        if guideline.topic in ("policy", "renal-function"):
+            authority = kb.sources[guideline.source.doc].authority
+            assert authority in ("guideline", "local-policy"), (gid, authority)
