@@ -409,7 +409,7 @@ def treat_to_target(
                     )
                 )
             if baseline is None:
-                raise InstrumentInputError("baseline", None, f"the baseline {_label(measure)}")
+                raise InstrumentInputError("baseline", None, f"the baseline {_label(t.instrument)}")
             change = CHANGES[t.instrument](baseline, current)
             out += _decrease_targets(kb, e, change, point, early)
     return out
