@@ -242,8 +242,9 @@ def _asas_badge(scores: Sequence[Scored], start: dt.date | None, day: dt.date) -
             "not-evaluable",
             "needs BASDAI and ASDAS items and BASFI at a visit before and after the start",
         )
+    improved, domains = o.results["domains_improved_40"], len(o.results["domains"])
     text = (
-        f"{o.results['domains_improved_40']} of 4 domains improved by 40 %"
+        f"{improved} of {domains} domains improved enough for ASAS40"
         f" ({o.baseline.date} -> {o.current.date})"
     )
     return Badge("ASAS40", _state(o.criterion("asas40")), text, _cite(o))
