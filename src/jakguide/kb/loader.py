@@ -23,7 +23,6 @@ from jakguide.kb.schema import (
     AnalyteFile,
     ConditionFile,
     DrugClassFile,
-    GuidelineFile,
     KnowledgeIndex,
     Monograph,
     ProductCodeFile,
@@ -31,6 +30,7 @@ from jakguide.kb.schema import (
     denied_urls,
 )
 from jakguide.kb.schema_guide import GuideFile
+from jakguide.kb.schema_guidelines import GuidelineFile
 
 ENV_VAR = "JAKGUIDE_KNOWLEDGE"
 

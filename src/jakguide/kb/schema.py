@@ -130,6 +130,7 @@ class SourceDocument(Strict):
     revision: dt.date | None = None  # of the document (for a label: the label revision)
     revision_note: str | None = None
     superseded_by: str | None = None  # id of a source holding a later revision of this document
+    year: int | None = None  # publication year, shown in short citations
     accessed: dt.date | None = None
     url: str | None = None  # the document itself (non-label sources)
     note: str | None = None
@@ -683,18 +684,3 @@ class Monograph(Strict):
     adverse_reactions: list[AdverseReaction] = []
     efficacy: list[EfficacyResult] = []
     notes: list[Note] = []
-
-
-# --------------------------------------------------------------------------- guidelines
-
-
-class Guideline(Strict):
-    id: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
-    topic: Literal["screening", "monitoring", "response", "vaccination", "renal-function", "policy"]
-    text: str
-    conditions: list[str] | None = None
-    source: Citation
-
-
-class GuidelineFile(Strict):
-    guidelines: list[Guideline]
