@@ -74,7 +74,7 @@ def _facts(kb: Knowledge, drug: str, region: str) -> dict[str, list[tuple[str, s
     label = kb.drugs[drug].regions[region]  # type: ignore[index]
     for fact, cit in _quoted(label, f"regions.{region}", None):
         doc = kb.sources[cit.doc]
-        if not doc.is_label or cit.quote is None:
+        if not doc.is_label or cit.quote is None or cit.relayed_by is not None:
             continue
         keys = sorted(cited_sections(cit.section))
         by_section[keys[0] if keys else ""].append((fact, cit.quote))

@@ -3,7 +3,8 @@
 A user supplies the label text (an FDA SPL XML file, the DailyMed ZIP holding it, or the plain
 text of an EMA SmPC). Sections are matched by the number at the start of each section title
 ("2.3 Dosage in ...", "4.2 Posology ..."); a section's text includes its subsections. Each fact
-of the drug that cites a label of the region with a quote is looked up in the section(s) its
+of the drug that cites a label of the region with a quote (and was not relayed by another
+source, whose quote is not label text) is looked up in the section(s) its
 citation names; a citation naming no section number (e.g. "Highlights") is looked up in the
 whole label, and one naming the boxed warning in the SPL's boxed-warning section. Quotes are
 compared after normalising case, whitespace, table-cell separators and typographic characters;
@@ -200,6 +201,8 @@ def check_label(kb: Knowledge, drug: str, region: Region, label: LabelText) -> l
     for fact, cit in _quoted(region_label, f"regions.{region}", None):
         doc = kb.sources.get(cit.doc)
         if doc is None or not doc.is_label or doc.region not in (region, None):
+            continue
+        if cit.relayed_by is not None:  # the quote is the relaying source's, not label text
             continue
         assert cit.quote is not None
         wanted = sorted(cited_sections(cit.section))
