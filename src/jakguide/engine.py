@@ -50,34 +50,18 @@ def option_status(findings: list[Finding]) -> Status:
 
 def validate_request(request: AssessRequest, kb: Knowledge) -> None:
     if request.condition not in kb.conditions:
-        raise UnknownIdError(
-            "condition",
-            request.condition,
-            "unknown condition; accepted: " + ", ".join(sorted(kb.conditions)),
-        )
+        raise UnknownIdError.among("condition", request.condition, "condition", kb.conditions)
     for drug in request.drugs or []:
-        if drug not in kb.drugs:
-            raise UnknownIdError(
-                "drug", drug, "unknown drug; accepted: " + ", ".join(sorted(kb.drugs))
-            )
+        kb.require_drug(drug)
 
 
 def validate_patient(patient: Patient, kb: Knowledge) -> None:
     """Ids the knowledge must know (native files are strict; FHIR input is mapped beforehand)."""
     for i, cond in enumerate(patient.conditions or []):
         if cond not in kb.conditions:
-            raise UnknownIdError(
-                f"conditions[{i}]",
-                cond,
-                "unknown condition; accepted: " + ", ".join(sorted(kb.conditions)),
-            )
-    if patient.therapy is not None and patient.therapy.drug not in kb.drugs:
-        raise UnknownIdError(
-            "therapy.drug",
-            patient.therapy.drug,
-            "not a JAK/TYK2 inhibitor in the knowledge base; accepted: "
-            + ", ".join(sorted(kb.drugs)),
-        )
+            raise UnknownIdError.among(f"conditions[{i}]", cond, "condition", kb.conditions)
+    if patient.therapy is not None:
+        kb.require_drug(patient.therapy.drug, "therapy.drug")
     from jakguide.units import to_canonical
 
     for i, lab in enumerate(patient.labs or []):
@@ -175,11 +159,7 @@ def _monitoring(
 
 def evaluate_labs(patient: Patient, request: LabsRequest, kb: Knowledge) -> LabsReport:
     """On-therapy (or, for a drug not yet started, initiation) lab actions and monitoring."""
-    mono = kb.drug(request.drug)
-    if mono is None:
-        raise UnknownIdError(
-            "drug", request.drug, "unknown drug; accepted: " + ", ".join(sorted(kb.drugs))
-        )
+    mono = kb.require_drug(request.drug)
     label = mono.regions.get(request.region)
     if label is None:
         raise InputError(
