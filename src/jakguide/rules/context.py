@@ -226,7 +226,7 @@ class OptionContext:
     condition: str
     region: Region
     on_therapy: bool
-    _shared: dict[object, object] = field(default_factory=dict, repr=False)
+    _shared: dict[object, object] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def drug(self) -> str:
