@@ -17,7 +17,8 @@ from jakguide.model import Assessment, Finding
 from jakguide.rules import registry
 from jakguide.rules.context import Context, OptionContext
 from jakguide.rules.registry import CHECKS, RULES, Check, CheckFn
-from test_cases import ALL, load_case, run_case
+from test_cases import ALL, run_case
+from vignettes import load_case
 
 
 def _assessments(kb: Knowledge) -> list[tuple[Path, Assessment]]:
