@@ -213,6 +213,168 @@ _ALL: tuple[Publication, ...] = (
         "National Institute for Health and Care Excellence, Technology appraisal guidance 383",
         2016,
     ),
+    Publication(
+        "prevoo-1995",
+        "Modified disease activity scores that include twenty-eight-joint counts",
+        "Prevoo ML, van 't Hof MA, Kuper HH, et al. Arthritis Rheum 1995;38:44-8",
+        1995,
+        "DAS28 (ESR) formula.",
+    ),
+    Publication(
+        "das28-crp-formula",
+        "DAS28 using CRP: DAS28-CRP(4) and DAS28-CRP(3) formulas",
+        "Department of Rheumatology, Radboud University Nijmegen Medical Centre; das-score.nl",
+        None,
+        "Formula page of the DAS authors; DAS28-CRP(4) = 0.56 sqrt(TJC28) + 0.28 sqrt(SJC28) + "
+        "0.36 ln(CRP+1) + 0.014 GH + 0.96.",
+    ),
+    Publication(
+        "fransen-2005",
+        "The Disease Activity Score and the EULAR response criteria",
+        "Fransen J, van Riel PL. Clin Exp Rheumatol 2005;23(5 Suppl 39):S93-9",
+        2005,
+        "DAS28 states (remission < 2.6, low <= 3.2, high > 5.1) and the DAS28 EULAR response "
+        "table.",
+    ),
+    Publication(
+        "van-gestel-1996",
+        "Development and validation of the European League Against Rheumatism response criteria "
+        "for rheumatoid arthritis",
+        "van Gestel AM, Prevoo ML, van 't Hof MA, et al. Arthritis Rheum 1996;39:34-40",
+        1996,
+    ),
+    Publication(
+        "aletaha-2005",
+        "Acute phase reactants add little to composite disease activity indices for rheumatoid "
+        "arthritis: validation of a clinical activity score",
+        "Aletaha D, Nell VP, Stamm T, et al. Arthritis Res Ther 2005;7:R796-806",
+        2005,
+        "CDAI.",
+    ),
+    Publication(
+        "smolen-2003",
+        "A simplified disease activity index for rheumatoid arthritis for use in clinical practice",
+        "Smolen JS, Breedveld FC, Schiff MH, et al. Rheumatology (Oxford) 2003;42:244-57",
+        2003,
+        "SDAI.",
+    ),
+    Publication(
+        "aletaha-smolen-2005",
+        "The Simplified Disease Activity Index (SDAI) and the Clinical Disease Activity Index "
+        "(CDAI): a review of their usefulness and validity in rheumatoid arthritis",
+        "Aletaha D, Smolen J. Clin Exp Rheumatol 2005;23(5 Suppl 39):S100-8",
+        2005,
+        "CDAI cut-offs 2.8 / 10 / 22; SDAI 3.3 / 11 / 26.",
+    ),
+    Publication(
+        "hanifin-2001",
+        "The eczema area and severity index (EASI): assessment of reliability in atopic dermatitis",
+        "Hanifin JM, Thurston M, Omoto M, et al. Exp Dermatol 2001;10:11-8",
+        2001,
+        "Regions, signs, area scores and the age-dependent region weights.",
+    ),
+    Publication(
+        "leshem-2015",
+        "What the Eczema Area and Severity Index score tells us about the severity of atopic "
+        "dermatitis: an interpretability study",
+        "Leshem YA, Hajar T, Hanifin JM, Simpson EL. Br J Dermatol 2015;172:1353-7",
+        2015,
+        "Severity strata 0 / 0.1-1.0 / 1.1-7.0 / 7.1-21.0 / 21.1-50.0 / 50.1-72.0.",
+    ),
+    Publication(
+        "simpson-2022-easi",
+        "The Eczema Area and Severity Index - a practical guide",
+        "Simpson EL et al. Dermatitis 2022;33(3):187-92",
+        2022,
+        "EASI-50/75/90 as percentage improvements from baseline.",
+    ),
+    Publication(
+        "olsen-2004",
+        "Alopecia areata investigational assessment guidelines - Part II",
+        "Olsen EA, Hordinsky MK, Price VH, et al. J Am Acad Dermatol 2004;51:440-7",
+        2004,
+        "SALT: top 40 %, back 24 %, each side 18 %.",
+    ),
+    Publication(
+        "wyrwich-2020",
+        "The Alopecia Areata Investigator Global Assessment scale: a measure for evaluating "
+        "clinically meaningful success in clinical trials",
+        "Wyrwich KW, Kitchen H, Knight S, et al. Br J Dermatol 2020;183:702-9",
+        2020,
+        "AA-IGA: none 0, limited 1-20, moderate 21-49, severe 50-94, very severe 95-100 % scalp "
+        "hair loss; seen in secondary sources.",
+    ),
+    Publication(
+        "king-2022-brave-aa",
+        "Two phase 3 trials of baricitinib for alopecia areata",
+        "King B, Ohyama M, Kwon O, et al. N Engl J Med 2022;386:1687-99",
+        2022,
+        "Primary endpoint SALT <= 20 at week 36, the endpoint in the alopecia areata labels.",
+    ),
+    Publication(
+        "schroeder-1987",
+        "Coated oral 5-aminosalicylic acid therapy for mildly to moderately active ulcerative "
+        "colitis",
+        "Schroeder KW, Tremaine WJ, Ilstrup DM. N Engl J Med 1987;317:1625-9",
+        1987,
+        "Mayo score subscores.",
+    ),
+    Publication(
+        "dhaens-2007",
+        "A review of activity indices and efficacy end points for clinical trials of medical "
+        "therapy in adults with ulcerative colitis",
+        "D'Haens G, Sandborn WJ, Feagan BG, et al. Gastroenterology 2007;132:763-86",
+        2007,
+        "Mayo activity bands as tabulated in secondary sources (mild 3-5, moderate 6-10, severe "
+        "11-12); other tables differ.",
+    ),
+    Publication(
+        "lewis-2008",
+        "Use of the noninvasive components of the Mayo score to assess clinical response in "
+        "ulcerative colitis",
+        "Lewis JD, Chuai S, Nessel L, et al. Inflamm Bowel Dis 2008;14:1660-6",
+        2008,
+        "Partial Mayo score; its activity bands are seen in secondary tables only.",
+    ),
+    Publication(
+        "sandborn-2017-octave",
+        "Tofacitinib as induction and maintenance therapy for ulcerative colitis",
+        "Sandborn WJ, Su C, Sands BE, et al. N Engl J Med 2017;376:1723-36",
+        2017,
+        "Remission: Mayo <= 2, no subscore > 1, rectal bleeding 0; response: fall >= 3 and >= 30 %"
+        " with rectal bleeding fall >= 1 or <= 1.",
+    ),
+    Publication(
+        "danese-2022-u-achieve",
+        "Upadacitinib as induction and maintenance therapy for moderately to severely active "
+        "ulcerative colitis",
+        "Danese S, Vermeire S, Zhou W, et al. Lancet 2022;399:2113-28",
+        2022,
+        "Adapted Mayo remission and response definitions.",
+    ),
+    Publication(
+        "harvey-bradshaw-1980",
+        "A simple index of Crohn's-disease activity",
+        "Harvey RF, Bradshaw JM. Lancet 1980;1(8167):514",
+        1980,
+    ),
+    Publication(
+        "best-2006",
+        "Predicting the Crohn's disease activity index from the Harvey-Bradshaw Index",
+        "Best WR. Inflamm Bowel Dis 2006;12:304-10",
+        2006,
+        "HBI bands (remission < 5, mild 5-7, moderate 8-16, severe > 16) and a 3-point response, "
+        "as tabulated in secondary sources.",
+    ),
+    Publication(
+        "simpson-2020-viga",
+        "Validation of the Validated Investigator Global Assessment for Atopic Dermatitis (vIGA-"
+        "AD)",
+        "Simpson E, Bissonnette R, Eichenfield LF, et al. J Am Acad Dermatol 2020;83:839-46",
+        2020,
+        "vIGA-AD grades 0 clear to 4 severe; the scale's descriptors are copyrighted and not "
+        "reproduced.",
+    ),
 )
 
 PUBLICATIONS: dict[str, Publication] = {p.doc: p for p in _ALL}
