@@ -14,8 +14,7 @@ from typing import Any
 
 from jakguide.instruments._exact import Reader, check_number, to_float
 from jakguide.instruments.errors import InstrumentInputError
-from jakguide.instruments.model import Band, Score, band_rule, classify
-from jakguide.instruments.sources import cite
+from jakguide.instruments.model import Band, Score, band_rule, cite, classify
 from jakguide.instruments.spec import Example, InputSpec, InstrumentDoc
 
 __all__ = [

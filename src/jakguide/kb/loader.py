@@ -23,13 +23,13 @@ from jakguide.kb.schema import (
     AnalyteFile,
     ConditionFile,
     DrugClassFile,
-    GuidelineFile,
     KnowledgeIndex,
     Monograph,
     ProductCodeFile,
     SourceFile,
 )
 from jakguide.kb.schema_guide import GuideFile
+from jakguide.kb.schema_guidelines import GuidelineFile
 
 ENV_VAR = "JAKGUIDE_KNOWLEDGE"
 

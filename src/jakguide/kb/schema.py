@@ -57,6 +57,7 @@ class SourceDocument(Strict):
     region: Region | None = None
     revision: dt.date | None = None
     revision_note: str | None = None
+    year: int | None = None  # publication year, shown in short citations
     accessed: dt.date | None = None
     url: str | None = None
     note: str | None = None
@@ -503,18 +504,3 @@ class Monograph(Strict):
     adverse_reactions: list[AdverseReaction] = []
     efficacy: list[EfficacyResult] = []
     notes: list[Note] = []
-
-
-# --------------------------------------------------------------------------- guidelines
-
-
-class Guideline(Strict):
-    id: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
-    topic: Literal["screening", "monitoring", "response", "vaccination", "renal-function", "policy"]
-    text: str
-    conditions: list[str] | None = None
-    source: Citation
-
-
-class GuidelineFile(Strict):
-    guidelines: list[Guideline]
