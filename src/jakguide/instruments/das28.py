@@ -227,7 +227,9 @@ def response(baseline: Any, current: Any) -> Response:
             "version": versions[0] or versions[1],
             "improvement": to_float(base - now),
             "current_category": classify(now, BANDS),
-            "eular_response": eular_level(base, now),
+            "eular_response": (level := eular_level(base, now)),
+            "eular_good": level == "good",
+            "eular_moderate_or_good": level != "none",
         },
         sources=RESPONSE_SOURCES,
     )
@@ -296,6 +298,8 @@ RESPONSE_DOC = ResponseDoc(
         ("eular_response", "good: improvement > 1.2 and current <= 3.2"),
         ("", "none: improvement <= 0.6, or improvement <= 1.2 and current > 5.1"),
         ("", "moderate: every other case"),
+        ("eular_good", "eular_response is good"),
+        ("eular_moderate_or_good", "eular_response is moderate or good"),
     ),
     policies=("Baseline and current must use the same DAS28 version.",),
     examples=(
