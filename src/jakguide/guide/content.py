@@ -52,11 +52,7 @@ MAX_BANNER_FINDINGS = 4
 
 
 def _label(kb: Knowledge, request: GuideRequest) -> tuple[Monograph, RegionLabel]:
-    mono = kb.drug(request.drug)
-    if mono is None:
-        raise UnknownIdError(
-            "drug", request.drug, "unknown drug; accepted: " + ", ".join(sorted(kb.drugs))
-        )
+    mono = kb.require_drug(request.drug)
     if request.condition not in kb.conditions:
         raise UnknownIdError(
             "condition",

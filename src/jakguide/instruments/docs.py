@@ -38,6 +38,16 @@ PAGES: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "asas": (None, ("asas",)),
     "dapsa": ("dapsa", ("dapsa",)),
     "mda": ("mda", ()),
+    "das28-crp": ("das28-crp", ("das28",)),
+    "das28-esr": ("das28-esr", ("das28",)),
+    "cdai": ("cdai", ()),
+    "sdai": ("sdai", ()),
+    "easi": ("easi", ("easi",)),
+    "viga-ad": ("viga-ad", ()),
+    "salt": ("salt", ("salt",)),
+    "mayo": ("mayo", ("mayo", "modified-mayo")),
+    "partial-mayo": ("partial-mayo", ()),
+    "hbi": ("hbi", ("hbi",)),
 }
 _SPECIAL_PAGES = ("index",)
 #: Pages of docs/instruments/ generated elsewhere: the treat-to-target page reads the guideline

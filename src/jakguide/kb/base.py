@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jakguide.errors import KnowledgeError, KnowledgeIssue
+from jakguide.errors import KnowledgeError, KnowledgeIssue, UnknownIdError
 from jakguide.kb.loader import (
     RawKnowledge,
     _Doc,
@@ -114,6 +114,13 @@ class Knowledge:
 
     def drug(self, inn: str) -> Monograph | None:
         return self.drugs.get(inn)
+
+    def require_drug(self, inn: str, field: str = "drug") -> Monograph:
+        """The monograph of ``inn``; ``UnknownIdError`` on ``field`` listing the known drugs."""
+        mono = self.drugs.get(inn)
+        if mono is None:
+            raise UnknownIdError.among(field, inn, "drug", self.drugs)
+        return mono
 
     def marketed(self, region: Region) -> list[Monograph]:
         """Monographs with a label in ``region``, in id order."""

@@ -43,6 +43,11 @@ RESPONSES: dict[str, tuple[str, tuple[str, ...]]] = {
     "asdas-crp": ("asdas", ("clinically_important", "major")),
     "asdas-esr": ("asdas", ("clinically_important", "major")),
     "dapsa": ("dapsa", ("minor", "moderate", "major")),
+    "das28-crp": ("das28", ("eular_moderate_or_good", "eular_good")),
+    "das28-esr": ("das28", ("eular_moderate_or_good", "eular_good")),
+    "easi": ("easi", ("easi50", "easi75", "easi90")),
+    "salt": ("salt", ("salt_le_20",)),
+    "hbi": ("hbi", ("response", "remission")),
 }
 ASAS_CRITERIA = ("asas20", "asas40", "partial_remission")
 ASAS_DOMAINS = frozenset({"patient_global", "pain", "function", "inflammation"})
