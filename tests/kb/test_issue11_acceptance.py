@@ -82,3 +82,23 @@ def test_us_psa_after_methotrexate_deucravacitinib_indicated_6_mg_once_daily(
 
 def test_every_status_or_dose_changing_label_fact_cites_a_label_document(kb: Knowledge) -> None:
     assert decision_facts_off_label(kb) == []
+
+
+def test_eu_uc_aged_65_upadacitinib_maintenance_capped_at_15_mg_induction_unchanged(
+    kb: Knowledge,
+) -> None:
+    data = _base(
+        "ra-man-mtx-ir",
+        birth_date="1955-01-01",
+        conditions=["ulcerative-colitis"],
+        prior_therapies=[{"drug": "adalimumab", "outcome": "inadequate-response"}],
+    )
+    opt = _option(_run(kb, data, "ulcerative-colitis", "EU"), "upadacitinib")
+    doses = {(r.phase, r.dose_mg) for r in opt.regimens}
+    assert ("maintenance", 15) in doses, opt.regimens
+    assert ("maintenance", 30) not in doses, opt.regimens
+    assert ("induction", 45) in doses, opt.regimens
+    younger = _option(
+        _run(kb, {**data, "birth_date": "1980-01-01"}, "ulcerative-colitis", "EU"), "upadacitinib"
+    )
+    assert ("maintenance", 30) in {(r.phase, r.dose_mg) for r in younger.regimens}

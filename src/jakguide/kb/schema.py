@@ -481,6 +481,7 @@ class Adjustment(Strict):
     kind: Literal["renal", "hepatic", "interaction", "age", "pharmacogenomic", "weight", "other"]
     when: When
     conditions: list[str] | None = None  # only for these indications; None = all
+    phases: list[Phase] | None = None  # max-dose caps only regimens of these phases; None = all
     action: Action
     regimen: Regimen | None = None
     text: str
