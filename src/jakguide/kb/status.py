@@ -46,13 +46,20 @@ def _within(cited: str, changed: str) -> bool:
 class Superseded:
     """Why a fact rests on a superseded label revision."""
 
-    revision: dt.date
+    revision: dt.date | None  # the later revision
     text: str
+    older_copy: bool = False  # the fact cites an older copy of a revision that was read
 
     def message(self) -> str:
+        when = f" of {self.revision:%m/%Y}" if self.revision else ""
+        if self.older_copy:
+            return (
+                f"Read from an older label copy; a later revision{when} exists ({self.text}): "
+                "check this fact against it."
+            )
         return (
-            f"Rests on a superseded label revision: the revision of {self.revision:%m/%Y} "
-            f"changed this section ({self.text}) and has not been read yet."
+            f"Rests on a superseded label revision: the revision{when} changed this section "
+            f"({self.text}) and has not been read yet."
         )
 
 
@@ -63,8 +70,7 @@ def superseded(kb: Knowledge, label: RegionLabel | None, citation: Citation) -> 
         return None
     if doc.superseded_by:
         newer = kb.sources.get(doc.superseded_by)
-        when = newer.revision if newer and newer.revision else doc.revision
-        return Superseded(when or dt.date.min, f"a later revision is {doc.superseded_by}")
+        return Superseded(newer.revision if newer else None, doc.superseded_by, older_copy=True)
     if label is None or label.revisions is None or not doc.is_label:
         return None
     sections = cited_sections(citation.section)
@@ -74,6 +80,21 @@ def superseded(kb: Knowledge, label: RegionLabel | None, citation: Citation) -> 
         if any(_within(c, s) for c in sections for s in later.sections):
             return Superseded(later.revision, later.text)
     return None
+
+
+def superseded_index(kb: Knowledge) -> dict[tuple[str, str], Superseded]:
+    """(doc, section) of every label fact that rests on a superseded revision (cached on kb)."""
+    index: dict[tuple[str, str], Superseded] | None = getattr(kb, "_superseded", None)
+    if index is None:
+        index = {}
+        for mono in kb.drugs.values():
+            for label in mono.regions.values():
+                for cit in _citations(label):
+                    why = superseded(kb, label, cit)
+                    if why is not None:
+                        index.setdefault((cit.doc, cit.section), why)
+        kb._superseded = index  # type: ignore[attr-defined]
+    return index
 
 
 def _citations(obj: Any) -> Iterator[Citation]:
