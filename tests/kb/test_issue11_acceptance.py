@@ -102,3 +102,29 @@ def test_eu_uc_aged_65_upadacitinib_maintenance_capped_at_15_mg_induction_unchan
         _run(kb, {**data, "birth_date": "1980-01-01"}, "ulcerative-colitis", "EU"), "upadacitinib"
     )
     assert ("maintenance", 30) in {(r.phase, r.dose_mg) for r in younger.regimens}
+
+
+def test_a_finding_resting_on_an_older_label_copy_says_so(kb: Knowledge) -> None:
+    data = _base("as-man-tnf-ir")
+    tofa = _option(_run(kb, data, "ankylosing-spondylitis", "US"), "tofacitinib")
+    stale = [f for f in tofa.findings if "older label copy" in f.message]
+    assert stale, [f.message for f in tofa.findings]
+    assert "xeljanz-uspi" in stale[0].message
+
+
+def test_kb_status_names_the_2026_us_revisions_not_yet_read(kb: Knowledge) -> None:
+    from jakguide.kb.status import status_rows
+
+    rows = {(r["drug"], r["region"]): r for r in status_rows(kb)}
+    tofa = rows[("tofacitinib", "US")]
+    assert {"5.1", "5.8"} <= {s for k in tofa["later_revisions"] for s in k["sections"]}
+    assert tofa["superseded"] > 0
+    assert any(
+        k["revision"] == "2026-06-30" for k in rows[("abrocitinib", "US")]["later_revisions"]
+    )
+    assert any(
+        k["revision"] == "2026-06-30" for k in rows[("ruxolitinib", "US")]["later_revisions"]
+    )
+    assert any(
+        k["revision"] == "2026-06-01" for k in rows[("baricitinib", "US")]["later_revisions"]
+    )
