@@ -6,7 +6,9 @@ BIN := $(VENV)/bin
 # The lock: exact versions of every dependency, all extras included (`make lock` refreshes it).
 # `make install LOCK=` installs from the ranges in pyproject.toml alone.
 LOCK ?= constraints.txt
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) 2>/dev/null | cksum | cut -d' ' -f1)
+# The extras `make install` installs (test and tool dependencies live in `dev`).
+EXTRAS ?= dev
+STAMP := $(VENV)/.installed-$(shell echo '$(EXTRAS)' | cat - pyproject.toml $(LOCK) 2>/dev/null | cksum | cut -d' ' -f1)
 LOCK_VENV := .work/lock-venv
 # Every extra declared in pyproject.toml (the lock covers them all).
 ALL_EXTRAS = $(shell $(PYTHON) -c "import tomllib; print(','.join(tomllib.load(open('pyproject.toml', 'rb'))['project'].get('optional-dependencies', {})))")
@@ -16,7 +18,7 @@ ALL_EXTRAS = $(shell $(PYTHON) -c "import tomllib; print(','.join(tomllib.load(o
 $(STAMP): pyproject.toml $(LOCK)
 	@sh .ci/ensure-venv.sh "$(PYTHON)" "$(VENV)"
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet $(if $(LOCK),--constraint $(LOCK)) -e '.[dev]'
+	$(BIN)/python -m pip install --quiet $(if $(LOCK),--constraint $(LOCK)) -e '.[$(EXTRAS)]'
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 ## install: the virtual environment in .venv, with the locked versions (Python 3.11+ only)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What the test suite needs from the machine besides Python, from the distribution's packages
 # (Debian/Ubuntu apt), installing only what is missing (`make system`, before `make pytest`):
-#   - Chromium for the browser tests (the distribution's build, never a downloaded one);
+#   - Chromium for the browser tests (the distribution's build, never a downloaded one), and
+#     libatomic1, which the Node.js driver bundled with Playwright for Python needs;
 #   - Pango, HarfBuzz-subset and a font for WeasyPrint PDFs;
 #   - Java 17 or newer (a headless JRE) for the Spark tests.
 # PostgreSQL is .ci/ensure-postgres.sh's job. Runs as root or with `sudo -n`; without either, or
@@ -21,6 +22,7 @@ java_major() {
 
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
+has_lib libatomic.so.1 || need+=(libatomic1)
 has_lib libpango-1.0.so.0 || need+=(libpango-1.0-0)
 has_lib libpangoft2-1.0.so.0 || need+=(libpangoft2-1.0-0)
 has_lib libharfbuzz-subset.so.0 || need+=(libharfbuzz-subset0)
