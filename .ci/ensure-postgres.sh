@@ -43,6 +43,17 @@ as_root() {
   fi
 }
 
+quietly() {  # apt's and dpkg's output only when the command fails
+  local out
+  out="$(mktemp)"
+  if ! "$@" >"$out" 2>&1; then
+    cat "$out" >&2
+    rm -f "$out"
+    return 1
+  fi
+  rm -f "$out"
+}
+
 server_installed() {
   command -v pg_lsclusters >/dev/null 2>&1 && [ -n "$(ls /usr/lib/postgresql 2>/dev/null)" ]
 }
@@ -87,8 +98,8 @@ if ! answers; then
   if ! server_installed; then
     log "installing PostgreSQL from the distribution's packages"
     export DEBIAN_FRONTEND=noninteractive
-    as_root apt-get update -qq >&2
-    as_root apt-get install -y -qq --no-install-recommends postgresql >&2
+    quietly as_root apt-get update
+    quietly as_root apt-get install -y --no-install-recommends postgresql
   fi
   start_cluster
 fi

@@ -45,7 +45,19 @@ else
   exit 1
 fi
 
+quietly() {  # apt's and dpkg's output only when the command fails
+  local out
+  out="$(mktemp)"
+  if ! "$@" >"$out" 2>&1; then
+    cat "$out" >&2
+    rm -f "$out"
+    return 1
+  fi
+  rm -f "$out"
+}
+
 log "installing ${need[*]}"
 export DEBIAN_FRONTEND=noninteractive
-"${SUDO[@]}" apt-get update -qq >&2
-"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
+quietly "${SUDO[@]}" apt-get update
+quietly "${SUDO[@]}" apt-get install -y --no-install-recommends "${need[@]}"
+log "installed ${need[*]}"

@@ -40,9 +40,14 @@ if ! "$PY" -c 'import ensurepip, venv' >/dev/null 2>&1; then
   fi
   log "installing $packages ($PY -m venv needs ensurepip)"
   export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq >&2
-  # shellcheck disable=SC2086  # two package names
-  $SUDO apt-get install -y -qq --no-install-recommends $packages >&2
+  out=$(mktemp)
+  # shellcheck disable=SC2086  # SUDO may be empty; two package names
+  if ! { $SUDO apt-get update && $SUDO apt-get install -y --no-install-recommends $packages; } >"$out" 2>&1; then
+    cat "$out" >&2
+    rm -f "$out"
+    exit 1
+  fi
+  rm -f "$out"
 fi
 
 log "creating $VENV with $PY"
