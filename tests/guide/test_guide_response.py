@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from guide_support import AS_OF, BASE
-
 from jakguide.adapters.native import patient_from_data
 from jakguide.engine import assess
 from jakguide.guide import GuideRequest, render_guide_html

@@ -200,7 +200,7 @@ def _pair(points: Sequence[Any], start: dt.date | None) -> tuple[Any, Any] | Non
         if before and after:
             return before[-1], after[-1]
         return None
-    if len(points) >= 2:
+    if len(points) > 1:
         return points[0], points[-1]
     return None
 
