@@ -83,7 +83,7 @@ def _declared() -> list[Requirement]:
 
 
 def _pins() -> dict[str, str]:
-    pins = {}
+    pins: dict[str, str] = {}
     for raw in LOCK.read_text("utf-8").splitlines():
         line = raw.split("#", 1)[0].strip()
         if line:
