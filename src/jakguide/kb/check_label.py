@@ -173,7 +173,7 @@ class FactCheck:
 def _quoted(obj: Any, path: str, owner: str | None) -> Iterator[tuple[str, Citation]]:
     if isinstance(obj, Citation):
         if obj.quote:
-            yield owner or path, obj
+            yield owner or path.removesuffix(".source"), obj
         return
     if isinstance(obj, BaseModel):
         if isinstance(obj, KnownRevision):
