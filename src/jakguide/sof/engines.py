@@ -155,6 +155,7 @@ def spark_session(master: str = "local[2]") -> SparkSession:
         SparkSession.builder.master(master)
         .appName("jakguide-sof")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.sql.ansi.enabled", "false")
         .config("spark.driver.memory", "2g")
