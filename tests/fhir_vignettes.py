@@ -71,8 +71,8 @@ def twin_cases() -> list[tuple[str, dict[str, Any]]]:
 
 def main() -> int:
     from jakguide.adapters.fhir import patient_to_bundle
+    from jakguide.adapters.native import patient_from_data
     from jakguide.kb.base import bundled_knowledge
-    from jakguide.patient_io import patient_from_data
 
     kb = bundled_knowledge()
     OUT.mkdir(exist_ok=True)

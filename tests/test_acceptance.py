@@ -17,11 +17,11 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from jakguide.adapters.native import patient_from_data
 from jakguide.cli import app
 from jakguide.engine import assess
 from jakguide.kb.base import Knowledge
 from jakguide.model import Assessment, AssessRequest, Option
-from jakguide.patient_io import patient_from_data
 
 AS_OF = dt.date(2026, 11, 21)
 runner = CliRunner()

@@ -16,10 +16,10 @@ import pytest
 import yaml
 
 from jakguide import errors
+from jakguide.adapters.native import patient_from_data
 from jakguide.engine import assess, evaluate_labs
 from jakguide.kb.base import Knowledge
 from jakguide.model import Assessment, AssessRequest, LabsRequest, Option
-from jakguide.patient_io import patient_from_data
 from jakguide.rules.registry import RULES
 
 CASES = Path(__file__).parent / "cases"

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import jakguide
-from jakguide.cli_docs import render
+from jakguide.cli.docs import render
 from jakguide.model import Patient
 
 DOCS = Path(__file__).parent.parent / "docs"
@@ -14,7 +14,7 @@ DOCS = Path(__file__).parent.parent / "docs"
 
 def test_cli_reference_is_current() -> None:
     committed = (DOCS / "cli.md").read_text()
-    assert committed == render(), "regenerate: python -m jakguide.cli_docs > docs/cli.md"
+    assert committed == render(), "regenerate: python -m jakguide.cli.docs > docs/cli.md"
 
 
 def test_every_command_is_documented() -> None:

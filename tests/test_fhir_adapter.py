@@ -29,7 +29,7 @@ from jakguide.adapters.fhir import (
     read_bundle,
     read_ndjson,
 )
-from jakguide.adapters.fhir_codes import code_tables
+from jakguide.adapters.fhir.codes import code_tables
 from jakguide.errors import FhirInputError
 from jakguide.kb.base import Knowledge, load_knowledge
 from jakguide.kb.schema import Route
@@ -1257,7 +1257,7 @@ def test_code_table_items_are_model_ids() -> None:
 
 
 def test_code_table_file_has_no_duplicate_keys() -> None:
-    path = ROOT / "src/jakguide/adapters/fhir_codes.yaml"
+    path = ROOT / "src/jakguide/adapters/fhir/codes.yaml"
 
     def check(node: yaml.Node) -> None:
         if isinstance(node, yaml.MappingNode):

@@ -16,10 +16,10 @@ import pytest
 
 from fhir_vignettes import OUT, restrict, twin_cases
 from jakguide.adapters.fhir import read_bundle
+from jakguide.adapters.native import patient_from_data
 from jakguide.engine import assess
 from jakguide.kb.base import Knowledge
 from jakguide.model import AssessRequest
-from jakguide.patient_io import patient_from_data
 
 CASES = twin_cases()
 

@@ -9,11 +9,11 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from jakguide.adapters.native import patient_from_data
 from jakguide.engine import assess
 from jakguide.errors import InputError
 from jakguide.kb.base import Knowledge, bundled_knowledge
 from jakguide.model import AssessRequest
-from jakguide.patient_io import patient_from_data
 
 KB: Knowledge = bundled_knowledge()
 FIELDS = [

@@ -30,6 +30,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from jakguide.adapters.native import patient_from_data
 from jakguide.engine import assess, evaluate_labs
 from jakguide.kb.base import Knowledge, load_knowledge
 from jakguide.kb.loader import default_knowledge_dir
@@ -43,7 +44,6 @@ from jakguide.model import (
     Option,
     Patient,
 )
-from jakguide.patient_io import patient_from_data
 
 KB: Knowledge = load_knowledge(default_knowledge_dir())
 AS_OF = dt.date(2026, 11, 21)

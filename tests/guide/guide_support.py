@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
+from jakguide.adapters.native import patient_from_data
 from jakguide.guide import Guide, GuideRequest, build_guide, guide_html
 from jakguide.kb.base import Knowledge
 from jakguide.model import Patient
-from jakguide.patient_io import patient_from_data
 
 AS_OF = dt.date(2026, 11, 21)
 LAB_DAY = "2026-11-01"

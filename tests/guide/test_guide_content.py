@@ -20,13 +20,13 @@ from guide_support import (
     values,
 )
 
+from jakguide.adapters.native import patient_from_data
 from jakguide.engine import assess
 from jakguide.errors import InputError, UnknownIdError
 from jakguide.guide import GuideRequest, build_guide, default_condition, guide_html
 from jakguide.guide.effects import per_100, plain_band
 from jakguide.kb.base import Knowledge
 from jakguide.model import DISCLAIMER, AssessRequest, Patient
-from jakguide.patient_io import patient_from_data
 
 
 def make(kb: Knowledge, condition: str, **changes: Any) -> Patient:

@@ -11,7 +11,7 @@ from guide_support import AS_OF, complete_patient, guide_for, patient_data
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-import jakguide.cli_guide
+import jakguide.cli.guide
 from jakguide.cli import app
 from jakguide.guide import guide_pdf
 from jakguide.kb.base import Knowledge
@@ -108,7 +108,7 @@ def test_cli_pdf_to_redirected_standard_output() -> None:
 
 
 def test_cli_pdf_refuses_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(jakguide.cli_guide, "stdout_is_terminal", lambda: True)
+    monkeypatch.setattr(jakguide.cli.guide, "stdout_is_terminal", lambda: True)
     code, out, err = run(AS_TNF_IR, "--drug", "upadacitinib", "--format", "pdf")
     assert code == 2 and out == b""
     assert err.strip().splitlines() == [

@@ -12,9 +12,9 @@ import pytest
 import textstat
 from guide_support import approved_pairs, complete_patient, html_for, patient_data
 
+from jakguide.adapters.native import patient_from_data
 from jakguide.guide import body_text
 from jakguide.kb.base import Knowledge, load_knowledge
-from jakguide.patient_io import patient_from_data
 
 MAX_GRADE = 8.0
 MIN_WORDS = 250  # a guide measured on a handful of words would prove nothing

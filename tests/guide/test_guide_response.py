@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from guide_support import AS_OF, BASE
 
+from jakguide.adapters.native import patient_from_data
 from jakguide.engine import assess
 from jakguide.guide import GuideRequest, render_guide_html
 from jakguide.kb.base import Knowledge
 from jakguide.model import AssessRequest
-from jakguide.patient_io import patient_from_data
 
 
 def test_guide_for_a_patient_whose_asdas_improvement_is_below_the_cut_off(kb: Knowledge) -> None:

@@ -11,8 +11,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from jakguide import cli_instruments
-from jakguide.cli_instruments import parse_assessment, parse_inputs, register
+from jakguide.cli import instruments as cli_instruments
+from jakguide.cli.instruments import parse_assessment, parse_inputs, register
 from jakguide.instruments import InstrumentInputError, response, score
 from jakguide.instruments.docs import cli_command
 from jakguide.instruments.registry import INSTRUMENTS, RESPONSES

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 
-from jakguide.demo import Demo, build_demo
 from jakguide.kb.base import Knowledge
 from jakguide.store import Settings, accounts
+from jakguide.store.demo import Demo, build_demo
 from jakguide.web import create_app
 from jakguide.web.pages import set_default_as_of
 

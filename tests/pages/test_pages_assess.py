@@ -69,7 +69,7 @@ def test_messages_next_to_the_fields(client: TestClient) -> None:
 
 def test_fhir_bundle_upload(client: TestClient, kb: Knowledge) -> None:
     from jakguide.adapters.fhir import patient_to_bundle
-    from jakguide.patient_io import patient_from_data
+    from jakguide.adapters.native import patient_from_data
 
     bundle = patient_to_bundle(patient_from_data(NATIVE, kb), kb)
     data = json.dumps(bundle).encode()

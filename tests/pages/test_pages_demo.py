@@ -60,7 +60,7 @@ def test_demo_clinic(site: Site, kb: Knowledge) -> None:
 
 
 def test_demo_dates_follow_as_of(tmp_path: Path, kb: Knowledge) -> None:
-    from jakguide.demo import build_demo
+    from jakguide.store.demo import build_demo
 
     later = AS_OF + dt.timedelta(days=400)
     made = build_demo(Settings(data_dir=tmp_path), kb, later, password="long enough 1")

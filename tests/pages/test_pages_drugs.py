@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 from starlette.testclient import TestClient
 
 from jakguide.kb.base import Knowledge
-from jakguide.views import drug_rows
+from jakguide.kb.listing import drug_rows
 
 
 def rows(html: str) -> list[str]:

@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 from conftest import AS_OF, Site, csrf_of
 from jakguide.instruments import DLQI_NOTICE, score
-from jakguide.web.pages_scores import FORM_TITLES, form_fields
+from jakguide.web.pages.scores import FORM_TITLES, form_fields
 
 PASI_FORM = {
     **{f"{r}.{p}": "2" for r in ("head", "upper_limbs", "trunk", "lower_limbs")

@@ -216,7 +216,7 @@ def test_to_patient_is_the_record_on_as_of(db: Database, kb: Knowledge) -> None:
 
 
 def test_import_creates_then_merges_without_duplicates(db: Database, kb: Knowledge) -> None:
-    from jakguide.patient_io import patient_from_data
+    from jakguide.adapters.native import patient_from_data
 
     me = actor(db, "A", "a1")
     unit = lab_unit(kb, "lymphocytes")

@@ -96,7 +96,7 @@ def test_assess_equals_cli_json_for_a_fhir_bundle(
     client: TestClient, kb: Knowledge, tmp_path: Path
 ) -> None:
     from jakguide.adapters.fhir import patient_to_bundle
-    from jakguide.patient_io import patient_from_data
+    from jakguide.adapters.native import patient_from_data
 
     bundle = patient_to_bundle(patient_from_data(native_patient(kb), kb), kb)
     bundle["entry"].append(

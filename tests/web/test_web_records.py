@@ -192,7 +192,7 @@ def test_as_of_defaults_to_today_in_the_clinic_time_zone(
 
 def test_fhir_import_export_round_trip(client: TestClient, user: Any, kb: Knowledge) -> None:
     from jakguide.adapters.fhir import patient_to_bundle
-    from jakguide.patient_io import patient_from_data
+    from jakguide.adapters.native import patient_from_data
 
     native = {
         "birth_date": "1980-05-06",

@@ -29,6 +29,7 @@ from jakguide.guide.facts import FactResolver
 from jakguide.guide.model import Group, Guide, GuideRequest, Run, Section, Statement, renumber
 from jakguide.guide.wording import Footnotes, Value, Wording
 from jakguide.kb.base import Knowledge
+from jakguide.kb.listing import approved_conditions
 from jakguide.kb.schema import Citation, EfficacyResult, Monograph, RegionLabel
 from jakguide.model import (
     DISCLAIMER,
@@ -41,7 +42,6 @@ from jakguide.model import (
     Patient,
     RegimenOut,
 )
-from jakguide.views import approved_conditions
 
 # A listed warning sign left out when the adverse reactions already list the same thing.
 _COVERED_BY = {"today.shingles": "term.shingles"}

@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
+from jakguide.dates import add_months, add_weeks
 from jakguide.kb.schema import MonitoringItem
 from jakguide.model import MonitoringOut
 from jakguide.rules.base import source_ref
 from jakguide.rules.context import Context
-from jakguide.rules.dates import add_months, add_weeks
 
 REPEAT_WINDOW_MONTHS = 1  # local policy, see module docstring
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from jakguide.dates import add_weeks
 from jakguide.instruments import response, score
 from jakguide.instruments.errors import InstrumentInputError
 from jakguide.instruments.targets import treat_to_target
@@ -16,7 +17,6 @@ from jakguide.kb.schema import Monograph, RegionLabel
 from jakguide.model import Finding, ScoreRecord, SourceRef
 from jakguide.rules.base import make
 from jakguide.rules.context import Context
-from jakguide.rules.dates import add_weeks
 
 
 def review_findings(

@@ -23,9 +23,11 @@ from jakguide.kb.base import Knowledge, load_knowledge
 from jakguide.model import Patient
 from jakguide.store.db import Database
 from jakguide.store.settings import Settings
-from jakguide.web import api, auth, problems, record_views, records
+from jakguide.web import auth, problems
+from jakguide.web.api import record_views, records
+from jakguide.web.api import stateless as api
+from jakguide.web.api.documents import FHIR_BUNDLE_SCHEMA
 from jakguide.web.deps import AppState
-from jakguide.web.documents import FHIR_BUNDLE_SCHEMA
 from jakguide.web.middleware import AccessLog, BodyLimit, CatchAll
 from jakguide.web.ratelimit import LoginLimiter
 

@@ -26,10 +26,10 @@ from jakguide.store.kinds import KINDS
 from jakguide.store.models import PatientRow
 from jakguide.store.records import Records
 from jakguide.store.schemas import ConditionIn, PatientIn
-from jakguide.web.api import assessment_json
+from jakguide.web.api.stateless import assessment_json
 from jakguide.web.deps import KbDep, SessionDep
-from jakguide.web.pages_assess import results_context
-from jakguide.web.pages_common import (
+from jakguide.web.pages.assess import results_context
+from jakguide.web.pages.common import (
     GUIDE_CSP,
     REGIONS,
     Clin,
@@ -45,14 +45,14 @@ from jakguide.web.pages_common import (
     region_of,
     render_html,
 )
-from jakguide.web.pages_record import (
+from jakguide.web.pages.record import (
     lab_analytes,
     lab_state,
     response_badges,
     score_charts,
     visits,
 )
-from jakguide.web.pages_scores import FORM_TITLES
+from jakguide.web.pages.scores import FORM_TITLES
 
 router = page_router()
 PAGE_SIZE = 100

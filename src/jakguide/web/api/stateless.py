@@ -15,13 +15,13 @@ from pydantic import BaseModel
 from sqlalchemy import text
 
 from jakguide import __version__
+from jakguide.adapters.native import load_patient_data
 from jakguide.engine import assess, evaluate_labs
 from jakguide.instruments import instrument_names, response, response_names, score
+from jakguide.kb.listing import drug_rows, monograph_dict
 from jakguide.model import Assessment, AssessRequest, LabsReport, LabsRequest
-from jakguide.patient_io import load_patient_data
-from jakguide.views import drug_rows, monograph_dict
+from jakguide.web.api.documents import PATIENT_BODY, parse_document, read_raw, run_sized
 from jakguide.web.deps import KbDep, StateDep
-from jakguide.web.documents import PATIENT_BODY, parse_document, read_raw, run_sized
 from jakguide.web.problems import PROBLEM_RESPONSES, ProblemError
 
 router = APIRouter(prefix="/api", responses=PROBLEM_RESPONSES)

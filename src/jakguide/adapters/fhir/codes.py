@@ -1,4 +1,4 @@
-"""Code systems and code tables of the FHIR adapter (data in ``fhir_codes.yaml``).
+"""Code systems and code tables of the FHIR adapter (data in ``codes.yaml``).
 
 The tables say which codes stand for our ids (history items, risk factors, screening tests, ...).
 They are data, loaded strictly (unknown keys fail) and once per process.
@@ -98,7 +98,7 @@ class _TablesFile(_Strict):
 
 
 class CodeTables:
-    """Lookups over ``fhir_codes.yaml``: (system, code) -> item ids, item id -> preferred code."""
+    """Lookups over ``codes.yaml``: (system, code) -> item ids, item id -> preferred code."""
 
     def __init__(self, data: _TablesFile) -> None:
         self.tables = data.tables
@@ -135,7 +135,7 @@ class CodeTables:
 @cache
 def code_tables() -> CodeTables:
     """The bundled code tables, loaded and validated once per process."""
-    text = (resources.files("jakguide.adapters") / "fhir_codes.yaml").read_text(encoding="utf-8")
+    text = (resources.files("jakguide.adapters.fhir") / "codes.yaml").read_text(encoding="utf-8")
     loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     data = yaml.load(text, Loader=loader)
     return CodeTables(_TablesFile.model_validate(data))

@@ -15,6 +15,8 @@ from typing import Annotated
 
 import typer
 
+from jakguide.cli._common import err, guarded, knowledge, parse_as_of
+
 
 class GuideFormat(StrEnum):
     html = "html"
@@ -76,13 +78,12 @@ def guide(
     ] = None,
 ) -> None:
     """A plain-language guide for one patient and one drug, with sources (HTML or PDF)."""
-    from jakguide.cli import err, guarded, knowledge, parse_as_of
 
     def body() -> None:
+        from jakguide.adapters.native import load_patient_file
         from jakguide.errors import InputError
         from jakguide.guide import GuideRequest, build_guide, default_condition
         from jakguide.guide.render import guide_html, guide_pdf
-        from jakguide.patient_io import load_patient_file
 
         kb = knowledge(knowledge_dir)
         day = parse_as_of(as_of)

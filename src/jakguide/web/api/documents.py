@@ -15,9 +15,9 @@ from typing import Any, TypeVar
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
+from jakguide.adapters.native import LoadedPatient, load_patient_data, parse_text
 from jakguide.errors import InputError
 from jakguide.kb.base import Knowledge
-from jakguide.patient_io import LoadedPatient, load_patient_data, parse_text
 from jakguide.web.problems import ProblemError
 
 T = TypeVar("T")

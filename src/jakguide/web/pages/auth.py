@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from jakguide.web.auth import check_credentials, start_session
 from jakguide.web.deps import CSRF_COOKIE, SESSION_COOKIE, KbDep, SessionDep, StateDep
-from jakguide.web.pages_common import (
+from jakguide.web.pages.common import (
     ClinDep,
     FormDep,
     check_csrf,

@@ -26,11 +26,11 @@ from jakguide.store.records import RecordNotFoundError, Records
 from jakguide.store.schemas import PatientOut
 from jakguide.store.scoring import category_of
 from jakguide.units import threshold_in_canonical
-from jakguide.web.api import assessment_json
+from jakguide.web.api.documents import PATIENT_BODY, read_document
+from jakguide.web.api.records import Limit, Offset, PatientId, RowId
+from jakguide.web.api.stateless import assessment_json
 from jakguide.web.deps import AuthDep, RecordsDep, SessionDep, clinic_today
-from jakguide.web.documents import PATIENT_BODY, read_document
 from jakguide.web.problems import PROBLEM_RESPONSES
-from jakguide.web.records import Limit, Offset, PatientId, RowId
 
 router = APIRouter(prefix="/api", tags=["records"], responses=PROBLEM_RESPONSES)
 
@@ -404,7 +404,7 @@ class ImportOut(BaseModel):
 async def _import(
     request: Request, records: Records, patient_id: str | None, label: str | None
 ) -> ImportOut:
-    from jakguide.patient_io import load_patient_data
+    from jakguide.adapters.native import load_patient_data
 
     day = clinic_today(records.actor)
     if patient_id is not None:  # before reading a large body for a record we cannot see

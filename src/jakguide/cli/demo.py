@@ -12,7 +12,8 @@ from typing import Annotated
 
 import typer
 
-from jakguide.cli_server import KnowledgeOpt, _log_config, _settings
+from jakguide.cli._common import guarded, parse_as_of
+from jakguide.cli.server import KnowledgeOpt, _log_config, _settings
 
 DemoDataDirOpt = Annotated[
     Path | None,
@@ -42,15 +43,14 @@ def demo(
     knowledge: KnowledgeOpt = None,
 ) -> None:
     """Create a demo clinic (five synthetic patients) in a fresh SQLite store and serve it."""
-    from jakguide.cli import guarded, parse_as_of
 
     def body() -> None:
         import tempfile
 
         import uvicorn
 
-        from jakguide.demo import build_demo
         from jakguide.kb.base import load_knowledge
+        from jakguide.store.demo import build_demo
         from jakguide.web.app import create_app
         from jakguide.web.pages import set_default_as_of
 

@@ -1,6 +1,6 @@
 """The CLI reference (docs/cli.md), generated from the commands themselves.
 
-Run ``python -m jakguide.cli_docs > docs/cli.md``; a test fails when the committed file differs,
+Run ``python -m jakguide.cli.docs > docs/cli.md``; a test fails when the committed file differs,
 so the reference cannot drift from the code.
 """
 
@@ -51,7 +51,7 @@ def render() -> str:
     lines = [
         "# Command-line reference",
         "",
-        "Generated from the commands by `python -m jakguide.cli_docs`; a test keeps it current.",
+        "Generated from the commands by `python -m jakguide.cli.docs`; a test keeps it current.",
         "Exit codes: 0 success; 1 the command found the problems it was asked to find (e.g.",
         "`kb validate` on invalid knowledge); 2 bad input or usage (one line naming the value).",
         "",

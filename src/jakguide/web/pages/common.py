@@ -34,7 +34,7 @@ from jakguide.store.models import AuthToken, Clinician
 from jakguide.store.records import RecordNotFoundError
 from jakguide.web.deps import SESSION_COOKIE, SessionDep, audit_denied, clinic_today
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parent.parent  # web/: templates and static files
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 

@@ -15,10 +15,10 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from jakguide.kb.base import Knowledge
+from jakguide.kb.listing import frequency
 from jakguide.kb.schema import Citation, Monograph, RegionLabel
-from jakguide.views import frequency
 from jakguide.web.deps import KbDep
-from jakguide.web.pages_common import (
+from jakguide.web.pages.common import (
     ClinDep,
     PageError,
     condition_name,

@@ -19,9 +19,9 @@ from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient as FhirPatientResource
 from fhir.resources.R4B.quantity import Quantity
 
-from jakguide.adapters.fhir_codes import LOINC, SNOMED, CodeTables, local_system
-from jakguide.adapters.fhir_meds import allergies, immunizations, medicines
-from jakguide.adapters.fhir_util import (
+from jakguide.adapters.fhir.codes import LOINC, SNOMED, CodeTables, local_system
+from jakguide.adapters.fhir.meds import allergies, immunizations, medicines
+from jakguide.adapters.fhir.util import (
     Ctx,
     PatientResources,
     codings,

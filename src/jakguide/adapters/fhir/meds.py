@@ -19,8 +19,8 @@ from fhir.resources.R4B.medication import Medication as FhirMedication
 from fhir.resources.R4B.medicationrequest import MedicationRequest
 from fhir.resources.R4B.medicationstatement import MedicationStatement
 
-from jakguide.adapters.fhir_codes import RXNORM
-from jakguide.adapters.fhir_util import (
+from jakguide.adapters.fhir.codes import RXNORM
+from jakguide.adapters.fhir.util import (
     Ctx,
     PatientResources,
     codings,

@@ -7,12 +7,12 @@ intended-use disclaimer and the knowledge version and release date.
 
 | pages | module |
 |---|---|
-| ``/login``, ``/logout`` | ``pages_auth`` |
-| ``/drugs``, ``/sources`` | ``pages_drugs`` |
-| ``/assess`` | ``pages_assess`` |
-| ``/patients...`` (list, record, timeline, assessment, guide) | ``pages_patients`` |
-| ``/patients/{id}/scores/new`` | ``pages_scores`` |
-| ``/patients/{id}/links``, ``/p/{token}...`` (patient link and self-report) | ``pages_links`` |
+| ``/login``, ``/logout`` | ``auth`` |
+| ``/drugs``, ``/sources`` | ``drugs`` |
+| ``/assess`` | ``assess`` |
+| ``/patients...`` (list, record, timeline, assessment, guide) | ``patients`` |
+| ``/patients/{id}/scores/new`` | ``scores`` |
+| ``/patients/{id}/links``, ``/p/{token}...`` (patient link and self-report) | ``links`` |
 """
 
 from __future__ import annotations
@@ -24,15 +24,8 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from jakguide.web import (
-    pages_assess,
-    pages_auth,
-    pages_drugs,
-    pages_links,
-    pages_patients,
-    pages_scores,
-)
-from jakguide.web.pages_common import STATIC, PagesConfig
+from jakguide.web.pages import assess, auth, drugs, links, patients, scores
+from jakguide.web.pages.common import STATIC, PagesConfig
 
 __all__ = ["PagesConfig", "register", "set_default_as_of"]
 
@@ -56,12 +49,12 @@ def register(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_api_route("/docs", _api_docs, methods=["GET"], include_in_schema=False)
     for module in (
-        pages_auth,
-        pages_drugs,
-        pages_assess,
-        pages_scores,
-        pages_links,
-        pages_patients,
+        auth,
+        drugs,
+        assess,
+        scores,
+        links,
+        patients,
     ):
         app.include_router(module.router)
 

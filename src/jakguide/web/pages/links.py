@@ -26,7 +26,7 @@ from jakguide.store.convert import to_patient
 from jakguide.store.models import Clinic
 from jakguide.store.records import Records
 from jakguide.web.deps import KbDep, SessionDep
-from jakguide.web.pages_common import (
+from jakguide.web.pages.common import (
     REGIONS,
     ClinDep,
     FormDep,
@@ -38,8 +38,8 @@ from jakguide.web.pages_common import (
     page_router,
     render_html,
 )
-from jakguide.web.pages_patients import _quiet_record, guide_request, guide_response
-from jakguide.web.pages_scores import check_score, form_fields, parse_fields
+from jakguide.web.pages.patients import _quiet_record, guide_request, guide_response
+from jakguide.web.pages.scores import check_score, form_fields, parse_fields
 
 router = page_router()
 

@@ -5,7 +5,7 @@ explicitly, because the package defaults to R5). FHIR models never leave the ada
 return our frozen ``Patient`` plus plain-text warnings, the writer returns plain JSON dicts.
 
 The mapping, what each absence means and what is not carried are in docs/fhir-mapping.md; the
-code tables in ``fhir_codes.yaml``.
+code tables in ``codes.yaml``.
 
 Example::
 
@@ -29,22 +29,12 @@ from typing import Any
 from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError
 
-from jakguide.adapters.fhir_codes import code_tables
-from jakguide.adapters.fhir_read import read_patient
-from jakguide.adapters.fhir_util import PatientResources
-from jakguide.adapters.fhir_write import patient_to_bundle
+from jakguide.adapters.fhir.codes import code_tables
+from jakguide.adapters.fhir.read import read_patient
+from jakguide.adapters.fhir.util import PatientResources
 from jakguide.errors import FhirInputError
 from jakguide.kb.base import Knowledge
 from jakguide.model import Patient
-
-__all__ = [
-    "FHIR_VERSION",
-    "FhirPatient",
-    "looks_like_fhir",
-    "patient_to_bundle",
-    "read_bundle",
-    "read_ndjson",
-]
 
 FHIR_VERSION = "4.0.1"
 """The FHIR release read and written (R4). Parsed with the R4B models of ``fhir.resources``,

@@ -3,7 +3,7 @@
 It uses the same code tables as the reader, so that ``read_bundle(patient_to_bundle(p))`` gives
 ``p`` back for the fields the mapping covers (docs/fhir-mapping.md lists those it does not).
 Facts without a standard code are written with jakguide's own code systems
-(``fhir_codes.local_system``), which the reader understands.
+(``codes.local_system``), which the reader understands.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 import uuid
 from typing import Any
 
-from jakguide.adapters.fhir_codes import (
+from jakguide.adapters.fhir.codes import (
     ALLERGY_CLINICAL,
     ALLERGY_VERIFICATION,
     CONDITION_CLINICAL,
@@ -26,7 +26,7 @@ from jakguide.adapters.fhir_codes import (
     code_tables,
     local_system,
 )
-from jakguide.adapters.fhir_meds import jak_agents
+from jakguide.adapters.fhir.meds import jak_agents
 from jakguide.kb.base import Knowledge
 from jakguide.model import Medication, Patient, Screening, Therapy
 
@@ -100,7 +100,7 @@ class _Writer:
         elif local is not None:
             coding = _coding(local_system(local), item)
         else:  # pragma: no cover - a table lost a code the writer needs
-            raise LookupError(f"fhir_codes.yaml: table {table!r} has no code for {item!r}")
+            raise LookupError(f"codes.yaml: table {table!r} has no code for {item!r}")
         out: dict[str, Any] = {"coding": [coding]}
         if text:
             out["text"] = text

@@ -17,7 +17,7 @@ from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient as FhirPatientResource
 from fhir.resources.R4B.quantity import Quantity
 
-from jakguide.adapters.fhir_codes import (
+from jakguide.adapters.fhir.codes import (
     CVX,
     LOINC,
     RXNORM,

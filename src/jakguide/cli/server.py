@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
+from jakguide.cli._common import guarded
 from jakguide.store.settings import Settings
 
 KnowledgeOpt = Annotated[
@@ -63,7 +64,6 @@ def serve(
     knowledge: KnowledgeOpt = None,
 ) -> None:
     """Serve the REST API (OpenAPI at /openapi.json, docs at /docs); migrates the store first."""
-    from jakguide.cli import guarded
 
     def body() -> None:
         import os
@@ -124,7 +124,6 @@ user_app = typer.Typer(help="Clinician accounts.", no_args_is_help=True)
 @db_app.command("upgrade")
 def db_upgrade(data_dir: DataDirOpt = None) -> None:
     """Create or migrate the store's schema to this version of jakguide."""
-    from jakguide.cli import guarded
 
     def body() -> None:
         from jakguide.store.db import Database
@@ -145,7 +144,6 @@ def db_backup(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Copy the SQLite store to FILE (consistent while the server runs)."""
-    from jakguide.cli import guarded
 
     def body() -> None:
         from jakguide.store.backup import backup
@@ -163,7 +161,6 @@ def db_restore(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Replace the SQLite store with a backup (then migrates it to this version)."""
-    from jakguide.cli import guarded
 
     def body() -> None:
         from jakguide.store.backup import check_backup, restore
@@ -200,7 +197,6 @@ def user_add(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Add a clinician account to a clinic (password from a hidden prompt or stdin)."""
-    from jakguide.cli import guarded
 
     def body() -> None:
         from jakguide.store import accounts

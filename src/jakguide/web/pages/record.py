@@ -26,7 +26,7 @@ from jakguide.kb.base import Knowledge
 from jakguide.model import LabsReport, LabsRequest, Patient, Region
 from jakguide.store.convert import Record
 from jakguide.store.links import SelfReport
-from jakguide.web.pages_common import analyte_name
+from jakguide.web.pages.common import analyte_name
 
 AXIAL = ("ankylosing-spondylitis", "non-radiographic-axial-spondyloarthritis")
 SKIN = ("plaque-psoriasis",)

@@ -34,9 +34,9 @@ from jakguide.model import (
     Sex,
     Smoking,
 )
-from jakguide.web.api import assessment_json
+from jakguide.web.api.stateless import assessment_json
 from jakguide.web.deps import KbDep
-from jakguide.web.pages_common import (
+from jakguide.web.pages.common import (
     REGIONS,
     ClinDep,
     FormDep,
@@ -355,7 +355,7 @@ def assess_submit(request: Request, clin: ClinDep, form: FormDep, kb: KbDep) -> 
         built = patient_from_form(form, kb, day)
         errors.update(built.errors)
     if not errors and upload is None:
-        from jakguide.patient_io import patient_from_data
+        from jakguide.adapters.native import patient_from_data
 
         try:
             patient = patient_from_data(built.data, kb)
@@ -394,7 +394,7 @@ def assess_submit(request: Request, clin: ClinDep, form: FormDep, kb: KbDep) -> 
 def _read_upload(
     upload: UploadFile, kb: Knowledge, day: dt.date, errors: dict[str, str]
 ) -> tuple[Any, list[str]]:
-    from jakguide.patient_io import load_patient_data, parse_text
+    from jakguide.adapters.native import load_patient_data, parse_text
 
     data = upload.file.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:

@@ -25,7 +25,7 @@ from jakguide.instruments.registry import get_instrument
 from jakguide.store.records import Records
 from jakguide.store.schemas import ScoreIn
 from jakguide.web.deps import KbDep, SessionDep
-from jakguide.web.pages_common import (
+from jakguide.web.pages.common import (
     ClinDep,
     FormDep,
     PageError,

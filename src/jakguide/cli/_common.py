@@ -1,0 +1,89 @@
+"""What every command shares: consoles, common options, one error path, JSON output.
+
+Exit codes (DESIGN): 0 success; 1 the command found the problems it was asked to find (e.g.
+``kb validate`` on invalid knowledge); 2 bad input or usage, as one line naming the offending value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, TypeVar
+
+import typer
+from rich.console import Console
+
+from jakguide.errors import InputError, JakguideError, KnowledgeError
+from jakguide.kb.base import Knowledge, load_knowledge
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+class Fmt(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class RegionOpt(StrEnum):
+    US = "US"
+    EU = "EU"
+
+
+KnowledgeOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--knowledge",
+        help="Knowledge folder to use instead of the bundled one (also JAKGUIDE_KNOWLEDGE).",
+        envvar="JAKGUIDE_KNOWLEDGE",
+        show_default=False,
+    ),
+]
+FormatOpt = Annotated[Fmt, typer.Option("--format", help="Output format.")]
+RegionOption = Annotated[RegionOpt, typer.Option("--region", help="US (FDA) or EU (EMA).")]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help="The patient's 'today' (YYYY-MM-DD); default: today, echoed."),
+]
+
+T = TypeVar("T")
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    err.print(f"error: {message}", markup=False, highlight=False)
+    raise typer.Exit(code)
+
+
+def guarded(fn: Callable[[], T]) -> T:
+    """Run a command body; turn our errors into one line and the right exit code."""
+    try:
+        return fn()
+    except KnowledgeError as exc:
+        for issue in exc.issues:
+            err.print(f"error: {issue}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    except InputError as exc:
+        fail(str(exc))
+    except JakguideError as exc:
+        fail(str(exc))
+
+
+def knowledge(folder: Path | None) -> Knowledge:
+    return load_knowledge(folder)
+
+
+def parse_as_of(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError("--as-of", value, "not a date; use YYYY-MM-DD") from None
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
