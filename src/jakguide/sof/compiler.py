@@ -59,6 +59,8 @@ class Compiled:
     columns: list[str]
     kinds: list[str]
     dialect: str
+    fields: dict[str, str] = field(default_factory=dict)
+    uses_resource: bool = True
 
 
 @dataclass
@@ -66,6 +68,7 @@ class _Compiler:
     view: View
     d: Dialect
     table: str
+    prefetched: bool = False
     counter: itertools.count[int] = field(default_factory=itertools.count)
     repeats: list[_Repeat] = field(default_factory=list)
 
@@ -112,8 +115,10 @@ class _Compiler:
             return d.transform(lst.sql, (var,), d.native(var, kind)), f"list:{out_kind}"
         if v.many:
             message = f"{at}: {col.source!r} {MANY_VALUES}"
-            one = pc.scalar(v, kind)
-            sql = f"CASE WHEN {d.length(v.sql)} > 1 THEN {d.error(message)} ELSE {one} END"
+            var = scope.var()
+            one = pc.scalar(Val(var, v.type, True, v.native), kind)
+            check = f"CASE WHEN {d.length(var)} > 1 THEN {d.error(message)} ELSE {one} END"
+            sql = d.let(v.sql, var, check)
         else:
             sql = pc.scalar(v, kind)
         if v.native and kind_of(v.type) != out_kind:
@@ -224,6 +229,8 @@ class _Compiler:
             f"({idx} - {d.index_base})",
             scope.constants,
             scope.counter,
+            scope.checked,
+            scope.fields,
         )
         body = self.body(inner, node)
         rows = d.flatten(d.transform(coll.sql, (elem, idx), self.as_list(body)))
@@ -265,6 +272,7 @@ class _Compiler:
     def compile(self) -> Compiled:
         d = self.d
         scope = self.root_scope()
+        scope.fields = {}
         conditions = []
         for node, at in self.view.where:
             v = self.path(scope, node, at, "")
@@ -279,9 +287,14 @@ class _Compiler:
             rows = self.product(rows, self.node(scope, select))
         if not rows.fields:
             raise ViewError("the view has no columns", "select")
-        row_list = self.as_list(rows)
+        row_list = self.as_list(rows) if rows.columns is None else ""
         where = " WHERE " + " AND ".join(conditions) if conditions else ""
         ctes: list[str] = []
+        names = list(scope.fields)
+        inner, exprs = d.project("r", names)
+        cols = "".join(
+            f", {e} AS {d.ident(scope.fields[n])}" for n, e in zip(names, exprs, strict=True)
+        )
         if self.repeats:
             materialized = " MATERIALIZED" if d.name == "duckdb" else ""
             scan = f"SELECT {d.rowid()} AS rid, resource AS r FROM {self.table}"
@@ -295,28 +308,51 @@ class _Compiler:
                 f", coalesce(a{n}.nodes, {d.empty_list('json')}) AS {rep.name}"
                 for n, rep in enumerate(self.repeats)
             )
-            ctes.append(f"src AS (SELECT b.r AS r{reps} FROM base b {joins}{where})")
+            source = f"(SELECT b.r AS r{reps} FROM base b {joins})"
         else:
-            ctes.append(f"src AS (SELECT r FROM (SELECT resource AS r FROM {self.table}) b{where})")
-        recursive = "RECURSIVE " if self.repeats else ""
-        outputs = ", ".join(f"{d.field('u', n)} AS {d.ident(n)}" for n in rows.fields)
-        joined = ",\n".join(ctes)
-        sql = (
-            f"WITH {recursive}{joined}\n"
-            f"SELECT {outputs}\nFROM (SELECT {d.explode(row_list)} AS u FROM src) t"
+            source = f"(SELECT resource AS r FROM {self.table})"
+        if self.prefetched and not self.repeats:
+            # The input relation already holds the top-level members as f_<name> columns.
+            source, cols = f"(SELECT * FROM {self.table})", ""
+        elif inner is not None and names:
+            source = f"(SELECT *, {inner} AS _f FROM {source} b0)"
+        ctes.append(
+            f"src AS (SELECT *{cols} FROM {source} b1{where})"
+            if not where or not names
+            else f"src AS (SELECT * FROM (SELECT *{cols} FROM {source} b1) b2{where})"
         )
-        return Compiled(sql, rows.fields, rows.kinds, d.name)
+        recursive = "RECURSIVE " if self.repeats else ""
+        joined = ",\n".join(ctes)
+        if rows.columns is not None:
+            # One row per resource: plain columns, no list to unnest.
+            outputs = ", ".join(
+                f"{c} AS {d.ident(n)}" for n, c in zip(rows.fields, rows.columns, strict=True)
+            )
+            sql = f"WITH {recursive}{joined}\nSELECT {outputs}\nFROM src"
+        else:
+            outputs = ", ".join(f"{d.field('u', n)} AS {d.ident(n)}" for n in rows.fields)
+            sql = (
+                f"WITH {recursive}{joined}\n"
+                f"SELECT {outputs}\nFROM (SELECT {d.explode(row_list)} AS u FROM src) t"
+            )
+        prefetched = self.prefetched and not self.repeats
+        uses_resource = not prefetched or re.search(r"\br\b", sql) is not None
+        return Compiled(sql, rows.fields, rows.kinds, d.name, dict(scope.fields), uses_resource)
 
 
-def compile_view(view: View, dialect: str = "duckdb", table: str | None = None) -> Compiled:
+def compile_view(
+    view: View, dialect: str = "duckdb", table: str | None = None, prefetched: bool = False
+) -> Compiled:
     """Compile ``view`` to SQL for ``dialect`` (``duckdb`` or ``spark-sql``).
 
-    ``table`` is the input relation (default: the resource type, quoted).
+    ``table`` is the input relation (default: the resource type, quoted), with one column
+    ``resource``. With ``prefetched`` it holds instead one JSON column ``f_<name>`` per top-level
+    member in ``Compiled.fields`` (check ``uses_resource``: if true, that form cannot be used).
     """
     d = DIALECTS.get(dialect)
     if d is None:
         raise ViewError(f"unknown dialect {dialect!r}; use duckdb or spark-sql", "--engine")
-    return _Compiler(view, d, table or d.ident(view.resource)).compile()
+    return _Compiler(view, d, table or d.ident(view.resource), prefetched).compile()
 
 
 _MANY = re.compile(r"((?:select|where)[\w\[\].]*\.path: .*? " + re.escape(MANY_VALUES) + ")")

@@ -7,6 +7,7 @@ list of such values, or of plain SQL scalars once a value is known to be a primi
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
 
 # SQL kinds a FHIRPath value can take once it leaves JSON.
@@ -18,6 +19,7 @@ class Dialect:
 
     name: ClassVar[str] = ""
     index_base: ClassVar[int] = 0
+    wildcards: ClassVar[bool] = False  # JSONPath with [*] returns a list
     sql_types: ClassVar[dict[str, str]] = {}
 
     # -- literals and names -------------------------------------------------------------
@@ -111,6 +113,19 @@ class Dialect:
         """A JSON scalar as a SQL value of ``kind`` (``json``: its JSON text)."""
         raise NotImplementedError
 
+    def array_of(self, json: str) -> str:
+        """A JSON array as a list (empty when NULL)."""
+        raise NotImplementedError
+
+    def any_of(self, json: str) -> str:
+        """A JSON value as a list: its elements if an array, else itself (empty when NULL)."""
+        raise NotImplementedError
+
+    def project(self, json: str, names: list[str]) -> tuple[str | None, list[str]]:
+        """Top-level members of a JSON object: (an inner expression named ``_f`` or None, one
+        expression per member over ``_f`` or ``json``), so the object is parsed once."""
+        return None, [self.get(json, n) for n in names]
+
     def to_json(self, sql: str) -> str:
         """A SQL scalar as a JSON value."""
         raise NotImplementedError
@@ -119,6 +134,28 @@ class Dialect:
     def error(self, message: str) -> str:
         """An expression that fails the query with ``message``."""
         raise NotImplementedError
+
+    def let(self, value: str, var: str, body: str) -> str:
+        """``body`` with ``var`` bound to ``value`` (evaluated once)."""
+        if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*|\"[^\"]+\"|`[^`]+`|_f\[\d+\]", value):
+            return re.sub(rf"\b{var}\b", lambda _: value, body)
+        return self.element(self.transform(self.list_of([value]), (var,), body), "1")
+
+    def split_part(self, text: str, sep: str, index: int) -> str:
+        """Part ``index`` (1-based; negative from the end) of ``text`` split on ``sep``."""
+        return f"split_part({text}, {self.string(sep)}, {index})"
+
+    def path(self, json: str, path: str, many: bool) -> str:
+        """A JSONPath into ``json`` (``many``: the path has ``[*]``; a list, empty if none)."""
+        raise NotImplementedError
+
+    def native_path(self, json: str, path: str, kind: str) -> str:
+        """The single value at ``path`` as a SQL value of ``kind``."""
+        return self.native(self.path(json, path, False), kind)
+
+    def regexp_like(self, text: str, pattern: str) -> str:
+        """Whether ``text`` matches ``pattern`` somewhere."""
+        return f"regexp_like({text}, {self.string(pattern)})"
 
     def regexp_extract(self, text: str, pattern: str, group: int) -> str:
         """Group ``group`` of the first match, NULL when none."""
@@ -146,6 +183,7 @@ class DuckDB(Dialect):
 
     name = "duckdb"
     index_base = 1
+    wildcards = True
     sql_types: ClassVar[dict[str, str]] = {
         "string": "VARCHAR",
         "integer": "BIGINT",
@@ -187,6 +225,21 @@ class DuckDB(Dialect):
     def join(self, lst: str, sep: str) -> str:
         return f"array_to_string({lst}, {sep})"
 
+    def native_path(self, json: str, path: str, kind: str) -> str:
+        if kind == "string":
+            return f"json_extract_string({json}, {self.string(path)})"
+        return self.native(self.path(json, path, False), kind)
+
+    def path(self, json: str, path: str, many: bool) -> str:
+        if path == "$":
+            return json
+        if many:
+            return f"coalesce(json_extract({json}, {self.string(path)}), CAST([] AS JSON[]))"
+        return f"json_extract({json}, {self.string(path)})"
+
+    def regexp_like(self, text: str, pattern: str) -> str:
+        return f"regexp_matches({text}, {self.string(pattern)})"
+
     def struct(self, fields: list[tuple[str, str]]) -> str:
         return "struct_pack(" + ", ".join(f"{self.ident(n)} := {v}" for n, v in fields) + ")"
 
@@ -215,6 +268,19 @@ class DuckDB(Dialect):
 
     def to_json(self, sql: str) -> str:
         return f"to_json({sql})"
+
+    def array_of(self, json: str) -> str:
+        return f"coalesce(json_extract({json}, '$[*]'), CAST([] AS JSON[]))"
+
+    def any_of(self, json: str) -> str:
+        return (
+            f"CASE WHEN {json} IS NULL OR json_type({json}) = 'NULL' THEN CAST([] AS JSON[]) "
+            f"WHEN json_type({json}) = 'ARRAY' THEN json_extract({json}, '$[*]') ELSE [{json}] END"
+        )
+
+    def project(self, json: str, names: list[str]) -> tuple[str | None, list[str]]:
+        paths = ", ".join(self.string("$." + n) for n in names)
+        return f"json_extract({json}, [{paths}])", [f"_f[{i + 1}]" for i in range(len(names))]
 
     def error(self, message: str) -> str:
         return f"error({self.string(message)})"
@@ -307,6 +373,29 @@ class Spark(Dialect):
 
     def to_json(self, sql: str) -> str:
         return f"CAST({sql} AS VARIANT)"
+
+    def path(self, json: str, path: str, many: bool) -> str:
+        if path == "$":
+            return json
+        return f"variant_get({json}, {self.string(path)}, 'variant')"
+
+    def native_path(self, json: str, path: str, kind: str) -> str:
+        if kind == "json":
+            return self.native(self.path(json, path, False), kind)
+        sql_type = self.string(self.sql_types[kind].lower())
+        return f"try_variant_get({json}, {self.string(path)}, {sql_type})"
+
+    def array_of(self, json: str) -> str:
+        return (
+            f"coalesce(try_variant_get({json}, '$', 'array<variant>'), {self.empty_list('json')})"
+        )
+
+    def any_of(self, json: str) -> str:
+        return (
+            f"coalesce(try_variant_get({json}, '$', 'array<variant>'), "
+            f"CASE WHEN {json} IS NULL OR is_variant_null({json}) THEN {self.empty_list('json')} "
+            f"ELSE array({json}) END)"
+        )
 
     def error(self, message: str) -> str:
         return f"raise_error({self.string(message)})"

@@ -62,6 +62,7 @@ class DuckDBEngine:
     name: str = "duckdb"
     con: duckdb.DuckDBPyConnection = field(init=False)
     loaded: set[str] = field(default_factory=set)
+    files: dict[str, list[Path]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         import duckdb
@@ -86,6 +87,7 @@ class DuckDBEngine:
                 f"read_json_objects([{listing}], format = 'newline_delimited')"
             )
             self.loaded.add(rtype)
+            self.files[rtype] = paths
         return {k: len(v) for k, v in files.items()}
 
     def _ensure(self, rtype: str) -> None:
@@ -95,7 +97,24 @@ class DuckDBEngine:
             self.loaded.add(rtype)
 
     def compile(self, view: View) -> Compiled:
-        """The view as DuckDB SQL."""
+        """The view as DuckDB SQL.
+
+        When the view reads only top-level members of the resource (no ``repeat``, no whole
+        resource), the files are read with ``read_json`` and one JSON column per member, so
+        each line is parsed once, in parallel, by the reader.
+        """
+        paths = self.files.get(view.resource)
+        if paths:
+            probe = compile_view(view, "duckdb", table="_prefetched", prefetched=True)
+            if not probe.uses_resource and probe.fields:
+                listing = ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths)
+                spec = ", ".join(f"'{n}': 'JSON'" for n in probe.fields)
+                renames = ", ".join(f'"{n}" AS "{c}"' for n, c in probe.fields.items())
+                relation = (
+                    f"(SELECT {renames} FROM read_json([{listing}], format = 'newline_delimited', "
+                    f"columns = {{{spec}}}))"
+                )
+                return compile_view(view, "duckdb", table=relation, prefetched=True)
         return compile_view(view, "duckdb")
 
     def _run(self, view: View, action: str) -> duckdb.DuckDBPyRelation | None:

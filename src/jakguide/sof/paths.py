@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
@@ -75,6 +76,8 @@ class Val:
     many: bool
     native: bool = False
     choice: tuple[str, Val] | None = None
+    jp: tuple[str, str] | None = None  # sql == extract(jp[0], JSONPath jp[1]) (DuckDB)
+    items: tuple[str, ...] | None = None  # a list built from these single values
 
 
 @dataclass
@@ -88,6 +91,7 @@ class Scope:
     constants: dict[str, Val]
     counter: itertools.count[int] = field(default_factory=itertools.count)
     checked: bool = True
+    fields: dict[str, str] | None = None
 
     def var(self) -> str:
         """A fresh lambda variable name."""
@@ -113,18 +117,20 @@ class PathCompiler:
             return v
         var = self.s.var()
         lst = self.d.filter(self.d.list_of([v.sql]), var, f"{var} IS NOT NULL")
-        return replace(v, sql=lst, many=True)
+        return replace(v, jp=None, items=None, sql=lst, many=True)
 
     def first(self, v: Val) -> Val:
         """The first element (a single value)."""
         v = self.materialize(v)
         if not v.many:
             return v
-        return replace(v, sql=self.d.element(v.sql, "1"), many=False)
+        return replace(v, jp=None, items=None, sql=self.d.element(v.sql, "1"), many=False)
 
     def scalar(self, v: Val, kind: str) -> str:
         """A single SQL value of ``kind``."""
         v = self.first(v)
+        if not v.native and not v.many and v.jp is not None:
+            return self.d.native_path(v.jp[0], v.jp[1], kind)
         if v.native:
             if v.type is not None and kind_of(v.type) != kind and kind != "json":
                 return self.d.cast(v.sql, kind)
@@ -138,7 +144,9 @@ class PathCompiler:
         name, parent = v.choice
         table = elements()
         if parent.type is None or parent.type not in table:
-            return replace(v, sql=self._member_sql(parent, name, None, None), choice=None)
+            return replace(
+                v, jp=None, items=None, sql=self._member_sql(parent, name, None, None), choice=None
+            )
         info = table[parent.type][name]
         parts = [self.member(parent, name + t[0].upper() + t[1:]) for t in info[1]]
         lists = [self.as_list(p).sql for p in parts]
@@ -171,8 +179,9 @@ class PathCompiler:
         if base.native:
             raise ViewError(f"cannot navigate to {name!r} from a computed {base.type} value")
         table = elements()
+        root = self.s.fields is not None and base is self.s.resource
         if base.type is None or not self.s.checked:
-            sql = self._member_sql(base, name, None, None)
+            sql = self._root_sql(name, None) if root else self._member_sql(base, name, None, None)
             return Val(sql, None, True, choice=(name, base))
         if base.type in PRIMITIVES:
             raise ViewError(f"{base.type} is a primitive and has no element {name!r}")
@@ -186,8 +195,35 @@ class PathCompiler:
         if entry[0] == "[x]":
             return Val("", None, base.many, choice=(name, base))
         ftype, is_array = entry
-        sql = self._member_sql(base, name, ftype, is_array)
+        jp = self._jsonpath(base, name, is_array, root)
+        if jp is not None and (self.d.wildcards or "[*]" not in jp[1]):
+            many = "[*]" in jp[1]
+            return Val(self.d.path(jp[0], jp[1], many), ftype, many, jp=jp)
+        if root:
+            sql = self._root_sql(name, is_array)
+        else:
+            sql = self._member_sql(base, name, ftype, is_array)
         return Val(sql, ftype, base.many or is_array)
+
+    def _jsonpath(self, base: Val, name: str, is_array: bool, root: bool) -> tuple[str, str] | None:
+        """One JSONPath for a chain of members (``code.coding[*].code``): one call, no lambdas."""
+        step = "[*]" if is_array else ""
+        if root:
+            assert self.s.fields is not None
+            return self.d.ident(self.s.fields.setdefault(name, f"f_{name}")), "$" + step
+        if base.jp is not None:
+            return base.jp[0], f"{base.jp[1]}.{name}{step}"
+        if not base.many and not base.native and re.fullmatch(r"[a-z]\d+", base.sql):
+            return base.sql, f"$.{name}{step}"
+        return None
+
+    def _root_sql(self, name: str, is_array: bool | None) -> str:
+        """A top-level element, read once per resource into its own column (see compiler)."""
+        assert self.s.fields is not None
+        col = self.d.ident(self.s.fields.setdefault(name, f"f_{name}"))
+        if is_array is None:
+            return self.d.any_of(col)
+        return self.d.array_of(col) if is_array else col
 
     def of_type(self, v: Val, type_name: str) -> Val:
         """``v.ofType(T)``: a choice element's typed member, or a filter on a known type."""
@@ -235,7 +271,13 @@ class PathCompiler:
         if isinstance(node, fp.Index):
             base = self.as_list(self.compile(node.base))
             index = self.scalar(self.compile(node.index), "integer")
-            return replace(base, sql=self.d.element(base.sql, f"({index}) + 1"), many=False)
+            return replace(
+                base,
+                jp=None,
+                items=None,
+                sql=self.d.element(base.sql, f"({index}) + 1"),
+                many=False,
+            )
         if isinstance(node, fp.Unary):
             operand = self.compile(node.operand)
             kind = "integer" if kind_of(operand.type) == "integer" else "decimal"
@@ -268,11 +310,20 @@ class PathCompiler:
         return f"({v.sql} IS NOT NULL)"
 
     def _where(self, base: Val, cond: fp.Node) -> Val:
+        base = self.materialize(base)
+        if not base.many:
+            var = self.s.var()
+            inner = PathCompiler(self.s.with_this(Val(var, base.type, False, base.native)))
+            test = inner.boolean(inner.compile(cond))
+            kept = f"CASE WHEN coalesce({test}, FALSE) THEN {var} END"
+            return replace(base, jp=None, items=None, sql=self.d.let(base.sql, var, kept))
         lst = self.as_list(base)
         var = self.s.var()
         inner = PathCompiler(self.s.with_this(Val(var, lst.type, False, lst.native)))
         test = inner.boolean(inner.compile(cond))
-        return replace(lst, sql=self.d.filter(lst.sql, var, f"coalesce({test}, FALSE)"))
+        return replace(
+            lst, jp=None, items=None, sql=self.d.filter(lst.sql, var, f"coalesce({test}, FALSE)")
+        )
 
     def boolean(self, v: Val) -> str:
         """``v`` as a nullable SQL boolean; a value of a known non-boolean type is an error."""
@@ -306,7 +357,7 @@ class PathCompiler:
         if name == "last":
             arity(0)
             lst = self.as_list(base)
-            return replace(lst, sql=d.element(lst.sql, "-1"), many=False)
+            return replace(lst, jp=None, items=None, sql=d.element(lst.sql, "-1"), many=False)
         if name == "count":
             arity(0)
             lst = self.as_list(base)
@@ -332,20 +383,28 @@ class PathCompiler:
             ext = self.as_list(self.member(base, "extension"))
             var = self.s.var()
             test = f"{d.native(d.get(var, 'url'), 'string')} = {url}"
-            return replace(ext, sql=d.filter(ext.sql, var, test), type="Extension")
+            return replace(
+                ext, jp=None, items=None, sql=d.filter(ext.sql, var, test), type="Extension"
+            )
         if name == "getResourceKey":
             arity(0)
             return Val(self.scalar(self.member(base, "id"), "string"), "string", False, True)
         if name == "getReferenceKey":
             arity(0, 1)
             ref = self.scalar(self.member(base, "reference"), "string")
-            pattern = r"([A-Za-z]+)/([^/]+)(/_history/[^/]+)?$"
-            key = d.regexp_extract(ref, pattern, 2)
+
+            # Type/id, optionally /_history/version, at the end of a relative or absolute URL.
+            def part(i: int) -> str:
+                return d.split_part(ref, "/", i)
+
+            hist = f"coalesce({part(-2)} = '_history', FALSE)"
+            rtype_sql = f"CASE WHEN {hist} THEN {part(-4)} ELSE {part(-2)} END"
+            key = f"CASE WHEN {hist} THEN {part(-3)} ELSE {part(-1)} END"
+            valid = f"{d.regexp_like(rtype_sql, '^[A-Z][A-Za-z]+$')} AND {key} <> ''"
             if args:
-                rtype = self._type_arg(args[0])
-                kind_ok = f"{d.regexp_extract(ref, pattern, 1)} = {d.string(rtype)}"
-                key = f"CASE WHEN {kind_ok} THEN {key} END"
-            return Val(key, "string", False, native=True)
+                valid = f"{rtype_sql} = {d.string(self._type_arg(args[0]))} AND {key} <> ''"
+            body = f"CASE WHEN {valid} THEN {key} END"
+            return Val(body, "string", False, native=True)
         if name in ("lowBoundary", "highBoundary"):
             arity(0, 1)
             return self.boundary(base, name == "lowBoundary")
@@ -431,6 +490,15 @@ class PathCompiler:
             }[op]
             return Val(sql, "boolean", False, native=True)
         if op == "|":
+            left, right = self.materialize(left), self.materialize(right)
+            li = left.items or ((left.sql,) if not left.many else None)
+            ri = right.items or ((right.sql,) if not right.many else None)
+            if li is not None and ri is not None and left.native == right.native:
+                items = li + ri
+                var = self.s.var()
+                sql = self.d.filter(self.d.list_of(list(items)), var, f"{var} IS NOT NULL")
+                same_type = left.type if left.type == right.type else None
+                return Val(sql, same_type, True, left.native, items=items)
             lists = [self.as_list(left), self.as_list(right)]
             if lists[0].native != lists[1].native:
                 lists = [self._json_list(x) for x in lists]
