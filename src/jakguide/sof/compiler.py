@@ -102,7 +102,8 @@ class _Compiler:
             v = pc.materialize(v)
         except ViewError as err:
             raise err.at(at, col.source) from None
-        kind = kind_of(col.type) if col.type else kind_of(v.type)
+        # Untyped values (inside repeat, after extension()) come out as text.
+        kind = kind_of(col.type or v.type) if (col.type or v.type) else "string"
         if kind == "json" and v.native:
             kind = "string"
         out_kind = "string" if kind == "json" else kind
