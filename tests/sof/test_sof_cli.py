@@ -123,3 +123,14 @@ def test_gzip_and_numbered_files(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.stderr
     assert sorted(r["id"] for r in json.loads(result.stdout)) == [f"p{i}" for i in range(5)]
+
+
+def test_cli_import_loads_neither_engine() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, jakguide.cli; "
+        "assert 'duckdb' not in sys.modules and 'pyspark' not in sys.modules, 'engine imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -178,6 +178,7 @@ def spark_session(master: str = "local[2]") -> SparkSession:
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.sql.ansi.enabled", "false")
         .config("spark.driver.memory", "2g")
+        .config("spark.sql.warehouse.dir", str(Path(tempfile.gettempdir()) / "jakguide-spark"))
         .getOrCreate()
     )
 
