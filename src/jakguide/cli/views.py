@@ -31,6 +31,9 @@ views_app = typer.Typer(
 )
 
 
+TEXT_ROWS = 50  # rows shown as a table; files and JSON get all of them
+
+
 class EngineOpt(StrEnum):
     duckdb = "duckdb"
     spark = "spark"
@@ -157,10 +160,12 @@ def views_run(
         from rich.table import Table
 
         table = Table(*columns, title=parsed.name or parsed.resource)
-        for r in rows:
+        for r in rows[:TEXT_ROWS]:
             table.add_row(*("" if r[c] is None else str(r[c]) for c in columns))
         out.print(table)
-        err.print(f"{len(rows)} row(s)", markup=False)
+        more = len(rows) - TEXT_ROWS
+        tail = f" ({more} not shown; use --out FILE or --format json)" if more > 0 else ""
+        err.print(f"{len(rows)} row(s){tail}", markup=False)
 
     guarded(body)
 
