@@ -77,13 +77,63 @@ def test_ballot_fields_are_accepted() -> None:
     assert view.columns() == ["a"]
 
 
-def test_repeat_inside_foreach_is_rejected() -> None:
+def test_repeat_inside_repeat_is_rejected() -> None:
     data = {
         "resource": "QuestionnaireResponse",
-        "select": [{"forEach": "item", "select": [{"repeat": ["item"], "column": []}]}],
+        "select": [{"repeat": ["item"], "select": [{"repeat": ["item"], "column": []}]}],
     }
     data["select"][0]["select"][0]["column"] = [{"name": "l", "path": "linkId"}]
-    assert "top level" in _error(data)
+    assert "repeat inside repeat" in _error(data)
+
+
+QR = {
+    "resourceType": "QuestionnaireResponse",
+    "id": "qr1",
+    "status": "completed",
+    "item": [
+        {
+            "linkId": "1",
+            "item": [
+                {"linkId": "1.1"},
+                {"linkId": "1.2", "item": [{"linkId": "1.2.1"}]},
+            ],
+        },
+        {"linkId": "2"},
+    ],
+}
+
+
+def test_repeat_inside_foreach(tmp_path: Path) -> None:
+    (tmp_path / "QuestionnaireResponse.ndjson").write_text(json.dumps(QR) + "\n")
+    view = load_view(
+        {
+            "resource": "QuestionnaireResponse",
+            "select": [
+                {
+                    "forEachOrNull": "item",
+                    "column": [
+                        {"name": "top", "path": "linkId"},
+                        {"name": "top_index", "path": "%rowIndex"},
+                    ],
+                    "select": [
+                        {
+                            "repeat": ["item"],
+                            "column": [
+                                {"name": "link", "path": "linkId"},
+                                {"name": "i", "path": "%rowIndex"},
+                            ],
+                        }
+                    ],
+                }
+            ],
+        }
+    )
+    engine = DuckDBEngine()
+    engine.load(tmp_path)
+    rows = engine.rows(view)
+    engine.close()
+    got = sorted((r["top"], r["top_index"], r["link"], r["i"]) for r in rows)
+    assert got == [("1", 0, "1.1", 0), ("1", 0, "1.2", 1), ("1", 0, "1.2.1", 2)]
 
 
 def test_parser() -> None:

@@ -49,6 +49,7 @@ class _Repeat:
     name: str
     paths: tuple[fp.Node, ...]
     at: str
+    chain: tuple[tuple[fp.Node, bool, str], ...]
 
 
 @dataclass
@@ -199,11 +200,14 @@ class _Compiler:
     def node(self, scope: Scope, node: Select) -> _Rows:
         d = self.d
         if node.repeat:
-            if scope.this is not scope.resource:
-                raise ViewError("repeat is supported at the top level of a view only", node.at)
+            if scope.chain is None:
+                raise ViewError("repeat inside repeat is not supported", node.at)
             name = f"rep{len(self.repeats)}"
-            self.repeats.append(_Repeat(name, node.repeat, f"{node.at}.repeat"))
-            coll = Val(name, None, True)
+            self.repeats.append(_Repeat(name, node.repeat, f"{node.at}.repeat", scope.chain))
+            var = scope.var()
+            found = d.filter(name, var, f"{d.field(var, 'c')} = {scope.key}")
+            nodes = f"{d.field(d.element(found, '1'), 'v')}"
+            coll = Val(f"coalesce({nodes}, {d.empty_list('json')})", None, True)
         elif node.for_each is not None:
             at = f"{node.at}.forEachOrNull" if node.or_null else f"{node.at}.forEach"
             pc = PathCompiler(scope)
@@ -233,17 +237,43 @@ class _Compiler:
             scope.checked,
             scope.fields,
         )
+        if node.repeat or scope.chain is None:
+            inner.chain = None
+        else:
+            assert node.for_each is not None
+            inner.chain = (*scope.chain, (node.for_each, node.or_null, node.at))
+            inner.key = f"{scope.key} || '.' || {d.cast(idx, 'string')}"
         body = self.body(inner, node)
         rows = d.flatten(d.transform(coll.sql, (elem, idx), self.as_list(body)))
         return _Rows(body.fields, body.kinds, rows=rows)
 
     # -- query ---------------------------------------------------------------------------------
+    def contexts(self, chain: tuple[tuple[fp.Node, bool, str], ...], this: Val, key: str) -> str:
+        """Every context a repeat starts from, as a list of (key ``c``, element ``e``)."""
+        d = self.d
+        if not chain:
+            return d.list_of([d.struct([("c", key), ("e", this.sql)])])
+        expr, _, at = chain[0]
+        scope = self.root_scope()
+        scope.this = this
+        coll = PathCompiler(scope).as_list(self.path(scope, expr, at, ""))
+        x, i = scope.var(), scope.var()
+        inner = self.contexts(
+            chain[1:], Val(x, coll.type, False), f"{key} || '.' || {d.cast(i, 'string')}"
+        )
+        return d.flatten(d.transform(coll.sql, (x, i), inner))
+
     def repeat_ctes(self) -> list[str]:
         d = self.d
         ctes = []
         for rep in self.repeats:
             parts = []
-            for source, ctx, key in (("base", "r", "''"), (rep.name, "node", "k")):
+            starts = self.contexts(rep.chain, Val("r", self.view.resource, False), "''")
+            seed_src = (
+                f"(SELECT rid, {d.field('x', 'c')} AS c, {d.field('x', 'e')} AS ctx FROM "
+                f"(SELECT rid, {d.explode(starts)} AS x FROM base) s0)"
+            )
+            for source, ctx, key in ((seed_src, "ctx", "''"), (rep.name, "node", "k")):
                 lists = []
                 for j, path in enumerate(rep.paths):
                     scope = self.root_scope()
@@ -258,15 +288,17 @@ class _Compiler:
                     f"lpad({d.cast(d.field('u', f), 'string')}, 10, '0')" for f in ("j", "i")
                 )
                 parts.append(
-                    f"SELECT rid, {key} || {pad} AS k, {d.field('u', 'e')} AS node "
-                    f"FROM (SELECT rid, {'k, ' if ctx == 'node' else ''}"
-                    f"{d.explode(d.concat(lists))} AS u FROM {source}) t"
+                    f"SELECT rid, c, {key} || {pad} AS k, {d.field('u', 'e')} AS node "
+                    f"FROM (SELECT rid, c, {'k, ' if ctx == 'node' else ''}"
+                    f"{d.explode(d.concat(lists))} AS u FROM {source} s1) t"
                 )
             body = " UNION ALL ".join(parts)
-            ctes.append(f"{rep.name}(rid, k, node) AS ({body})")
+            ctes.append(f"{rep.name}(rid, c, k, node) AS ({body})")
             agg = d.ordered_agg("node", "k")
+            entries = d.agg_list(d.struct([("c", "c"), ("v", "nodes")]))
             ctes.append(
-                f"{rep.name}_agg AS (SELECT rid, {agg} AS nodes FROM {rep.name} GROUP BY rid)"
+                f"{rep.name}_agg AS (SELECT rid, {entries} AS entries FROM "
+                f"(SELECT rid, c, {agg} AS nodes FROM {rep.name} GROUP BY rid, c) g GROUP BY rid)"
             )
         return ctes
 
@@ -305,10 +337,7 @@ class _Compiler:
                 f"LEFT JOIN {rep.name}_agg a{n} ON b.rid = a{n}.rid"
                 for n, rep in enumerate(self.repeats)
             )
-            reps = "".join(
-                f", coalesce(a{n}.nodes, {d.empty_list('json')}) AS {rep.name}"
-                for n, rep in enumerate(self.repeats)
-            )
+            reps = "".join(f", a{n}.entries AS {rep.name}" for n, rep in enumerate(self.repeats))
             source = f"(SELECT b.r AS r{reps} FROM base b {joins})"
         else:
             source = f"(SELECT resource AS r FROM {self.table})"

@@ -177,6 +177,10 @@ class Dialect:
         """A unique id per row of a scan."""
         raise NotImplementedError
 
+    def agg_list(self, value: str) -> str:
+        """Aggregate ``value`` into a list (any order)."""
+        raise NotImplementedError
+
 
 class DuckDB(Dialect):
     """DuckDB (JSON type, list functions, ``lambda x:`` syntax)."""
@@ -297,6 +301,9 @@ class DuckDB(Dialect):
     def rowid(self) -> str:
         return "row_number() OVER ()"
 
+    def agg_list(self, value: str) -> str:
+        return f"list({value})"
+
 
 class Spark(Dialect):
     """Spark SQL 4.1+ (VARIANT, higher-order functions, ``x -> body`` lambdas)."""
@@ -413,6 +420,9 @@ class Spark(Dialect):
 
     def rowid(self) -> str:
         return "monotonically_increasing_id()"
+
+    def agg_list(self, value: str) -> str:
+        return f"collect_list({value})"
 
 
 DIALECTS: dict[str, Dialect] = {"duckdb": DuckDB(), "spark": Spark(), "spark-sql": Spark()}

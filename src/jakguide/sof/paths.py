@@ -92,6 +92,10 @@ class Scope:
     counter: itertools.count[int] = field(default_factory=itertools.count)
     checked: bool = True
     fields: dict[str, str] | None = None
+    # The forEach/forEachOrNull expressions from the resource to here (None inside a repeat)
+    # and the SQL of this context's key (the iteration indexes), for a repeat's recursive CTE.
+    chain: tuple[tuple[Any, bool, str], ...] | None = ()
+    key: str = "''"
 
     def var(self) -> str:
         """A fresh lambda variable name."""
