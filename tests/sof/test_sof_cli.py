@@ -134,3 +134,15 @@ def test_cli_import_loads_neither_engine() -> None:
         "assert 'duckdb' not in sys.modules and 'pyspark' not in sys.modules, 'engine imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_views_sql_as_a_sqlquery_library() -> None:
+    import base64
+
+    result = runner.invoke(app, ["views", "sql", "patient", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    library = json.loads(result.stdout)
+    assert library["resourceType"] == "Library"
+    content = library["content"][0]
+    assert content["contentType"] == "application/sql;dialect=duckdb"
+    assert base64.b64decode(content["data"]).decode().startswith("WITH ")

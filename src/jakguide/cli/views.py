@@ -170,9 +170,16 @@ def views_run(
     guarded(body)
 
 
+SQLQUERY_PROFILE = "http://hl7.org/fhir/uv/sql-on-fhir/StructureDefinition/SQLQuery"
+LIBRARY_TYPES = "http://hl7.org/fhir/uv/sql-on-fhir/CodeSystem/LibraryTypesCodes"
+
+
 @views_app.command("sql")
-def views_sql(view: ViewArg, engine: EngineOption = EngineOpt.duckdb) -> None:
-    """Print the SQL a view compiles to (a SQLQuery, dialect duckdb or spark-sql)."""
+def views_sql(
+    view: ViewArg, engine: EngineOption = EngineOpt.duckdb, fmt: FormatOpt = Fmt.text
+) -> None:
+    """Print the SQL a view compiles to (dialect duckdb or spark-sql); --format json prints it
+    as a SQLQuery Library (the SQL base64 in content, contentType application/sql;dialect=...)."""
     from jakguide.sof.compiler import compile_view
     from jakguide.sof.view import read_view
     from jakguide.sof.views import view_path
@@ -181,6 +188,27 @@ def views_sql(view: ViewArg, engine: EngineOption = EngineOpt.duckdb) -> None:
         parsed = read_view(view_path(view))
         dialect = "duckdb" if engine is EngineOpt.duckdb else "spark-sql"
         compiled = compile_view(parsed, dialect)
+        if fmt is Fmt.json:
+            import base64
+
+            library = {
+                "resourceType": "Library",
+                "meta": {"profile": [SQLQUERY_PROFILE]},
+                "name": parsed.name or parsed.resource,
+                "status": "draft",
+                "type": {"coding": [{"system": LIBRARY_TYPES, "code": "sql-query"}]},
+                "description": f"ViewDefinition {parsed.name or parsed.resource} compiled by "
+                f"jakguide; input: a table {parsed.resource} with one column, resource, one "
+                "row per resource.",
+                "content": [
+                    {
+                        "contentType": f"application/sql;dialect={dialect}",
+                        "data": base64.b64encode(compiled.sql.encode()).decode(),
+                    }
+                ],
+            }
+            sys.stdout.write(json.dumps(library, indent=2) + "\n")
+            return
         sys.stdout.write(
             f"-- SQL on FHIR view {parsed.name or parsed.resource}, dialect {dialect}\n"
             f"-- input: a table named {parsed.resource} with one column, resource "
