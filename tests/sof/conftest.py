@@ -1,15 +1,12 @@
-"""Fixtures for the SQL on FHIR runner: one Spark session for the whole run, data folders."""
+"""Fixtures for the SQL on FHIR runner: one Spark session for the whole run."""
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
@@ -32,11 +29,3 @@ def spark() -> Iterator[Any]:
     session = spark_session("local[2]")
     yield session
     session.stop()
-
-
-def shared_data(name: str) -> Path:
-    """A data set vendored under tests/data/<name>, else ../shared/data/<name>."""
-    for candidate in (REPO / "tests" / "data" / name, REPO.parent / "shared" / "data" / name):
-        if candidate.is_dir():
-            return candidate
-    pytest.skip(f"data set {name} not found under tests/data or ../shared/data")

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sof_suite as suite
 from typer.testing import CliRunner
 
+import sof_support as suite
 from jakguide.cli import app
 
 runner = CliRunner()

@@ -31,7 +31,10 @@ def test_misspelt_element_is_an_error_naming_the_path() -> None:
 
 
 def test_choice_elements_need_a_known_type() -> None:
-    obs = {"resource": "Observation", "select": [{"column": [{"name": "v", "path": ""}]}]}
+    obs: dict[str, Any] = {
+        "resource": "Observation",
+        "select": [{"column": [{"name": "v", "path": ""}]}],
+    }
     obs["select"][0]["column"][0]["path"] = "value.ofType(Quantity).value"
     compile_view(load_view(obs))
     obs["select"][0]["column"][0]["path"] = "value.ofType(Money).value"
@@ -78,7 +81,7 @@ def test_ballot_fields_are_accepted() -> None:
 
 
 def test_repeat_inside_repeat_is_rejected() -> None:
-    data = {
+    data: dict[str, Any] = {
         "resource": "QuestionnaireResponse",
         "select": [{"repeat": ["item"], "select": [{"repeat": ["item"], "column": []}]}],
     }

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sof_suite as suite
 
-from conftest import REPO
+import sof_support as suite
 from jakguide.sof.engines import DuckDBEngine, SparkEngine
 from jakguide.sof.view import load_view
+from sof_support import REPO
 
 CASES = suite.cases()
 ARTIFACTS = REPO / "artifacts" / "sof"

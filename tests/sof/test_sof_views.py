@@ -14,16 +14,16 @@ from typing import Any
 
 import pytest
 
-from conftest import shared_data
 from jakguide.sof.engines import DuckDBEngine, SparkEngine, bulk_files
 from jakguide.sof.view import read_view
 from jakguide.sof.views import VIEWS, view_path
+from sof_support import shared_data
 
 DATASETS = ("synthea-bulk-10-patients", "synthea-r4-sample")
 
 
 def _resources(folder: Path, rtype: str) -> list[dict[str, Any]]:
-    out = []
+    out: list[dict[str, Any]] = []
     for path in bulk_files(folder).get(rtype, []):
         out.extend(json.loads(line) for line in path.read_text().splitlines() if line.strip())
     return out
@@ -69,7 +69,7 @@ def _norm(row: dict[str, Any]) -> tuple[Any, ...]:
 
 @pytest.fixture(scope="module")
 def duckdb_rows() -> dict[tuple[str, str], list[dict[str, Any]]]:
-    out = {}
+    out: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for data in DATASETS:
         engine = DuckDBEngine()
         engine.load(shared_data(data))

@@ -1,4 +1,5 @@
-"""The SQL on FHIR v2 conformance suite: load the vendored tests, run one, compare, report."""
+"""Helpers for tests/sof: the SQL on FHIR v2 conformance suite (load the vendored tests, run one,
+compare, report) and the vendored Synthea data sets."""
 
 from __future__ import annotations
 
@@ -10,7 +11,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-SUITE = Path(__file__).parent / "conformance" / "tests"
+REPO = Path(__file__).resolve().parent.parent
+SUITE = REPO / "tests" / "sof" / "conformance" / "tests"
+DATA = REPO / "tests" / "data"
+
+
+def shared_data(name: str) -> Path:
+    """A data set vendored under tests/data/<name>."""
+    path = DATA / name
+    assert path.is_dir(), f"tests/data/{name} is missing"
+    return path
 
 
 @dataclass(frozen=True)
