@@ -34,6 +34,9 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "sof.json"
 VIEW = ROOT / "src" / "jakguide" / "sof" / "views" / "observation.json"
 
+CODED_EVERY = 10  # one Observation in 10 has a coded value, the others a Quantity
+FULL_RUN = 1_000_000  # only a full-size run replaces the committed result file
+
 LABS = [
     ("2160-0", "Creatinine [Mass/volume] in Serum or Plasma", "mg/dL", 0.6, 1.3),
     ("718-7", "Hemoglobin [Mass/volume] in Blood", "g/dL", 11.0, 17.0),
@@ -90,7 +93,7 @@ def generate(folder: Path, records: int, seed: int = 14) -> Path:
                 "effectiveDateTime": _when(rng),
                 "issued": "2026-01-01T00:00:00.000+00:00",
             }
-            if i % 10 == 9:
+            if i % CODED_EVERY == CODED_EVERY - 1:
                 obs["valueCodeableConcept"] = {
                     "coding": [{"system": "http://snomed.info/sct", "code": "260385009"}]
                 }
@@ -290,7 +293,7 @@ def main() -> None:
             "results": results,
             "ratios": ratios,
         }
-        if args.records == 1_000_000:
+        if args.records == FULL_RUN:
             RESULTS.write_text(json.dumps(doc, indent=2) + "\n")
         print(json.dumps(doc, indent=2))
 

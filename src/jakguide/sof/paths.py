@@ -416,7 +416,7 @@ class PathCompiler:
             arity(2, 3)
             cond = self.boolean(self.compile(args[0]))
             then = self.compile(args[1])
-            other = self.compile(args[2]) if len(args) == 3 else None
+            other = self.compile(args[2]) if args[2:] else None
             kind = kind_of(then.type)
             then_sql = self.scalar(then, kind)
             else_sql = self.scalar(other, kind) if other is not None else "NULL"

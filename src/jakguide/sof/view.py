@@ -183,13 +183,14 @@ def _select(raw: dict[str, Any], at: str) -> Select:
 
 
 def _constant(raw: dict[str, Any], at: str) -> Constant:
-    values = [(k, v) for k, v in raw.items() if k.startswith("value") and len(k) > 5]
+    values = [(k, v) for k, v in raw.items() if k.startswith("value") and k != "value"]
     if len(values) != 1:
         raise ViewError(
             "a constant needs exactly one value[x] (valueString, valueInteger, ...)", at
         )
     key, value = values[0]
-    ftype = key[5].lower() + key[6:]
+    suffix = key.removeprefix("value")
+    ftype = suffix[0].lower() + suffix[1:]
     return Constant(raw["name"], ftype, value)
 
 
