@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -22,8 +22,9 @@ from jakguide.cli._common import (
     parse_as_of,
 )
 from jakguide.errors import InputError
-from jakguide.kb.base import Knowledge
-from jakguide.model import AssessRequest, LabsRequest
+
+if TYPE_CHECKING:
+    from jakguide.kb.base import Knowledge
 
 # --------------------------------------------------------------------------- assess / labs
 
@@ -79,6 +80,7 @@ def assess_cmd(
 ) -> None:
     """Assess which JAK/TYK2 inhibitor suits a patient: status, dose, findings, checklist."""
     from jakguide.engine import assess
+    from jakguide.model import AssessRequest
 
     def body() -> None:
         kb = knowledge(knowledge_dir)
@@ -110,6 +112,7 @@ def labs_cmd(
 ) -> None:
     """What each lab result means for this drug: action per label rule, and monitoring due."""
     from jakguide.engine import evaluate_labs
+    from jakguide.model import LabsRequest
 
     def body() -> None:
         kb = knowledge(knowledge_dir)
