@@ -37,6 +37,7 @@ pytest: install
 bench: install
 	$(BIN)/python benchmarks/assess.py
 	$(BIN)/python benchmarks/api.py
+	$(BIN)/python benchmarks/cli_startup.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -3,19 +3,20 @@ never wrong, and harmless when the cache cannot be used."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import pickle
 from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF
 from jakguide.cli import snapshot
 from jakguide.engine import assess
 from jakguide.errors import KnowledgeError
 from jakguide.kb.base import Knowledge, load_knowledge
 from jakguide.model import AssessRequest
 
+AS_OF = dt.date(2026, 11, 21)
 EXAMPLE = Path(__file__).parent.parent / "examples" / "as-tnf-ir.yaml"
 
 
