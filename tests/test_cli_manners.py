@@ -16,11 +16,12 @@ from jakguide.cli import _common, app
 from jakguide.cli.render import Col, assessment_text, fit_table, labs_text
 from jakguide.kb.base import Knowledge
 from jakguide.model import Assessment, LabsReport
-from test_cases import load_case, run_case
+from test_cases import run_case
+from vignettes import load_case, vignette_paths
 
 ROOT = Path(__file__).parent.parent
 EXAMPLE = str(ROOT / "examples" / "as-tnf-ir.yaml")
-CASES = sorted(p for p in (ROOT / "tests" / "cases").rglob("*.yaml") if p.parent.name != "errors")
+CASES = [p for p in vignette_paths() if p.parent.name != "errors"]
 WIDTHS = (80, 60)
 
 

@@ -19,12 +19,8 @@ from pydantic import ValidationError
 from jakguide.engine import validate_patient
 from jakguide.errors import InputError
 from jakguide.kb.base import Knowledge
+from jakguide.kb.loader import load_yaml
 from jakguide.model import Patient
-
-try:
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
 
 
 @dataclass(frozen=True)
@@ -66,7 +62,7 @@ def parse_text(text: str, name: str) -> Any:
         except json.JSONDecodeError as exc:
             raise InputError(name, f"line {exc.lineno}", f"invalid JSON: {exc.msg}") from None
     try:
-        return yaml.load(text, Loader=_Loader)
+        return load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "?"

@@ -36,6 +36,8 @@ from jakguide.store.models import AuditRow, Base, PatientRow, ScoreRow, UtcDateT
 
 #: Random bytes in a link token (256 bits; the issue asks for at least 128).
 TOKEN_BYTES = 32
+#: Longer input is not a token we issued; it is never looked up.
+_MAX_TOKEN_CHARS = 200
 #: Link lifetimes a clinician may choose, in days.
 MIN_DAYS, MAX_DAYS, DEFAULT_DAYS = 1, 90, 30
 Questionnaire = Literal["basdai", "dlqi"]
@@ -178,7 +180,7 @@ def open_link(session: Session, raw: str, what: str) -> Opened | None:
 
     ``what`` names the page opened (``home``, ``guide``, ``guide-pdf``, ``report``, ...).
     """
-    if not raw or len(raw) > 200:
+    if not raw or len(raw) > _MAX_TOKEN_CHARS:
         _audit(session, None, "read", "not-found", resource=f"patient-link:{what}"[:50])
         return None
     link = session.scalar(select(PatientLink).where(PatientLink.token_hash == token_digest(raw)))

@@ -23,6 +23,9 @@ from jakguide.store.kinds import KINDS, ChildKind
 from jakguide.store.models import AssessmentRow, PatientRow, utcnow
 from jakguide.store.schemas import PatientIn
 
+#: Record ids are UUIDs in their 36-character text form; a longer id is never looked up.
+_ID_CHARS = 36
+
 
 class RecordNotFoundError(JakguideError):
     """No such record in the caller's clinic."""
@@ -63,7 +66,7 @@ class Records:
     # -- patients ---------------------------------------------------------------------------
 
     def _patient(self, patient_id: str, action: Action = "read") -> PatientRow:
-        row = self.session.get(PatientRow, patient_id) if len(patient_id) <= 36 else None
+        row = self.session.get(PatientRow, patient_id) if len(patient_id) <= _ID_CHARS else None
         if row is None or row.clinic_id != self.actor.clinic_id:
             raise RecordNotFoundError("patient", patient_id)
         return row
