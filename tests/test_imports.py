@@ -177,19 +177,9 @@ def test_cycles_are_found_and_printed() -> None:
     assert _cycles({"a": {"b"}, "b": set()}) == []
 
 
-# Cycles being removed on other branches of issue 9: each entry must still be a cycle (so whoever
-# removes it also removes the entry); the list must end empty.
-KNOWN_CYCLES: dict[tuple[str, ...], str] = {
-    ("jakguide.web.deps", "jakguide.web.problems"): "issue 19, server branch",
-}
-
-
 def test_no_import_cycles() -> None:
     cycles = _cycles(graph())
-    new = [c for c in cycles if tuple(sorted(set(c))) not in KNOWN_CYCLES]
-    assert not new, "import cycles:\n" + "\n".join(" -> ".join(c) for c in new)
-    gone = set(KNOWN_CYCLES) - {tuple(sorted(set(c))) for c in cycles}
-    assert not gone, f"no longer cycles; remove them from KNOWN_CYCLES: {sorted(gone)}"
+    assert not cycles, "import cycles:\n" + "\n".join(" -> ".join(c) for c in cycles)
 
 
 # --------------------------------------------------------------------------- the floors
