@@ -11,6 +11,7 @@ instrument commands). ``app``, the whole application with every group, is built 
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 from typing import TYPE_CHECKING, Annotated, Any
@@ -73,9 +74,16 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'jakguide.cli' has no attribute {name!r}")
 
 
+# Groups whose commands answer and exit: no cycle collection while they import and unpickle
+# (reference counting still frees memory); the servers, the guide's PDF and --help keep it on.
+_SHORT_LIVED = frozenset({"kb", "assess", "instruments"})
+
+
 def main() -> None:
     """Console-script entry point: only the named command's group is imported."""
     group = COMMANDS.get(sys.argv[1]) if len(sys.argv) > 1 else None
+    if group in _SHORT_LIVED:
+        gc.disable()
     (build_app((group,)) if group else build_app())()
 
 

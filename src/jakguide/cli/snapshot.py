@@ -19,8 +19,8 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import platform
 import stat
+import sys
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,6 +32,9 @@ ENV_VAR = "JAKGUIDE_CACHE_DIR"
 PREFIX = "knowledge-"
 SUFFIX = ".pickle"
 _PACKAGE = Path(__file__).resolve().parent.parent
+# Folders that hold no source the knowledge depends on (byte code, web assets); the knowledge
+# folder itself is hashed by content.
+_NOT_CODE = frozenset({"__pycache__", "static", "templates", "knowledge"})
 
 
 def cache_dir() -> Path | None:
@@ -43,8 +46,15 @@ def cache_dir() -> Path | None:
     return Path(base) / "jakguide"
 
 
-def _files(folder: Path, pattern: str) -> list[Path]:
-    return sorted(p for p in folder.rglob(pattern) if p.is_file())
+def _files(folder: Path, suffix: str = "", skip: frozenset[str] = frozenset()) -> list[str]:
+    """Every file under ``folder`` (ending in ``suffix``; not in ``skip`` folders), as sorted
+    relative paths."""
+    found = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if d not in skip]
+        base = os.path.relpath(root, folder)
+        found += [os.path.normpath(os.path.join(base, n)) for n in names if n.endswith(suffix)]
+    return sorted(found)
 
 
 def snapshot_key(folder: Path) -> str:
@@ -55,18 +65,16 @@ def snapshot_key(folder: Path) -> str:
 
     digest = hashlib.sha256()
     resolved = folder.resolve()
-    for part in (__version__, platform.python_version(), pydantic.VERSION, str(folder)):
+    for part in (__version__, sys.version, pydantic.VERSION, str(folder)):
         digest.update(part.encode() + b"\0")
     digest.update(str(resolved).encode() + b"\0")
-    for path in _files(resolved, "*"):
-        digest.update(str(path.relative_to(resolved)).encode() + b"\0")
-        digest.update(path.read_bytes())
+    for name in _files(resolved):
+        digest.update(name.encode() + b"\0")
+        digest.update((resolved / name).read_bytes())
         digest.update(b"\0")
-    for path in _files(_PACKAGE, "*.py"):
-        info = path.stat()
-        digest.update(
-            f"{path.relative_to(_PACKAGE)}\0{info.st_size}\0{info.st_mtime_ns}\0".encode()
-        )
+    for name in _files(_PACKAGE, ".py", _NOT_CODE):
+        info = os.stat(_PACKAGE / name)
+        digest.update(f"{name}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
     return digest.hexdigest()
 
 
@@ -116,20 +124,23 @@ def cached_knowledge(folder: str | Path | None = None) -> Knowledge:
     Raises:
         KnowledgeError: as ``load_knowledge`` does (invalid knowledge is never stored).
     """
-    from jakguide.kb.base import load_knowledge
+    from jakguide.kb.base import load_knowledge, prime_bundled_sources
     from jakguide.kb.loader import resolve_knowledge_dir
 
     directory = cache_dir()
-    if directory is None:
-        return load_knowledge(folder)
     path_folder = resolve_knowledge_dir(folder)
-    try:
-        key = snapshot_key(path_folder)
-    except OSError:
-        return load_knowledge(folder)
-    path = directory / f"{PREFIX}{key}{SUFFIX}"
-    kb = _read(path, key)
+    kb = None
+    if directory is not None:
+        try:
+            key = snapshot_key(path_folder)
+        except OSError:
+            directory = None
+        else:
+            path = directory / f"{PREFIX}{key}{SUFFIX}"
+            kb = _read(path, key)
     if kb is None:
         kb = load_knowledge(folder)
-        _write(directory, path, key, kb)
+        if directory is not None:
+            _write(directory, path, key, kb)
+    prime_bundled_sources(kb)
     return kb
