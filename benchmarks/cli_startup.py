@@ -66,6 +66,16 @@ def _check_tree(src: Path, env: dict[str, str]) -> None:
         sys.exit(f"error: --src {src}: jakguide imports from {found} instead")
 
 
+def _commit(src: Path) -> str | None:
+    done = subprocess.run(
+        ["git", "-C", str(src), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.stdout.strip() or None
+
+
 def _once(args: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Wall and CPU seconds (user + system) of one run in a fresh interpreter."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -122,7 +132,7 @@ def main() -> None:
 
     results: dict[str, Any] = {}
     for name, src in trees.items():
-        results[name] = {"src": str(src)}
+        results[name] = {"commit": _commit(src)}  # no paths: they name this machine
         for command in COMMANDS:
             results[name][command] = {
                 "wall": _summary(walls[(name, command)]),
