@@ -157,7 +157,10 @@ def main() -> None:
         "machine": platform.machine(),
         "cpus": os.cpu_count(),
         "runs": opts.runs,
-        "commands": {name: ["jakguide", *args] for name, args in COMMANDS.items()},
+        "commands": {
+            name: ["jakguide", *(a.replace(f"{ROOT}/", "") for a in args)]
+            for name, args in COMMANDS.items()
+        },
         "load_average_before": round(load_before, 2),
         "load_average_after": round(load_after, 2),
         "results": results,
