@@ -30,6 +30,9 @@ HEAVY = (
     "fhir",
     "psycopg",
     "argon2",
+    "duckdb",
+    "pyspark",
+    "pyarrow",
 )
 PROBE = """
 import json, sys

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 # The command groups in the order ``--help`` lists them, and the module that registers each
 # top-level command (a test checks this table against the whole app).
-GROUPS = ("kb", "assess", "instruments", "guide", "server", "demo")
+GROUPS = ("kb", "assess", "instruments", "guide", "server", "demo", "views")
 COMMANDS = {
     "kb": "kb",
     "drugs": "kb",
@@ -40,6 +40,7 @@ COMMANDS = {
     "db": "server",
     "user": "server",
     "demo": "demo",
+    "views": "views",
 }
 
 
