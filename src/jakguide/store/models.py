@@ -137,6 +137,11 @@ class PatientRow(Base):
     reviewed: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    # Bumped by every change to the record (its rows touch updated_at); the API's ETag. The
+    # UPDATE names the version read, so a concurrent change cannot be overwritten silently.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
 
 
 class _Child:

@@ -86,6 +86,10 @@ class PatientOut(PatientFields, Out):
     id: str
     created_at: dt.datetime
     updated_at: dt.datetime
+    version: int = Field(
+        default=1,
+        description="Changes with every update of the record; the ETag is its quoted value.",
+    )
 
 
 class ConditionIn(In):

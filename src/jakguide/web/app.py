@@ -57,6 +57,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        app.state.jakguide.link_failures.flush(db)
         db.dispose()
 
     app = FastAPI(

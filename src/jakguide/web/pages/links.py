@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jakguide.errors import InputError
@@ -25,7 +26,7 @@ from jakguide.store import links as store_links
 from jakguide.store.convert import to_patient
 from jakguide.store.models import Clinic
 from jakguide.store.records import Records
-from jakguide.web.deps import KbDep, SessionDep
+from jakguide.web.deps import AppState, KbDep, SessionDep
 from jakguide.web.pages.common import (
     REGIONS,
     ClinDep,
@@ -142,10 +143,22 @@ def _patient_page(
 
 
 def _open(request: Request, session: Session, token: str, what: str) -> store_links.Opened:
-    """The link's patient, or a "not valid" page (the attempt is audited either way)."""
+    """The link's patient, or a "not valid" page (the attempt is audited either way: unknown
+    tokens in aggregate, see ``web.linkguard``; 429 after too many failures from one client)."""
+    app: AppState = request.app.state.jakguide
+    client = request.client.host if request.client else "unknown"
+    wait = app.link_failures.retry_after(client)
+    if wait is not None:
+        raise PageError(
+            429,
+            "Too many attempts",
+            f"Too many links that do not work were opened from here; try again in {wait} s.",
+        )
     opened = store_links.open_link(session, token, what)
     session.commit()
     if opened is None:
+        if not _known_token(session, token):
+            app.link_failures.failed(client, app.db)
         raise PageError(
             404,
             "This link does not work",
@@ -153,6 +166,18 @@ def _open(request: Request, session: Session, token: str, what: str) -> store_li
             "new link.",
         )
     return opened
+
+
+def _known_token(session: Session, token: str) -> bool:
+    """Whether the token belongs to a link (expired or revoked ones are audited per link)."""
+    if not token or len(token) > store_links.MAX_TOKEN_CHARS:
+        return False
+    digest = store_links.token_digest(token)
+    found = session.scalar(
+        select(store_links.PatientLink.id).where(store_links.PatientLink.token_hash == digest)
+    )
+    session.commit()
+    return found is not None
 
 
 def _today(request: Request, session: Session, opened: store_links.Opened) -> dt.date:
