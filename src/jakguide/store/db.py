@@ -52,10 +52,17 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     # The stdlib driver opens transactions lazily; let SQLAlchemy issue BEGIN itself so that
     # a transaction is one unit from its first read (see "Serializable isolation" in SA docs).
     dbapi_connection.isolation_level = None
+    # Text that is not UTF-8 (written by another tool) reads as U+FFFD instead of failing the
+    # whole query: one bad row must never break a list.
+    dbapi_connection.text_factory = _lenient_text
     cursor = dbapi_connection.cursor()
     for pragma in SQLITE_PRAGMAS:
         cursor.execute(pragma)
     cursor.close()
+
+
+def _lenient_text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
 
 
 def _sqlite_begin(conn: Any) -> None:

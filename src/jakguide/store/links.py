@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy import (
-    JSON,
     Date,
     Float,
     ForeignKey,
@@ -35,7 +34,15 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from jakguide.errors import InputError
 from jakguide.store import audit
 from jakguide.store.db import defer_write
-from jakguide.store.models import AuditRow, Base, PatientRow, ScoreRow, UtcDateTime, utcnow
+from jakguide.store.models import (
+    AuditRow,
+    Base,
+    PatientRow,
+    SafeJSON,
+    ScoreRow,
+    UtcDateTime,
+    utcnow,
+)
 
 #: Random bytes in a link token (256 bits; the issue asks for at least 128).
 TOKEN_BYTES = 32
@@ -95,11 +102,11 @@ class SelfReport(Base):
     )
     date: Mapped[dt.date] = mapped_column(Date)
     instrument: Mapped[str | None] = mapped_column(String(50))
-    inputs: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    inputs: Mapped[dict[str, Any] | None] = mapped_column(SafeJSON)
     value: Mapped[float | None] = mapped_column(Float)
     category: Mapped[str | None] = mapped_column(String(100))
     itch: Mapped[float | None] = mapped_column(Float)
-    side_effects: Mapped[list[str] | None] = mapped_column(JSON)
+    side_effects: Mapped[list[str] | None] = mapped_column(SafeJSON)
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 

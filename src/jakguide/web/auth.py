@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from jakguide.store import accounts, audit
 from jakguide.store.audit import Actor
 from jakguide.store.models import AuthToken, Clinician
+from jakguide.web.bodies import api_router
 from jakguide.web.deps import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -27,7 +28,7 @@ from jakguide.web.deps import (
 )
 from jakguide.web.problems import PROBLEM_RESPONSES, ProblemError
 
-router = APIRouter(prefix="/api/auth", tags=["auth"], responses=PROBLEM_RESPONSES)
+router = api_router(prefix="/api/auth", tags=["auth"], responses=PROBLEM_RESPONSES)
 
 
 class Credentials(BaseModel):

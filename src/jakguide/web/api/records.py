@@ -9,17 +9,18 @@ writes the audit rows) and commits before it answers. The per-kind routes are ge
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Path, Query, Response
+from fastapi import Header, Path, Query, Response
 from pydantic import BaseModel
 
 from jakguide.store.kinds import KINDS, ChildKind
 from jakguide.store.models import PatientRow
 from jakguide.store.records import DuplicateRowError, etag
 from jakguide.store.schemas import PatientIn, PatientOut
+from jakguide.web.bodies import api_router
 from jakguide.web.deps import RecordsDep
 from jakguide.web.problems import PROBLEM_RESPONSES, ProblemError
 
-router = APIRouter(prefix="/api/patients", tags=["records"], responses=PROBLEM_RESPONSES)
+router = api_router(prefix="/api/patients", tags=["records"], responses=PROBLEM_RESPONSES)
 
 PatientId = Annotated[str, Path(max_length=64, description="Patient id (UUID).")]
 RowId = Annotated[int, Path(ge=1, le=2**62)]

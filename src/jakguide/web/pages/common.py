@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import re
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.datastructures import FormData
 
 from jakguide import __version__
+from jakguide.adapters.native import check_day
 from jakguide.errors import InputError
 from jakguide.kb.base import Knowledge
 from jakguide.model import DISCLAIMER
@@ -299,11 +301,13 @@ def page_day(request: Request, actor: Actor | None, raw: str | None) -> dt.date:
     """The page's "today": ``?as_of=``, else the configured day, else today in the clinic."""
     if raw:
         try:
-            return dt.date.fromisoformat(raw)
+            return check_day(dt.date.fromisoformat(raw), "as_of")
         except ValueError:
             raise PageError(
                 422, "Invalid date", f"as_of {raw[:40]!r} is not a date; use YYYY-MM-DD."
             ) from None
+        except InputError as exc:
+            raise PageError(422, "Invalid date", f"as_of {raw}: {exc.reason}.") from None
     fixed = config(request).as_of
     if fixed is not None:
         return fixed
@@ -321,9 +325,15 @@ def region_of(raw: str | None, default: str = "US") -> str:
 
 
 def form_str(form: FormData, name: str, limit: int = 500) -> str:
-    """A text field of the form, stripped (files and missing fields are empty)."""
+    """A text field of the form, stripped (files and missing fields are empty); control
+    characters and lone surrogates are dropped (no form field may store them)."""
     value = form.get(name)
-    return value.strip()[:limit] if isinstance(value, str) else ""
+    if not isinstance(value, str):
+        return ""
+    return _FORM_BAD.sub("", value).strip()[:limit]
+
+
+_FORM_BAD = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f\\ud800-\\udfff]")
 
 
 def condition_name(kb: Knowledge, cid: str) -> str:

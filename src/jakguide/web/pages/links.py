@@ -12,10 +12,10 @@ credential, and another site cannot know it.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import Request
+from fastapi import Path, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -118,7 +118,7 @@ def create_link(
 @router.post("/patients/{patient_id}/links/{link_id}/revoke")
 def revoke_link(
     patient_id: str,
-    link_id: int,
+    link_id: Annotated[int, Path(ge=1, le=2**62)],
     clin: ClinDep,
     form: FormDep,
     session: SessionDep,

@@ -9,9 +9,9 @@ document, unchanged.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -79,7 +79,7 @@ def patient_list(
     clin: ClinDep,
     session: SessionDep,
     kb: KbDep,
-    offset: int = 0,
+    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
     as_of: str | None = None,
 ) -> Response:
     records = _records(clin, session, kb)
