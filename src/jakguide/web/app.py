@@ -28,7 +28,7 @@ from jakguide.web.api import record_views, records
 from jakguide.web.api import stateless as api
 from jakguide.web.api.documents import FHIR_BUNDLE_SCHEMA
 from jakguide.web.deps import AppState
-from jakguide.web.middleware import AccessLog, BodyLimit, CatchAll
+from jakguide.web.middleware import AccessLog, BodyLimit, CatchAll, NoStore
 from jakguide.web.ratelimit import LoginLimiter
 
 PAGES_MODULE = "jakguide.web.pages"
@@ -88,6 +88,7 @@ def create_app(
         default=settings.max_body_bytes,
         overrides=[(p, settings.max_import_bytes) for p in IMPORT_PATHS],
     )
+    app.add_middleware(NoStore)
     app.add_middleware(CatchAll)
     app.add_middleware(AccessLog)
     for mount in (*_optional_pages(), *mounts):

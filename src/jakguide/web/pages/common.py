@@ -24,6 +24,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from jakguide import __version__
@@ -216,6 +217,12 @@ class PageRoute(APIRoute):
                 return error_page(request, exc.status, exc.title, exc.message)
             except InputError as exc:
                 return error_page(request, 422, "Invalid input", str(exc))
+            except ValidationError as exc:  # a model built from form values (defence in depth)
+                first = exc.errors()[0] if exc.errors() else {}
+                where = ".".join(str(p) for p in first.get("loc", ()))
+                return error_page(
+                    request, 422, "Invalid input", f"{where}: {first.get('msg', 'invalid')}"
+                )
             except RequestValidationError as exc:
                 first = exc.errors()[0] if exc.errors() else {}
                 where = ".".join(str(p) for p in first.get("loc", ()))

@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jakguide.adapters.native import check_day
 from jakguide.engine import assess
 from jakguide.errors import InputError, JakguideError
 from jakguide.kb.base import Knowledge
@@ -157,9 +158,11 @@ def new_patient_submit(clin: ClinDep, form: FormDep, session: SessionDep, kb: Kb
     birth = None
     if values["birth_date"]:
         try:
-            birth = dt.date.fromisoformat(values["birth_date"])
+            birth = check_day(dt.date.fromisoformat(values["birth_date"]), "birth_date")
         except ValueError:
             errors["birth_date"] = "Enter a date as YYYY-MM-DD."
+        except InputError as exc:
+            errors["birth_date"] = f"Enter {exc.reason}."
     if values["sex"] not in ("female", "male", "other", "unknown"):
         errors["sex"] = "Choose one of the listed values."
     if values["condition"] and values["condition"] not in kb.conditions:
