@@ -218,11 +218,10 @@ class PageRoute(APIRoute):
             except InputError as exc:
                 return error_page(request, 422, "Invalid input", str(exc))
             except ValidationError as exc:  # a model built from form values (defence in depth)
-                first = exc.errors()[0] if exc.errors() else {}
-                where = ".".join(str(p) for p in first.get("loc", ()))
-                return error_page(
-                    request, 422, "Invalid input", f"{where}: {first.get('msg', 'invalid')}"
-                )
+                errs = exc.errors()
+                where = ".".join(str(p) for p in errs[0]["loc"]) if errs else "form"
+                msg = errs[0]["msg"] if errs else "invalid"
+                return error_page(request, 422, "Invalid input", f"{where}: {msg}")
             except RequestValidationError as exc:
                 first = exc.errors()[0] if exc.errors() else {}
                 where = ".".join(str(p) for p in first.get("loc", ()))
