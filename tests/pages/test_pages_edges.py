@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from sqlalchemy import text
 from starlette.testclient import TestClient
@@ -68,3 +69,26 @@ def test_a_stored_bad_row_never_breaks_the_patient_list(client: TestClient, site
         )
     assert client.get("/patients").status_code == 200
     assert client.get(f"/patients/{pid}").status_code == 200
+
+
+def _link_url(client: TestClient, pid: str, host: str) -> str:
+    data = {"questionnaire": "dlqi", "days": "30", "drug": "", "region": "US",
+            "csrf_token": csrf_of(client)}  # fmt: skip
+    r = client.post(f"/patients/{pid}/links", data=data, headers={"Host": host})
+    assert r.status_code == 200, r.text
+    found = re.search(r'data-link-url="([^"]*/p/[A-Za-z0-9_-]+)"', r.text)
+    assert found is not None
+    return found.group(1)
+
+
+def test_patient_links_never_come_from_the_host_header(client: TestClient, site: Site) -> None:
+    pid = site.patient("DEMO-PSO-1")
+    assert "evil.example" not in _link_url(client, pid, "evil.example")
+    state = site.app.state.jakguide
+    settings = state.settings
+    state.settings = settings.model_copy(update={"public_url": "https://jak.example.org/clinic"})
+    try:
+        url = _link_url(client, pid, "evil.example")
+    finally:
+        state.settings = settings
+    assert url.startswith("https://jak.example.org/clinic/p/")

@@ -18,6 +18,7 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
+from jakguide.cli.server import proxy_options
 from jakguide.store import accounts
 from jakguide.web.deps import AppState
 
@@ -61,6 +62,7 @@ def start(app: FastAPI, limit_concurrency: int | None = None) -> tuple[uvicorn.S
         access_log=False,
         lifespan="on",
         limit_concurrency=limit_concurrency,
+        **proxy_options(app.state.jakguide.settings),  # as `jakguide serve` runs it
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -42,6 +42,7 @@ class AppState:
     db: Database
     limiter: LoginLimiter
     link_failures: LinkFailures = field(default_factory=LinkFailures)
+    tokens_purged_at: float | None = None  # monotonic time of the last purge of expired tokens
 
 
 def state(request: Request) -> AppState:

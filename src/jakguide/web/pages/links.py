@@ -103,7 +103,7 @@ def create_link(
         region=region,
     )
     session.commit()
-    url = str(request.base_url).rstrip("/") + f"/p/{raw}"
+    url = public_base(request) + f"/p/{raw}"
     return render_html(
         kb,
         "link_created.html.j2",
@@ -130,6 +130,18 @@ def revoke_link(
         raise PageError(404, "Not found", "This patient has no such link.")
     session.commit()
     return RedirectResponse(f"/patients/{patient_id}?added=link revoked#links-h", 303)
+
+
+def public_base(request: Request) -> str:
+    """Where patients reach the server: the configured public URL, else the address this
+    server listens on; never the request's ``Host`` header (anyone can send any Host)."""
+    configured = request.app.state.jakguide.settings.public_url
+    if configured:
+        return str(configured).rstrip("/")
+    host, port = request.scope.get("server") or ("127.0.0.1", 8000)
+    scheme = request.url.scheme
+    default = (scheme, port) in (("http", 80), ("https", 443))
+    return f"{scheme}://{host}" + ("" if default else f":{port}")
 
 
 # --------------------------------------------------------------------------- patient side
