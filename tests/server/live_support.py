@@ -49,7 +49,7 @@ class Live:
         return found
 
     def client(self, **kw: Any) -> httpx.Client:
-        return httpx.Client(base_url=self.url, headers=self.headers, timeout=30, **kw)
+        return httpx.Client(base_url=self.url, headers=self.headers, **{"timeout": 30, **kw})
 
 
 def start(app: FastAPI, limit_concurrency: int | None = None) -> tuple[uvicorn.Server, str]:

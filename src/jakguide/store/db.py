@@ -75,15 +75,16 @@ def pool_size(settings: Settings) -> int:
     return settings.max_concurrent_requests
 
 
-def make_engine(settings: Settings) -> Engine:
+def make_engine(settings: Settings, size: int | None = None) -> Engine:
     """An engine for ``settings.url``; creates the SQLite data directory when needed.
 
     The pool holds a connection for every request slot plus as many again for short overlaps
     (a request's audit write while its session still holds a connection), so a request never
-    waits for a connection held by a request that waits for it.
+    waits for a connection held by a request that waits for it. ``size`` overrides the slots
+    (the health check has an engine of its own with one connection).
     """
     url = settings.url
-    size = pool_size(settings)
+    size = size or pool_size(settings)
     pool = {"pool_size": size, "max_overflow": size, "pool_timeout": POOL_TIMEOUT}
     if settings.is_sqlite:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -165,6 +166,7 @@ class Database:
         self._reads = sessionmaker(
             bind=self.read_engine, expire_on_commit=False, class_=StoreSession
         )
+        self._health: Engine | None = None
         if migrate:
             self.upgrade()
 
@@ -176,9 +178,22 @@ class Database:
     def transaction(self) -> AbstractContextManager[Session]:
         return transaction(self.sessions)
 
+    def health(self) -> None:
+        """``SELECT 1`` on a connection of its own (answers while the request pool is busy)."""
+        from sqlalchemy import text
+
+        if self._health is None:
+            self._health = make_engine(self.settings, size=1).execution_options(
+                **{BEGIN_OPTION: "DEFERRED"}
+            )
+        with self._health.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
     def read_session(self) -> Session:
         """A session for a request that only reads (its audit rows are written after it)."""
         return self._reads(info={READ_ONLY: True, WRITE_ENGINE: self.engine})
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._health is not None:
+            self._health.engine.dispose()

@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
+import anyio
+import anyio.to_thread
 from fastapi import Body, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
-from sqlalchemy import text
 
 from jakguide import __version__
 from jakguide.adapters.native import MAX_DAY, MIN_DAY, load_patient_data
@@ -204,17 +205,28 @@ class Health(BaseModel):
     schema_revision: str | None
 
 
+_health_threads = anyio.CapacityLimiter(2)
+
+
 @router.get("/health", tags=["meta"], response_model=Health)
-def health(app: StateDep) -> Health:
-    """Liveness and readiness: the database answers and its schema revision."""
+async def health(app: StateDep) -> Health:
+    """Liveness and readiness: the database answers and its schema revision.
+
+    Runs outside admission control on threads and a database connection of its own, so it
+    answers while the server sheds load (see ``web.admission``).
+    """
     from jakguide.store.migrate import current_revision
 
-    with app.db.engine.connect() as conn:
-        conn.execute(text("SELECT 1"))
+    def check() -> str | None:
+        app.db.health()
+        return app.schema_revision or current_revision(app.db.engine)
+
+    revision = await anyio.to_thread.run_sync(check, limiter=_health_threads)
+    app.schema_revision = revision
     return Health(
         status="ok",
         version=__version__,
         knowledge_version=app.kb.version,
         database=app.db.engine.dialect.name,
-        schema_revision=current_revision(app.db.engine),
+        schema_revision=revision,
     )
