@@ -124,6 +124,7 @@ class Admission:
                     (b"content-type", b"text/html; charset=utf-8"),
                     (b"retry-after", str(RETRY_AFTER_SECONDS).encode()),
                     (b"cache-control", b"no-store"),
+                    (b"content-length", str(len(BUSY_PAGE)).encode()),
                 ],
             }
         )
