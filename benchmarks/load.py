@@ -13,13 +13,14 @@ Starts ``jakguide serve`` (one worker) on a temporary store and a free loopback 
    answer 200.
 
 Results go to ``benchmarks/results/load.json``. Run: ``.venv/bin/python benchmarks/load.py``
-(``--database-url postgresql://...`` runs phase 1 on PostgreSQL instead).
+(``--database-url postgresql://...`` runs both on a throw-away database on that server).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import os
@@ -110,7 +111,7 @@ def mixed(url: str, ctx: dict[str, str], clients: int, seconds: float, proc: Any
         with httpx.Client(base_url=url, headers=headers, timeout=30) as c:
             while not killed.is_set():
                 i += 1
-                value = 100_000 * (k + 1) + i
+                value = 1000 + 20_000 * k + i  # unique per write, within the plausible range
                 lab = {"analyte": "lymphocytes", "value": value, "unit": ctx["unit"],
                        "date": "2026-01-01"}  # fmt: skip
                 calls = [
@@ -240,7 +241,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     load_before = os.getloadavg()[0]
-    with tempfile.TemporaryDirectory() as tmp:
+    with contextlib.ExitStack() as stack:
+        tmp = stack.enter_context(tempfile.TemporaryDirectory())
+        if args.database_url:  # a throw-away database on that server, dropped afterwards
+            from jakguide.store.testing import temporary_database
+
+            args.database_url = stack.enter_context(temporary_database(args.database_url))
         data, log = Path(tmp) / "data", Path(tmp) / "server.log"
         ctx = setup(data, args.database_url)
         port = free_port()

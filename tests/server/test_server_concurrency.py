@@ -70,3 +70,45 @@ def test_twenty_clients_mixing_reads_and_writes(
     with server.client() as c:
         labs = c.get(f"/api/patients/{shared}/labs").json()
     assert len(labs) == CLIENTS * ROUNDS  # every acknowledged write is there
+
+
+IMPORTS = 10
+
+
+def test_parallel_imports_of_one_document_add_its_rows_once(
+    live: Callable[..., Live], database_url: str | None, kb: Knowledge
+) -> None:
+    """Ten clients import the same document into one record at once (PostgreSQL made
+    duplicates: each merge read the rows before any of the others had written)."""
+    server = live(database_url=database_url)
+    unit = kb.analyte("lymphocytes").canonical_unit  # type: ignore[union-attr]
+    document = {
+        "age_years": 50,
+        "conditions": ["plaque-psoriasis"],
+        "labs": [
+            {"analyte": "lymphocytes", "value": 1000 + i, "unit": unit, "date": "2026-01-01"}
+            for i in range(25)
+        ],
+    }
+    with server.client() as c:
+        pid = c.post("/api/patients", json={"label": "import"}).json()["id"]
+    statuses: list[int] = []
+    lock = threading.Lock()
+    start = threading.Barrier(IMPORTS)
+
+    def importer() -> None:
+        with server.client() as c:
+            start.wait()
+            r = c.post(f"/api/patients/{pid}/import", json=document)
+            with lock:
+                statuses.append(r.status_code)
+
+    threads = [threading.Thread(target=importer) for _ in range(IMPORTS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert statuses == [200] * IMPORTS, statuses
+    with server.client() as c:
+        assert len(c.get(f"/api/patients/{pid}/labs").json()) == 25
+        assert len(c.get(f"/api/patients/{pid}/conditions").json()) == 1

@@ -354,10 +354,10 @@ def load_patient_data(
     data: Any, kb: Knowledge, as_of: dt.date, name: str = "<input>"
 ) -> LoadedPatient:
     """Native patient data or a FHIR Bundle (detected by ``resourceType``)."""
+    check_day(as_of, "as_of")
     if isinstance(data, dict) and "resourceType" in data:
         from jakguide.adapters.fhir import read_bundle
 
-        check_day(as_of, "as_of")
         fp = read_bundle(data, kb, as_of)
         check_dates(fp.patient, name)
         return LoadedPatient(fp.patient, "fhir-bundle", list(fp.warnings))
