@@ -104,9 +104,13 @@ class Records:
         return row
 
     def check_version(self, patient_id: str, if_match: str | None) -> PatientRow:
-        """The patient, if ``if_match`` (an ``If-Match`` header) is absent, ``*`` or its
-        current entity tag; else ``VersionConflictError`` (answered 412)."""
-        row = self._patient(patient_id, lock=if_match is not None)
+        """The patient, locked for this write, if ``if_match`` (an ``If-Match`` header) is
+        absent, ``*`` or its current entity tag; else ``VersionConflictError`` (answered 412).
+
+        Locked (PostgreSQL ``FOR UPDATE``): two writers to one record take turns, so the second
+        sees the version the first wrote instead of failing the versioned ``UPDATE``.
+        """
+        row = self._patient(patient_id, lock=True)
         if if_match is None or if_match.strip() == "*":
             return row
         sent = [t.strip().removeprefix("W/") for t in if_match.split(",")]
