@@ -166,7 +166,7 @@ class Database:
         self._reads = sessionmaker(
             bind=self.read_engine, expire_on_commit=False, class_=StoreSession
         )
-        self._health: Engine | None = None
+        self._health = make_engine(settings, size=1).execution_options(**{BEGIN_OPTION: "DEFERRED"})
         if migrate:
             self.upgrade()
 
@@ -178,16 +178,16 @@ class Database:
     def transaction(self) -> AbstractContextManager[Session]:
         return transaction(self.sessions)
 
-    def health(self) -> None:
-        """``SELECT 1`` on a connection of its own (answers while the request pool is busy)."""
+    def health(self) -> str | None:
+        """``SELECT 1`` and the schema revision, on a connection of its own (so it answers
+        while the request pool is busy; a read, never waiting for SQLite's write lock)."""
+        from alembic.runtime.migration import MigrationContext
         from sqlalchemy import text
 
-        if self._health is None:
-            self._health = make_engine(self.settings, size=1).execution_options(
-                **{BEGIN_OPTION: "DEFERRED"}
-            )
         with self._health.connect() as conn:
             conn.execute(text("SELECT 1"))
+            revision: str | None = MigrationContext.configure(conn).get_current_revision()
+            return revision
 
     def read_session(self) -> Session:
         """A session for a request that only reads (its audit rows are written after it)."""
@@ -195,5 +195,4 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
-        if self._health is not None:
-            self._health.engine.dispose()
+        self._health.engine.dispose()

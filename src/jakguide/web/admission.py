@@ -46,13 +46,16 @@ class Admission:
         self.deadline = deadline
         self.bypass = tuple(bypass)
         self._sem: asyncio.Semaphore | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self.waiting = 0
         self.active = 0
         self.shed = 0
 
     def _semaphore(self) -> asyncio.Semaphore:
-        if self._sem is None:
-            self._sem = asyncio.Semaphore(self.slots)
+        # One per event loop (a server has one; in-process test clients may start several).
+        loop = asyncio.get_running_loop()
+        if self._sem is None or self._loop is not loop:
+            self._sem, self._loop = asyncio.Semaphore(self.slots), loop
         return self._sem
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -43,7 +43,6 @@ class AppState:
     limiter: LoginLimiter
     link_failures: LinkFailures = field(default_factory=LinkFailures)
     tokens_purged_at: float | None = None  # monotonic time of the last purge of expired tokens
-    schema_revision: str | None = None  # read once by /api/health
 
 
 def state(request: Request) -> AppState:

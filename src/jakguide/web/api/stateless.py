@@ -215,14 +215,7 @@ async def health(app: StateDep) -> Health:
     Runs outside admission control on threads and a database connection of its own, so it
     answers while the server sheds load (see ``web.admission``).
     """
-    from jakguide.store.migrate import current_revision
-
-    def check() -> str | None:
-        app.db.health()
-        return app.schema_revision or current_revision(app.db.engine)
-
-    revision = await anyio.to_thread.run_sync(check, limiter=_health_threads)
-    app.schema_revision = revision
+    revision = await anyio.to_thread.run_sync(app.db.health, limiter=_health_threads)
     return Health(
         status="ok",
         version=__version__,
