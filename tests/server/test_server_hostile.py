@@ -111,7 +111,8 @@ def test_alias_bomb_is_refused_at_once_and_health_is_unaffected(
 
 
 def test_fhir_reading_is_linear(kb: Knowledge) -> None:
-    """Twice the Observations take about twice the time (quadratic reading took 4x)."""
+    """Four times the Observations take about four times the time; quadratic reading took
+    16x (the bound leaves room for a busy machine)."""
     day = dt.date(2026, 1, 1)
 
     def timed(n: int) -> float:
@@ -123,8 +124,8 @@ def test_fhir_reading_is_linear(kb: Knowledge) -> None:
         return took
 
     timed(200)  # warm-up
-    small, large = min(timed(1000) for _ in range(2)), min(timed(4000) for _ in range(2))
-    assert large < 6 * small, f"1,000: {small:.2f} s, 4,000: {large:.2f} s (not linear)"
+    small, large = min(timed(1000) for _ in range(3)), min(timed(4000) for _ in range(3))
+    assert large < 10 * small, f"1,000: {small:.2f} s, 4,000: {large:.2f} s (not linear)"
 
 
 def test_ten_thousand_observations_import_without_blocking_health(
