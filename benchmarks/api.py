@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -163,7 +164,7 @@ async def fixed_rate(pool: Pool, rate: float, duration: float) -> dict[str, Any]
         await asyncio.sleep(max(0.0, at - time.perf_counter()))
         sent = time.perf_counter()
         try:
-            ok = await pool.post() == 200
+            ok = await pool.post() == HTTPStatus.OK
         except (OSError, asyncio.IncompleteReadError, ValueError):
             ok = False
         done = time.perf_counter()
@@ -199,7 +200,7 @@ async def saturation(pool: Pool, concurrency: int, duration: float) -> dict[str,
         while time.perf_counter() < stop:
             sent = time.perf_counter()
             try:
-                ok = await pool.post() == 200
+                ok = await pool.post() == HTTPStatus.OK
             except (OSError, asyncio.IncompleteReadError, ValueError):
                 ok = False
             if ok:
@@ -258,7 +259,8 @@ def start_server(data: Path, port: int, workers: int, log: Path) -> subprocess.P
         if proc.poll() is not None:
             raise SystemExit(f"server exited; see {log}")
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200:
+            health = httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1)
+            if health.status_code == HTTPStatus.OK:
                 return proc
         except httpx.TransportError:
             time.sleep(0.2)

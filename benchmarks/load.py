@@ -31,6 +31,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,8 @@ sys.path.insert(0, str(HERE))
 from api import Pool, free_port, summary  # noqa: E402
 
 RESULTS = HERE / "results" / "load.json"
+SERVER_ERROR = HTTPStatus.INTERNAL_SERVER_ERROR
+RECOVERY_STREAK = 5  # record pages in a row answered 200: recovered
 
 
 def setup(data: Path, database_url: str | None) -> dict[str, str]:
@@ -87,7 +90,8 @@ def start(data: Path, port: int, log: Path, database_url: str | None) -> Any:
         if proc.poll() is not None:
             raise SystemExit(f"server exited; see {log}")
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200:
+            health = httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1)
+            if health.status_code == HTTPStatus.OK:
                 return proc
         except httpx.TransportError:
             time.sleep(0.2)
@@ -131,7 +135,7 @@ def mixed(url: str, ctx: dict[str, str], clients: int, seconds: float, proc: Any
                     with lock:
                         statuses[r.status_code] += 1
                         latencies.append(took)
-                        if r.status_code == 201 and "/labs" in path:
+                        if r.status_code == HTTPStatus.CREATED and "/labs" in path:
                             acked[r.json()["id"]] = value
 
     threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
@@ -150,7 +154,7 @@ def mixed(url: str, ctx: dict[str, str], clients: int, seconds: float, proc: Any
         "duration_s": seconds,
         "requests": sum(before_kill.values()),
         "statuses": {str(k): v for k, v in sorted(before_kill.items())},
-        "server_errors": sum(v for k, v in before_kill.items() if k >= 500),
+        "server_errors": sum(v for k, v in before_kill.items() if k >= SERVER_ERROR),
         "throughput_rps": round(sum(before_kill.values()) / seconds, 1),
         **summary(latencies),
         "acknowledged_labs": len(acked),
@@ -184,7 +188,7 @@ async def overload(url: str, ctx: dict[str, str], rate: float, seconds: float) -
             statuses["connection error"] += 1
             return
         statuses[str(status)] += 1
-        if status == 200:
+        if status == HTTPStatus.OK:
             ok_latency.append(time.perf_counter() - at)
 
     async def probe() -> None:
@@ -193,7 +197,8 @@ async def overload(url: str, ctx: dict[str, str], rate: float, seconds: float) -
                 t0 = time.perf_counter()
                 try:
                     r = await c.get("/api/health")
-                    took = time.perf_counter() - t0 if r.status_code == 200 else float("inf")
+                    ok = r.status_code == HTTPStatus.OK
+                    took = time.perf_counter() - t0 if ok else float("inf")
                 except httpx.TransportError:
                     took = float("inf")
                 health.append((t0 - start, took))
@@ -208,8 +213,8 @@ async def overload(url: str, ctx: dict[str, str], rate: float, seconds: float) -
         streak = 0
         while time.perf_counter() < load_done + 60:
             r = await c.get(f"/patients/{ctx['page']}")
-            streak = streak + 1 if r.status_code == 200 else 0
-            if streak == 5:
+            streak = streak + 1 if r.status_code == HTTPStatus.OK else 0
+            if streak == RECOVERY_STREAK:
                 recovered_at = time.perf_counter()
                 break
     await prober

@@ -13,10 +13,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import yaml
+from vignettes import CASES, load_case
 
 HERE = Path(__file__).parent
-CASES = HERE / "cases"
 OUT = HERE / "cases_fhir"
 # Fields the FHIR mapping does not carry (docs/fhir-mapping.md, "Not mapped").
 NOT_CARRIED = (
@@ -65,7 +64,7 @@ def twin_cases() -> list[tuple[str, dict[str, Any]]]:
     for name in TWINS:
         path = CASES / name
         if path.exists():
-            cases.append((name, yaml.safe_load(path.read_text())))
+            cases.append((name, load_case(path)))
     return cases
 
 

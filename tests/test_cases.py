@@ -3,7 +3,8 @@
 A vignette gives a patient, a request and what must come out. ``fires``/``not_fires`` name rule
 prefixes that must (not) appear among an option's findings; the meta-test checks that every rule
 in the registry has at least one firing and one non-firing vignette. An ``error`` case runs the
-engine under ``pytest.raises``; a ``skip`` key shows the case as skipped with its reason.
+engine under ``pytest.raises``; a ``skip`` key shows the case as skipped with its reason. A
+vignette may name a base patient and state only the differences (``vignettes.py``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from jakguide import errors
 from jakguide.adapters.native import patient_from_data
@@ -21,15 +21,9 @@ from jakguide.engine import assess, evaluate_labs
 from jakguide.kb.base import Knowledge
 from jakguide.model import Assessment, AssessRequest, LabsRequest, Option
 from jakguide.rules.registry import RULES
+from vignettes import CASES, load_case, vignette_paths
 
-CASES = Path(__file__).parent / "cases"
-ALL = sorted(CASES.rglob("*.yaml"))
-
-
-def load_case(path: Path) -> dict[str, Any]:
-    data = yaml.safe_load(path.read_text())
-    assert isinstance(data, dict), path
-    return data
+ALL = vignette_paths()
 
 
 def run_case(case: dict[str, Any], kb: Knowledge) -> Any:

@@ -33,7 +33,7 @@ def test_kb_validate_bundled_is_valid() -> None:
     assert out.startswith("valid: knowledge ")
 
 
-BROKEN = {
+BROKEN: dict[str, tuple[str, str | None, str]] = {
     "duplicate key": (
         "conditions.yaml",
         "conditions:\n  - id: a\n    id: b\n",
@@ -58,6 +58,7 @@ def _broken_folder(tmp_path: Path, case: str) -> tuple[Path, str]:
         content = index.replace("release_date: 2026-11-21", "release_date: 2026-02-30")
         line = content.splitlines().index("release_date: 2026-02-30") + 1
         expect = f"index.yaml:{line}: release_date: Input should be a valid date"
+    assert content is not None
     (folder / name).write_text(content)
     return folder, expect
 

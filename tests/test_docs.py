@@ -56,17 +56,18 @@ def test_public_api_is_small_and_sorted() -> None:
         assert hasattr(jakguide, name), name
 
 
-def test_instrument_publications_resolve_in_the_knowledge_sources() -> None:
-    """Response findings cite instrument publications; they must resolve like label sources."""
-    import yaml
-
-    from jakguide.instruments.sources import PUBLICATIONS
+def test_instruments_cite_the_knowledge_source_table() -> None:
+    """One source table: every instrument citation is an entry of knowledge/sources, with the
+    title and year written there (the instruments keep no copy)."""
+    from jakguide.instruments.registry import INSTRUMENTS, RESPONSES
     from jakguide.kb.base import bundled_knowledge
 
     kb = bundled_knowledge()
-    mirrored = yaml.safe_load((kb.folder / "sources" / "instruments.yaml").read_text())["sources"]
-    mirror_titles = {s["id"]: s["title"] for s in mirrored}
-    for doc, pub in PUBLICATIONS.items():
-        assert kb.source(doc) is not None, f"add {doc} to knowledge/sources/instruments.yaml"
-        if doc in mirror_titles:  # others (e.g. NICE TA383) are shared with the label sources
-            assert mirror_titles[doc] == pub.title, doc
+    cited = [s for e in INSTRUMENTS.values() for s in e.doc.sources]
+    cited += [s for e in RESPONSES.values() for s in e.doc.sources]
+    assert cited
+    for ref in cited:
+        doc = kb.source(ref["doc"])
+        assert doc is not None, ref["doc"]
+        assert (ref["title"], ref["year"]) == (doc.title, doc.year), ref["doc"]
+    assert not (kb.folder.parent / "instruments" / "sources.py").exists()

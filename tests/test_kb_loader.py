@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from jakguide.errors import KnowledgeError
-from jakguide.kb.base import load_knowledge
+from jakguide.kb.base import Knowledge, load_knowledge
+from jakguide.kb.loader import load_yaml
+from jakguide.kb.schema import Adjustment, Citation
 
 CASES = Path(__file__).parent / "kb_invalid"
 HEADER = re.compile(r"^# (target|expect|base|replace|append): (.*)$")
@@ -92,3 +95,56 @@ def test_no_knowledge_file_outgrows_the_split_limit() -> None:
 
     for path in (default_knowledge_dir() / "drugs").rglob("*.yaml"):
         assert len(path.read_text().splitlines()) <= 450, path
+
+
+def test_regimen_without_source_inherits_its_adjustments(kb: Knowledge) -> None:
+    regimen: dict[str, Any] = {
+        "id": "r5",
+        "phase": "maintenance",
+        "form": "tablet",
+        "per_day": 1,
+        "text": "x",
+    }
+    row: dict[str, Any] = {
+        "id": "renal-moderate",
+        "kind": "renal",
+        "when": {"renal": {"measure": "creatinine-clearance", "lt": 50}},
+        "action": "replace-regimen",
+        "regimen": regimen,
+        "text": "Moderate renal impairment: 5 mg once daily.",
+        "source": {"doc": "label", "section": "2.3", "quote": "5 mg once daily"},
+    }
+    adj = Adjustment.model_validate(row)
+    assert adj.regimen is not None and adj.regimen.source == adj.source
+    own = {"doc": "label", "section": "2.4"}
+    adj = Adjustment.model_validate(row | {"regimen": regimen | {"source": own}})
+    assert adj.regimen is not None and adj.regimen.source == Citation.model_validate(own)
+    # in the bundled knowledge: the block is stated once, on the adjustment
+    bundled = next(
+        a for a in kb.drugs["tofacitinib"].regions["US"].adjustments if a.id == "us-renal-moderate"
+    )
+    assert bundled.regimen is not None and bundled.regimen.source == bundled.source
+
+
+def test_a_regimen_source_block_never_repeats_its_adjustments() -> None:
+    from jakguide.kb.loader import default_knowledge_dir
+
+    for path in (default_knowledge_dir() / "drugs").rglob("*.yaml"):
+        data = load_yaml(path.read_text())
+        for label in (data.get("regions") or {}).values():
+            rows = [
+                *label.get("adjustments", []),
+                *label.get("risk_groups", {}).get("lower_dose", []),
+            ]
+            for row in rows:
+                regimen = row.get("regimen") or {}
+                assert regimen.get("source") != row["source"], (path.name, row["id"])
+
+
+def test_one_yaml_setup() -> None:
+    """Only the knowledge loader names a YAML loader; everything else calls its functions."""
+    src = Path(__file__).parent.parent / "src" / "jakguide"
+    pattern = re.compile(r"yaml\.(load|safe_load|compose|full_load)\b|SafeLoader")
+    for path in src.rglob("*.py"):
+        if path.relative_to(src).as_posix() != "kb/loader.py":
+            assert not pattern.search(path.read_text()), path

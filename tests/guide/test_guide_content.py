@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 import pytest
+
 from guide_support import (
     AS_OF,
     complete_patient,
@@ -19,7 +20,6 @@ from guide_support import (
     statements,
     values,
 )
-
 from jakguide.adapters.native import patient_from_data
 from jakguide.engine import assess
 from jakguide.errors import InputError, UnknownIdError
@@ -40,7 +40,7 @@ def banner(html: str) -> list[str]:
 
 # ------------------------------------------------------------------------------------ banner
 
-BANNER_CASES = {
+BANNER_CASES: dict[str, tuple[str, str, dict[str, Any]]] = {
     "not-indicated": ("baricitinib", "ankylosing-spondylitis", {}),
     "contraindicated": (
         "upadacitinib",
@@ -65,7 +65,8 @@ def test_banner_for_a_status_other_than_eligible_or_caution(kb: Knowledge, statu
     assert 'class="banner"' in html
     assert html.index('class="banner"') < html.index('id="about"')  # first thing in <main>
     said = banner(html)
-    assert said and said[0] == guide.banner.paragraphs[0].text  # type: ignore[union-attr]
+    assert guide.banner is not None
+    assert said and said[0] == guide.banner.paragraphs[0].text
     # ... and why, in the words of the top findings that set the status
     option = assess(
         make(kb, condition, **changes),

@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
-from guide_support import AS_OF, complete_patient, guide_for, patient_data
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
 import jakguide.cli.guide
+from guide_support import AS_OF, complete_patient, guide_for, patient_data
 from jakguide.cli import app
 from jakguide.guide import guide_pdf
 from jakguide.kb.base import Knowledge

@@ -8,10 +8,12 @@ the pregnancy section and the on-therapy wording.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import textstat
-from guide_support import approved_pairs, complete_patient, html_for, patient_data
 
+from guide_support import approved_pairs, complete_patient, html_for, patient_data
 from jakguide.adapters.native import patient_from_data
 from jakguide.guide import body_text
 from jakguide.kb.base import Knowledge, load_knowledge
@@ -36,7 +38,7 @@ def test_every_indication_guide_reads_at_grade_8_or_below(
     assert grade(html) <= MAX_GRADE
 
 
-VARIANTS = {
+VARIANTS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "not-indicated": ("baricitinib", "ankylosing-spondylitis", {}),
     "contraindicated": (
         "upadacitinib",

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from guide_support import approved_pairs, complete_patient, footnotes, html_for, parse, statements
 
+from guide_support import approved_pairs, complete_patient, footnotes, html_for, parse, statements
 from jakguide.guide.effects import split_terms
 from jakguide.guide.facts import known_key
 from jakguide.guide.wording import normalise

@@ -28,8 +28,30 @@ EXPECTED_INSTRUMENTS = {
     "asdas-esr",
     "dapsa",
     "mda",
+    "das28-crp",
+    "das28-esr",
+    "cdai",
+    "sdai",
+    "easi",
+    "viga-ad",
+    "salt",
+    "mayo",
+    "partial-mayo",
+    "hbi",
 }
-EXPECTED_RESPONSES = {"pasi", "asdas", "asas", "basdai", "dapsa"}
+EXPECTED_RESPONSES = {
+    "pasi",
+    "asdas",
+    "asas",
+    "basdai",
+    "dapsa",
+    "das28",
+    "easi",
+    "salt",
+    "mayo",
+    "modified-mayo",
+    "hbi",
+}
 
 
 def test_all_is_sorted_and_exported() -> None:

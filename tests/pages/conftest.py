@@ -6,19 +6,15 @@ The app is built once per test module; tests that change data use their own pati
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 
 from jakguide.kb.base import Knowledge
 from jakguide.store import Settings, accounts
-from jakguide.store.demo import Demo, build_demo
+from jakguide.store.demo import build_demo
 from jakguide.web import create_app
 from jakguide.web.pages import set_default_as_of
 
@@ -27,21 +23,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-AS_OF = dt.date(2026, 11, 21)
-PASSWORD = "demo password 1"
-OTHER_PASSWORD = "other password 1"
-DISCLAIMER = "Decision support for clinicians; not a substitute for clinical judgement."
-
-
-@dataclass
-class Site:
-    app: FastAPI
-    demo: Demo
-    other_patient: str  # a patient of another clinic
-    data_dir: Path
-
-    def patient(self, label: str) -> str:
-        return next(pid for pid, lab, _ in self.demo.patients if lab == label)
+from pages_support import AS_OF, OTHER_PASSWORD, PASSWORD, Site, login
 
 
 def _other_clinic(app: FastAPI, kb: Knowledge) -> str:
@@ -71,27 +53,6 @@ def site(tmp_path_factory: pytest.TempPathFactory, kb: Knowledge) -> Iterator[Si
     app.state.jakguide.db.dispose()
 
 
-def login(client: TestClient, username: str = "demo", password: str = PASSWORD) -> str:
-    """Log in through the HTML form; returns the session's CSRF token."""
-    page = client.get("/login")
-    nonce = re.search(r'name="login_nonce" value="([^"]+)"', page.text)
-    assert nonce is not None
-    r = client.post(
-        "/login",
-        data={"username": username, "password": password, "next": "/patients",
-              "login_nonce": nonce.group(1)},
-        follow_redirects=False,
-    )  # fmt: skip
-    assert r.status_code == 303, r.text
-    return csrf_of(client)
-
-
-def csrf_of(client: TestClient) -> str:
-    token = client.cookies.get("jakguide_csrf")
-    assert token
-    return str(token)
-
-
 @pytest.fixture(scope="module")
 def client(site: Site) -> Iterator[TestClient]:
     """A clinician of the demo clinic, logged in."""
@@ -105,11 +66,3 @@ def anon(site: Site) -> Iterator[TestClient]:
     """No login (a patient, or someone who is not logged in)."""
     with TestClient(site.app) as c:
         yield c
-
-
-def assert_page(html: str, kb: Knowledge) -> None:
-    """Every page: the disclaimer, the knowledge version and its release date."""
-    assert DISCLAIMER in html
-    assert kb.version in html
-    release = kb.index.release_date
-    assert f"{release.day} {release:%b} {release.year}" in html

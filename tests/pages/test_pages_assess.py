@@ -7,11 +7,10 @@ import json
 import re
 from typing import Any
 
-from pages_support import FORM, NATIVE
 from starlette.testclient import TestClient
 
-from conftest import AS_OF, Site, assert_page, csrf_of
 from jakguide.kb.base import Knowledge
+from pages_support import AS_OF, FORM, NATIVE, Site, assert_page, csrf_of
 
 
 def statuses(html: str) -> dict[str, str]:

@@ -6,8 +6,8 @@ import re
 
 from starlette.testclient import TestClient
 
-from conftest import PASSWORD, Site, assert_page, login
 from jakguide.kb.base import Knowledge
+from pages_support import PASSWORD, Site, assert_page, login
 
 
 def test_clinician_pages_need_a_login(anon: TestClient, site: Site) -> None:

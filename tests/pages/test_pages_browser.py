@@ -21,14 +21,16 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
-from pages_support import FORM, NATIVE
 
-from conftest import AS_OF
 from jakguide.kb.base import Knowledge
+from pages_support import AS_OF, FORM, NATIVE
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, Response, ViewportSize
 
 pytestmark = pytest.mark.browser
 
@@ -43,8 +45,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 
 
 def _require_browser() -> None:
@@ -120,7 +122,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
 
 
 @pytest.fixture(scope="module")
-def browser(server: DemoServer) -> Iterator[Any]:
+def browser(server: DemoServer) -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright
 
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -133,7 +135,7 @@ def browser(server: DemoServer) -> Iterator[Any]:
 class Session:
     """A browser context that records every request and page error (offline check)."""
 
-    def __init__(self, browser: Any, server: DemoServer, viewport: dict[str, int]) -> None:
+    def __init__(self, browser: Browser, server: DemoServer, viewport: ViewportSize) -> None:
         self.server = server
         self.context = browser.new_context(viewport=viewport, accept_downloads=True)
         self.requests: list[str] = []
@@ -147,7 +149,7 @@ class Session:
             lambda m: self.errors.append(m.text) if m.type == "error" else None,
         )
 
-    def goto(self, path: str) -> Any:
+    def goto(self, path: str) -> Response | None:
         return self.page.goto(self.server.url + path)
 
     def login(self) -> None:
@@ -182,7 +184,7 @@ class Session:
 
 
 @pytest.fixture
-def clinician(browser: Any, server: DemoServer) -> Iterator[Session]:
+def clinician(browser: Browser, server: DemoServer) -> Iterator[Session]:
     s = Session(browser, server, DESKTOP)
     s.login()
     yield s
@@ -190,13 +192,13 @@ def clinician(browser: Any, server: DemoServer) -> Iterator[Session]:
 
 
 @pytest.fixture
-def patient_browser(browser: Any, server: DemoServer) -> Iterator[Session]:
+def patient_browser(browser: Browser, server: DemoServer) -> Iterator[Session]:
     s = Session(browser, server, PHONE)
     yield s
     s.close()
 
 
-def test_login_and_the_patient_list(browser: Any, server: DemoServer, kb: Knowledge) -> None:
+def test_login_and_the_patient_list(browser: Browser, server: DemoServer, kb: Knowledge) -> None:
     s = Session(browser, server, DESKTOP)
     s.goto("/patients")
     s.page.keyboard.press("Tab")
@@ -246,7 +248,7 @@ def test_assessment_form_gives_the_statuses(
     clinician.shot("assessment-results")
 
 
-def _charts(page: Any) -> dict[str, dict[str, Any]]:
+def _charts(page: Page) -> dict[str, dict[str, Any]]:
     page.wait_for_selector("#plots[data-ready='true']", timeout=15000)
     found: list[dict[str, Any]] = page.evaluate(
         """() => Array.from(document.querySelectorAll('canvas[id^="chart-"]')).map(c => {
@@ -285,7 +287,7 @@ def test_timeline_plots_render_with_data(clinician: Session) -> None:
     clinician.shot("record-pso1")
 
 
-def test_record_on_a_phone(browser: Any, server: DemoServer) -> None:
+def test_record_on_a_phone(browser: Browser, server: DemoServer) -> None:
     s = Session(browser, server, PHONE)
     s.login()
     pid = s.patient_id("DEMO-PSA-1")
@@ -338,6 +340,7 @@ def test_self_report_through_a_patient_link(clinician: Session, patient_browser:
 
     page = patient_browser.page
     response = page.goto(url)
+    assert response is not None
     assert response.headers["referrer-policy"] == "no-referrer"
     patient_browser.shot("patient-home", full=False)
     page.click("#open-report")
@@ -380,5 +383,6 @@ def test_a_link_cannot_open_other_patients_pages(
     page.click("#open-guide")
     assert "Sotyktu" in page.content() and "Xeljanz" not in page.content()
     response = page.goto(url[:-2] + "xx")
+    assert response is not None
     assert response.status == 404 and "This link does not work" in page.inner_text("main")
     patient_browser.shot("patient-bad-link", full=False)

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import AS_OF, Site
 from jakguide.cli import app
 from jakguide.kb.base import Knowledge
 from jakguide.store import Database, Records, Settings, to_patient
 from jakguide.store.audit import Actor
 from jakguide.store.models import Clinician
+from pages_support import AS_OF, Site
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 

@@ -8,7 +8,7 @@ import re
 from sqlalchemy import text
 from starlette.testclient import TestClient
 
-from conftest import Site, csrf_of
+from pages_support import Site, csrf_of
 
 
 def test_form_dates_outside_1900_2200(client: TestClient, site: Site) -> None:

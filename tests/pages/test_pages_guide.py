@@ -6,8 +6,8 @@ import io
 
 from starlette.testclient import TestClient
 
-from conftest import AS_OF, Site
 from jakguide.kb.base import Knowledge
+from pages_support import AS_OF, Site
 
 
 def test_guide_page_defaults_to_the_running_therapy(client: TestClient, site: Site) -> None:

@@ -12,9 +12,9 @@ from contextlib import closing
 
 from starlette.testclient import TestClient
 
-from conftest import AS_OF, Site, csrf_of
 from jakguide.store.links import PatientLink, SelfReport
 from jakguide.store.models import AuditRow
+from pages_support import AS_OF, Site, csrf_of
 
 
 def create_link(client: TestClient, pid: str, **fields: str) -> str:
@@ -104,7 +104,7 @@ def test_self_report_reaches_the_clinicians_timeline(
         "side_effects": ["headache", "acne or spots"],
         "note": "tired in the mornings",
     }
-    r = anon.post(f"/p/{token}/report", data=data, follow_redirects=False)  # type: ignore[arg-type]
+    r = anon.post(f"/p/{token}/report", data=data, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == f"/p/{token}?sent=1"
     assert "Your answers were sent" in anon.get(r.headers["location"]).text
     with site.app.state.jakguide.db.sessions() as s:

@@ -9,8 +9,8 @@ from html import unescape
 
 from starlette.testclient import TestClient
 
-from conftest import AS_OF, Site
 from jakguide.kb.base import Knowledge
+from pages_support import AS_OF, Site
 
 
 def badges(html: str) -> dict[str, str]:

@@ -9,8 +9,8 @@ from html.parser import HTMLParser
 import pytest
 from starlette.testclient import TestClient
 
-from conftest import Site, assert_page
 from jakguide.kb.base import Knowledge
+from pages_support import Site, assert_page
 
 
 def clinician_pages(site: Site) -> list[str]:

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from conftest import AS_OF, Site, csrf_of
 from jakguide.instruments import DLQI_NOTICE, score
 from jakguide.web.pages.scores import FORM_TITLES, form_fields
+from pages_support import AS_OF, Site, csrf_of
 
 PASI_FORM = {
     **{f"{r}.{p}": "2" for r in ("head", "upper_limbs", "trunk", "lower_limbs")

@@ -1,8 +1,8 @@
 """Store fixtures: every store test runs on SQLite and on a real PostgreSQL server.
 
 Each PostgreSQL test gets its own database, dropped afterwards. When the server is unreachable
-the PostgreSQL tests skip with the reason locally, and FAIL when ``CI`` is set (.ci/run starts a
-server first; see .ci/ensure-postgres.sh).
+the PostgreSQL tests skip with the reason locally, and FAIL when ``CI`` is set (``make test``
+starts a server first; see .ci/ensure-postgres.sh).
 """
 
 from __future__ import annotations

@@ -21,12 +21,8 @@ from pydantic import BaseModel, ValidationError
 from jakguide.engine import validate_patient
 from jakguide.errors import InputError
 from jakguide.kb.base import Knowledge
+from jakguide.kb.loader import SAFE_LOADER, load_yaml
 from jakguide.model import Patient
-
-try:
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
 
 
 @dataclass(frozen=True)
@@ -81,6 +77,9 @@ LIMITS = DocumentLimits()
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
+_SURROGATES = range(0xD800, 0xE000)
+
+
 class DocumentLimitError(InputError):
     """A document over one of the :class:`DocumentLimits` (``limit`` names it).
 
@@ -101,7 +100,7 @@ def bad_char(text: str) -> str | None:
     if found is None:
         return None
     code = ord(found.group())
-    kind = "a lone surrogate" if 0xD800 <= code <= 0xDFFF else "a control character"
+    kind = "a lone surrogate" if code in _SURROGATES else "a control character"
     return f"{kind} (U+{code:04X}) at character {found.start()}"
 
 
@@ -264,7 +263,7 @@ def parse_yaml(text: str, name: str, limits: DocumentLimits = LIMITS) -> Any:
     """
     depth = items = 0
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(text, Loader=SAFE_LOADER):
             if isinstance(event, yaml.AliasEvent):
                 mark = event.start_mark
                 raise DocumentLimitError(
@@ -295,7 +294,7 @@ def parse_yaml(text: str, name: str, limits: DocumentLimits = LIMITS) -> Any:
                     "max_items",
                     too_large=True,
                 )
-        data = yaml.load(text, Loader=_Loader)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "?"

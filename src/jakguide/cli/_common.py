@@ -54,22 +54,24 @@ T = TypeVar("T")
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    err.print(f"error: {message}", markup=False, highlight=False)
+    err.print(f"error: {message}", markup=False, highlight=False, emoji=False)
     raise typer.Exit(code)
 
 
-def guarded(fn: Callable[[], T]) -> T:
-    """Run a command body; turn our errors into one line and the right exit code."""
+def guarded(fn: Callable[[], T], where: str | None = None) -> T:
+    """Run a command body; turn our errors into one line and the right exit code.
+
+    ``where`` prefixes the line (e.g. the instrument being scored: ``error: basdai: q1: ...``).
+    """
+    prefix = f"{where}: " if where else ""
     try:
         return fn()
     except KnowledgeError as exc:
         for issue in exc.issues:
-            err.print(f"error: {issue}", markup=False, highlight=False)
+            err.print(f"error: {issue}", markup=False, highlight=False, emoji=False)
         raise typer.Exit(2) from None
-    except InputError as exc:
-        fail(str(exc))
-    except JakguideError as exc:
-        fail(str(exc))
+    except JakguideError as exc:  # InputError (instrument inputs included) and the rest
+        fail(prefix + str(exc))
 
 
 def knowledge(folder: Path | None) -> Knowledge:

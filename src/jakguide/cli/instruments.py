@@ -18,12 +18,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from jakguide.cli._common import guarded
 from jakguide.instruments import DLQI_NOTICE, InstrumentInputError, Response, Score
 from jakguide.instruments.registry import INSTRUMENTS, RESPONSES, get_instrument, get_response
 
@@ -36,15 +37,9 @@ __all__ = [
     "score_command",
 ]
 
-EXIT_BAD_INPUT = 2
 FORMATS = ("text", "json")
 _NULLS = ("", "null")
 _CONTEXT = {"ignore_unknown_options": True, "allow_extra_args": True}
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code=EXIT_BAD_INPUT)
 
 
 def _scalar(raw: str) -> str | None:
@@ -229,17 +224,18 @@ def score_command(
     output_format: Annotated[str, typer.Option("--format", help="text or json")] = "text",
 ) -> None:
     """Score a disease-activity instrument (PASI, DLQI, BASDAI, ASDAS, DAPSA, MDA, ...)."""
-    try:
-        fmt = _check_format(output_format)
-        if name is None:
-            raise InstrumentInputError(
-                "instrument", None, "one of: " + ", ".join(sorted(INSTRUMENTS))
-            )
-        entry = get_instrument(name)
-        data = parse_inputs([*(inputs or []), *ctx.args])
-        result = entry.score(**data)
-    except InstrumentInputError as exc:
-        _fail(f"{name}: {exc}" if name and name.strip().lower() in INSTRUMENTS else str(exc))
+    known = name is not None and name.strip().lower() in INSTRUMENTS
+    guarded(
+        lambda: _score(name, [*(inputs or []), *ctx.args], output_format), name if known else None
+    )
+
+
+def _score(name: str | None, inputs: list[str], output_format: str) -> None:
+    fmt = _check_format(output_format)
+    if name is None:
+        raise InstrumentInputError("instrument", None, "one of: " + ", ".join(sorted(INSTRUMENTS)))
+    entry = get_instrument(name)
+    result = entry.score(**parse_inputs(inputs))
     if fmt == "json":
         _emit_json(result.to_dict() | {"instrument": entry.name})
     else:
@@ -263,19 +259,30 @@ def response_command(
     output_format: Annotated[str, typer.Option("--format", help="text or json")] = "text",
 ) -> None:
     """Evaluate treatment response between a baseline and a follow-up assessment."""
-    try:
-        fmt = _check_format(output_format)
-        if name is None:
-            raise InstrumentInputError("response", None, "one of: " + ", ".join(sorted(RESPONSES)))
-        entry = get_response(name)
-        _check_extra(ctx.args)
-        if baseline is None:
-            raise InstrumentInputError("--baseline", None, "VALUE, key=value,... or @file.json")
-        if current is None:
-            raise InstrumentInputError("--current", None, "VALUE, key=value,... or @file.json")
-        result = entry.compute(parse_assessment(baseline), parse_assessment(current))
-    except InstrumentInputError as exc:
-        _fail(f"{name}: {exc}" if name and name.strip().lower() in RESPONSES else str(exc))
+    known = name is not None and name.strip().lower() in RESPONSES
+    guarded(
+        lambda: _response(name, baseline, current, ctx.args, output_format),
+        name if known else None,
+    )
+
+
+def _response(
+    name: str | None,
+    baseline: str | None,
+    current: str | None,
+    extra: list[str],
+    output_format: str,
+) -> None:
+    fmt = _check_format(output_format)
+    if name is None:
+        raise InstrumentInputError("response", None, "one of: " + ", ".join(sorted(RESPONSES)))
+    entry = get_response(name)
+    _check_extra(extra)
+    if baseline is None:
+        raise InstrumentInputError("--baseline", None, "VALUE, key=value,... or @file.json")
+    if current is None:
+        raise InstrumentInputError("--current", None, "VALUE, key=value,... or @file.json")
+    result = entry.compute(parse_assessment(baseline), parse_assessment(current))
     if fmt == "json":
         _emit_json(result.to_dict() | {"instrument": entry.name})
     else:

@@ -41,7 +41,9 @@ from jakguide.model import (
     Option,
     Patient,
     RegimenOut,
+    SourceRef,
 )
+from jakguide.rules.outcome import RESPONSES, judge
 
 # A listed warning sign left out when the adverse reactions already list the same thing.
 _COVERED_BY = {"today.shingles": "term.shingles"}
@@ -50,11 +52,7 @@ MAX_BANNER_FINDINGS = 4
 
 
 def _label(kb: Knowledge, request: GuideRequest) -> tuple[Monograph, RegionLabel]:
-    mono = kb.drug(request.drug)
-    if mono is None:
-        raise UnknownIdError(
-            "drug", request.drug, "unknown drug; accepted: " + ", ".join(sorted(kb.drugs))
-        )
+    mono = kb.require_drug(request.drug)
     if request.condition not in kb.conditions:
         raise UnknownIdError(
             "condition",
@@ -351,7 +349,33 @@ class _Builder(CareSections):
         for rp in self.label.review_points:
             if rp.conditions is None or self.request.condition in rp.conditions:
                 paras.append(w.must("expect.review", {"week": str(rp.week)}, [rp.source]))
+        if self.started:
+            paras += self._so_far()
         return Section("expect", "What to expect, and when", tuple(paras), tuple(groups))
+
+    def _so_far(self) -> list[Statement]:
+        """Is it working so far: the response as the assessment judges it (``rules.outcome``)."""
+        therapy = self.patient.therapy
+        assert therapy is not None  # self.started
+        scores = self.patient.scores or []
+        out: list[Statement] = []
+        for instrument in sorted({s.instrument for s in scores} & set(RESPONSES)):
+            o = judge(instrument, scores, therapy.start_date, self.request.as_of)
+            if o.state != "judged" or o.baseline is None or o.current is None:
+                continue
+            values: dict[str, Value] = {
+                "score": instrument.upper(),
+                "before": num(o.baseline.value),
+                "before_date": fmt_date(o.baseline.date),
+                "now": num(o.current.value),
+                "now_date": fmt_date(o.current.date),
+            }
+            cites = [
+                SourceRef(doc=s["doc"], section=s["section"], title=s["title"]) for s in o.sources
+            ]
+            sid = "expect.so-far.met" if o.met else "expect.so-far.not-met"
+            out.append(self.w.must(sid, values, cites))
+        return out
 
     def _trial(self, e: EfficacyResult) -> Statement:
         w = self.w

@@ -76,9 +76,12 @@ def split_terms(term: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+_ABBREVIATION_CHARS = 5  # names this short are abbreviations, matched in their exact case
+
+
 def _mentions(text: str, names: list[str]) -> bool:
     for name in names:
-        flags = 0 if len(name) <= 5 else re.IGNORECASE  # short abbreviations: exact case
+        flags = 0 if len(name) <= _ABBREVIATION_CHARS else re.IGNORECASE
         if re.search(r"(?<![A-Za-z-])" + re.escape(name) + r"(?![A-Za-z-])", text, flags):
             return True
     return False

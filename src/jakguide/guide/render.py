@@ -7,9 +7,15 @@ network: no scripts, no web fonts, no images. The PDF is made by WeasyPrint from
 
 from __future__ import annotations
 
+import importlib
+import logging
+import sys
+import threading
+import warnings
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
+from types import ModuleType
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
@@ -20,6 +26,9 @@ from jakguide.guide.content import build_guide
 from jakguide.guide.model import Guide, GuideRequest
 from jakguide.kb.base import Knowledge
 from jakguide.model import Patient
+
+log = logging.getLogger("jakguide.guide")
+_IMPORT_LOCK = threading.Lock()
 
 SOURCE_TYPES = {
     "label": "Product label (copy)",
@@ -63,17 +72,42 @@ def guide_html(guide: Guide) -> str:
     return _environment().get_template("guide.html.j2").render(guide=guide, css=Markup(css))
 
 
+def import_quietly(name: str) -> ModuleType:
+    """Import ``name``, logging the warnings its first import emits instead of raising them.
+
+    Why: WeasyPrint is imported on the first PDF request, and its import may warn (WeasyPrint 70:
+    "HarfBuzz-Subset will be required by future versions" when that library is missing). Where
+    warnings are errors (``python -W error``, ``PYTHONWARNINGS=error``, a test run's filter) the
+    warning would escape from the import as an exception and the request would end in a 500. A
+    dependency's warning is news for the operator's log, never a failed request. The first import
+    runs under a lock, as ``warnings.catch_warnings`` swaps the process-wide filters; later calls
+    are plain imports (so a module blocked in ``sys.modules`` still raises ``ImportError``).
+    """
+    if name in sys.modules:
+        return importlib.import_module(name)
+    with _IMPORT_LOCK:
+        if name in sys.modules:
+            return importlib.import_module(name)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                return importlib.import_module(name)
+            finally:
+                for w in caught:
+                    log.warning("importing %s: %s: %s", name, w.category.__name__, w.message)
+
+
 def html_to_pdf(html: str) -> bytes:
     """PDF bytes from guide HTML. Raises ``PdfUnavailableError`` if WeasyPrint cannot run."""
     try:
-        from weasyprint import HTML  # type: ignore[import-untyped]
+        weasyprint = import_quietly("weasyprint")
     except (ImportError, OSError) as exc:  # OSError: the Pango/HarfBuzz libraries are missing
         raise PdfUnavailableError(
             f"PDF output needs WeasyPrint and the Pango library ({exc.__class__.__name__}: "
             f"{exc}); install them (pip install weasyprint; apt-get install libpango-1.0-0 "
             "libpangoft2-1.0-0) or use --format html"
         ) from None
-    pdf = HTML(string=html).write_pdf(pdf_tags=True)
+    pdf = weasyprint.HTML(string=html).write_pdf(pdf_tags=True)
     assert pdf is not None
     return bytes(pdf)
 

@@ -20,8 +20,7 @@ from typing import Any
 from jakguide.instruments._common import output_number
 from jakguide.instruments._exact import Reader, percent_change, to_float
 from jakguide.instruments.errors import InstrumentInputError
-from jakguide.instruments.model import Response
-from jakguide.instruments.sources import cite
+from jakguide.instruments.model import Response, cite
 from jakguide.instruments.spec import Example, ResponseDoc
 
 __all__ = ["DOMAINS", "NAME", "RESPONSE_DOC", "response"]

@@ -24,8 +24,7 @@ from typing import Any
 from jakguide.instruments._common import assessment_value
 from jakguide.instruments._exact import Reader, check_number, fmt, to_float
 from jakguide.instruments.errors import InstrumentInputError
-from jakguide.instruments.model import Band, Response, Score, band_rule, classify
-from jakguide.instruments.sources import cite
+from jakguide.instruments.model import Band, Response, Score, band_rule, cite, classify
 from jakguide.instruments.spec import Example, InputSpec, InstrumentDoc, ResponseDoc
 
 __all__ = [
@@ -36,6 +35,7 @@ __all__ = [
     "NAME_ESR",
     "RESPONSE_DOC",
     "categorize",
+    "exact_pair",
     "response",
     "score_crp",
     "score_esr",
@@ -236,8 +236,11 @@ def _exact_mapping(inputs: Mapping[str, Any]) -> Fraction:
     return Fraction(_compute(version, inputs)[0])
 
 
-def response(baseline: Any, current: Any) -> Response:
-    """ASDAS change: delta = baseline - current; >= 1.1 clinically important, >= 2.0 major."""
+def exact_pair(baseline: Any, current: Any) -> tuple[Fraction, Fraction, str | None]:
+    """The exact (unrounded) baseline and current ASDAS, and the version (crp/esr) if known.
+
+    Each side is a value, a Score or the inputs; both must be the same ASDAS version.
+    """
     versions = (_version_of(baseline), _version_of(current))
     if versions[0] and versions[1] and versions[0] != versions[1]:
         raise InstrumentInputError(
@@ -251,13 +254,19 @@ def response(baseline: Any, current: Any) -> Response:
     }
     base = assessment_value(baseline, "baseline", **kwargs)
     now = assessment_value(current, "current", **kwargs)
+    return base, now, versions[0] or versions[1]
+
+
+def response(baseline: Any, current: Any) -> Response:
+    """ASDAS change: delta = baseline - current; >= 1.1 clinically important, >= 2.0 major."""
+    base, now, version = exact_pair(baseline, current)
     delta = base - now
     return Response(
         instrument=RESPONSE_NAME,
         baseline=to_float(base),
         current=to_float(now),
         results={
-            "version": versions[0] or versions[1],
+            "version": version,
             "delta": to_float(delta),
             "clinically_important": delta >= ASDAS_CLINICALLY_IMPORTANT_DELTA,
             "major": delta >= ASDAS_MAJOR_DELTA,

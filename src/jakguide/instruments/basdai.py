@@ -13,8 +13,7 @@ from typing import Any
 
 from jakguide.instruments._common import assessment_value, output_number
 from jakguide.instruments._exact import Reader, check_number, percent_change, to_float
-from jakguide.instruments.model import Band, Response, Score, band_rule, classify
-from jakguide.instruments.sources import cite
+from jakguide.instruments.model import Band, Response, Score, band_rule, cite, classify
 from jakguide.instruments.spec import Example, InputSpec, InstrumentDoc, ResponseDoc
 
 __all__ = ["BANDS", "DOC", "NAME", "RESPONSE_DOC", "categorize", "response", "score"]

@@ -17,8 +17,7 @@ from typing import Any, Literal
 
 from jakguide.instruments._exact import Reader, check_number
 from jakguide.instruments.errors import InstrumentInputError
-from jakguide.instruments.model import Band, Score, band_rule, classify
-from jakguide.instruments.sources import cite
+from jakguide.instruments.model import Band, Score, band_rule, cite, classify
 from jakguide.instruments.spec import Example, InputSpec, InstrumentDoc
 
 __all__ = ["DLQI_NOTICE", "DOC", "MISSING_POLICIES", "NAME", "categorize", "score"]

@@ -12,18 +12,15 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from jakguide.instruments import targets
-from jakguide.instruments._exact import fmt
 from jakguide.instruments.dlqi import DLQI_NOTICE
 from jakguide.instruments.errors import InstrumentInputError
 from jakguide.instruments.model import SourceRef
 from jakguide.instruments.registry import INSTRUMENTS, RESPONSES
-from jakguide.instruments.sources import PUBLICATIONS
 from jakguide.instruments.spec import Example, InstrumentDoc, ResponseDoc
+from jakguide.kb.base import bundled_sources
 
 __all__ = ["PAGES", "cli_args", "cli_command", "page_names", "render", "render_all", "write_all"]
 
@@ -41,18 +38,23 @@ PAGES: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "asas": (None, ("asas",)),
     "dapsa": ("dapsa", ("dapsa",)),
     "mda": ("mda", ()),
+    "das28-crp": ("das28-crp", ("das28",)),
+    "das28-esr": ("das28-esr", ("das28",)),
+    "cdai": ("cdai", ()),
+    "sdai": ("sdai", ()),
+    "easi": ("easi", ("easi",)),
+    "viga-ad": ("viga-ad", ()),
+    "salt": ("salt", ("salt",)),
+    "mayo": ("mayo", ("mayo", "modified-mayo")),
+    "partial-mayo": ("partial-mayo", ()),
+    "hbi": ("hbi", ("hbi",)),
 }
-_SPECIAL_PAGES = ("index", "targets")
+_SPECIAL_PAGES = ("index",)
+#: Pages of docs/instruments/ generated elsewhere: the treat-to-target page reads the guideline
+#: numbers in the knowledge (``python -m jakguide.rules.targets_page``).
+OTHER_PAGES = ("targets.md",)
 
 _JSON_INDENT = 2  # presentation only
-# Worked example shown on the targets page (illustrative dates).
-_TARGETS_EXAMPLE: dict[str, Any] = {
-    "baseline": 12,
-    "current": 2.5,
-    "start": date(2025, 1, 15),
-    "as_of": date(2025, 4, 20),
-}
-
 _REGENERATE = "python -m jakguide.instruments.docs docs/instruments"
 
 
@@ -129,8 +131,8 @@ def _sources(sources: Iterable[SourceRef]) -> list[str]:
         if ref["section"] not in sections:
             sections.append(ref["section"])
     for doc, sections in seen.items():
-        pub = PUBLICATIONS[doc]
-        line = f"- **{doc}**: {pub.citation}. *{pub.title}*. Used for: {'; '.join(sections)}."
+        pub = bundled_sources()[doc]
+        line = f"- **{doc}**: {pub.publisher}. *{pub.title}*. Used for: {'; '.join(sections)}."
         if pub.note:
             line += f" Note: {pub.note}"
         lines.append(line)
@@ -240,70 +242,15 @@ def _index_page() -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _targets_page() -> str:
-    lines = [*_header("targets"), "# Treat-to-target and review points", ""]
-    lines += [
-        "Module: `jakguide.instruments.targets`. `review_points(condition, start=, as_of=)`"
-        " and `treat_to_target(condition, baseline=, current=, start=, as_of=)` return"
-        " findings-like dicts (`rule`, `kind`, `severity`, `message`, `facts`, `sources`).",
-        "Drug-label review points are read from the knowledge base by the engine, not here.",
-        "",
-        "## Review points",
-        "",
-    ]
-    rows = []
-    for p in targets.REVIEW_POINTS:
-        when = f"{p.after_weeks} weeks" if p.after_weeks is not None else f"{p.after_months} months"
-        if p.repeat_months:
-            when += f", then every {p.repeat_months} months"
-        rows.append(
-            (
-                p.id,
-                ", ".join(p.conditions),
-                when,
-                f"{p.message} {p.note}".strip(),
-                "yes" if p.verified else "partial",
-                ", ".join(s["doc"] for s in p.sources),
-            )
-        )
-    lines += _table(("Id", "Conditions", "When", "What", "Verified", "Sources"), rows)
-    lines += [
-        "## Thresholds",
-        "",
-        f"- NPF target: BSA <= {fmt(targets.NPF_TARGET_BSA_PERCENT)}%.",
-        f"- NPF acceptable response: BSA <= {fmt(targets.NPF_ACCEPTABLE_BSA_PERCENT)}% or >="
-        f" {fmt(targets.NPF_ACCEPTABLE_IMPROVEMENT_PERCENT)}% BSA improvement from baseline.",
-        "- Axial SpA: ASDAS delta >= 1.1 clinically important, >= 2.0 major (see"
-        " [asdas-crp.md](asdas-crp.md)).",
-        "",
-        "## Worked example",
-        "",
-        "```python",
-        "treat_to_target('plaque-psoriasis', baseline=12, current=2.5,"
-        " start=date(2025, 1, 15), as_of=date(2025, 4, 20))",
-        "```",
-        "",
-    ]
-    example = targets.treat_to_target("plaque-psoriasis", **_TARGETS_EXAMPLE)
-    lines += _json([{k: v for k, v in f.items() if k != "sources"} for f in example])
-    sources: list[SourceRef] = []
-    for p in targets.REVIEW_POINTS:
-        sources += p.sources
-    lines += ["## Sources", "", *_sources(sources)]
-    return "\n".join(lines).rstrip("\n") + "\n"
-
-
 def page_names() -> list[str]:
     """All page names (file ``<name>.md``)."""
     return [*_SPECIAL_PAGES, *PAGES]
 
 
 def render(name: str) -> str:
-    """Markdown text of documentation page ``name`` (an instrument name, asas, targets, index)."""
+    """Markdown text of documentation page ``name`` (an instrument name, asas, index)."""
     if name == "index":
         return _index_page()
-    if name == "targets":
-        return _targets_page()
     if name not in PAGES:
         raise InstrumentInputError("page", name, "one of: " + ", ".join(page_names()))
     return _instrument_page(name)

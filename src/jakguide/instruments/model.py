@@ -14,8 +14,9 @@ from fractions import Fraction
 from typing import Any, TypedDict
 
 from jakguide.instruments._exact import fmt
+from jakguide.kb.base import bundled_sources
 
-__all__ = ["Band", "Response", "Score", "SourceRef", "band_rule", "classify"]
+__all__ = ["Band", "Response", "Score", "SourceRef", "band_rule", "cite", "classify"]
 
 
 class SourceRef(TypedDict):
@@ -25,6 +26,17 @@ class SourceRef(TypedDict):
     title: str
     section: str
     year: int | None
+
+
+def cite(doc: str, section: str) -> SourceRef:
+    """A short citation of ``section`` of document ``doc`` from the knowledge's source table.
+
+    The instruments keep no copy of the table: title and year come from
+    ``knowledge/sources/*.yaml`` (KeyError if ``doc`` is not there, which a test would catch at
+    import time).
+    """
+    found = bundled_sources()[doc]
+    return SourceRef(doc=found.id, title=found.title, section=section, year=found.year)
 
 
 @dataclass(frozen=True)

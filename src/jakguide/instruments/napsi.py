@@ -16,8 +16,7 @@ from typing import Any
 
 from jakguide.instruments._exact import Reader
 from jakguide.instruments.errors import InstrumentInputError
-from jakguide.instruments.model import Score
-from jakguide.instruments.sources import cite
+from jakguide.instruments.model import Score, cite
 from jakguide.instruments.spec import Example, InputSpec, InstrumentDoc
 
 __all__ = ["DOC", "NAME", "categorize", "score"]

@@ -16,8 +16,7 @@ from typing import Any
 from jakguide.instruments._common import assessment_value, output_number
 from jakguide.instruments._exact import Reader, percent_change, to_float
 from jakguide.instruments.errors import InstrumentInputError
-from jakguide.instruments.model import Response, Score
-from jakguide.instruments.sources import cite
+from jakguide.instruments.model import Response, Score, cite
 from jakguide.instruments.spec import Example, InputSpec, InstrumentDoc, ResponseDoc
 
 __all__ = ["DOC", "NAME", "RESPONSE_DOC", "area_score", "categorize", "response", "score"]

@@ -11,8 +11,7 @@ from fractions import Fraction
 from typing import Any
 
 from jakguide.instruments._exact import Reader, check_number
-from jakguide.instruments.model import Score
-from jakguide.instruments.sources import cite
+from jakguide.instruments.model import Score, cite
 from jakguide.instruments.spec import Example, InputSpec, InstrumentDoc
 
 __all__ = ["DOC", "LABELS", "NAME", "categorize", "score"]

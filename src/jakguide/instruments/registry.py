@@ -11,13 +11,20 @@ from jakguide.instruments import (
     asdas,
     basdai,
     basfi,
+    cdai,
     dapsa,
+    das28,
     dlqi,
+    easi,
+    hbi,
+    mayo,
     mda,
     napsi,
     pasi,
     pga,
+    salt,
     severity,
+    viga,
 )
 from jakguide.instruments.errors import InstrumentInputError
 from jakguide.instruments.spec import Instrument, ResponseDef
@@ -38,6 +45,18 @@ INSTRUMENTS: dict[str, Instrument] = {
         Instrument(asdas.NAME_ESR, asdas.score_esr, asdas.categorize, asdas.ESR_DOC, 2),
         Instrument(dapsa.NAME, dapsa.score, dapsa.categorize, dapsa.DOC, 1),
         Instrument(mda.NAME, mda.score, mda.categorize, mda.DOC, 0),
+        Instrument(das28.NAME_CRP, das28.score_crp, das28.categorize, das28.CRP_DOC, 2),
+        Instrument(das28.NAME_ESR, das28.score_esr, das28.categorize, das28.ESR_DOC, 2),
+        Instrument(cdai.NAME_CDAI, cdai.score_cdai, cdai.categorize_cdai, cdai.CDAI_DOC, 1),
+        Instrument(cdai.NAME_SDAI, cdai.score_sdai, cdai.categorize_sdai, cdai.SDAI_DOC, 1),
+        Instrument(easi.NAME, easi.score, easi.categorize, easi.DOC, 1),
+        Instrument(viga.NAME, viga.score, viga.categorize, viga.DOC, 0),
+        Instrument(salt.NAME, salt.score, salt.categorize, salt.DOC, 1),
+        Instrument(mayo.NAME, mayo.score, mayo.categorize, mayo.DOC, 0),
+        Instrument(
+            mayo.PARTIAL_NAME, mayo.score_partial, mayo.categorize_partial, mayo.PARTIAL_DOC, 0
+        ),
+        Instrument(hbi.NAME, hbi.score, hbi.categorize, hbi.DOC, 0),
     )
 }
 
@@ -49,6 +68,12 @@ RESPONSES: dict[str, ResponseDef] = {
         ResponseDef(asas.NAME, asas.response, asas.RESPONSE_DOC),
         ResponseDef(basdai.NAME, basdai.response, basdai.RESPONSE_DOC),
         ResponseDef(dapsa.NAME, dapsa.response, dapsa.RESPONSE_DOC),
+        ResponseDef(das28.RESPONSE_NAME, das28.response, das28.RESPONSE_DOC),
+        ResponseDef(easi.NAME, easi.response, easi.RESPONSE_DOC),
+        ResponseDef(salt.NAME, salt.response, salt.RESPONSE_DOC),
+        ResponseDef(mayo.NAME, mayo.response, mayo.RESPONSE_DOC),
+        ResponseDef(mayo.MODIFIED_NAME, mayo.modified_response, mayo.MODIFIED_RESPONSE_DOC),
+        ResponseDef(hbi.NAME, hbi.response, hbi.RESPONSE_DOC),
     )
 }
 

@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jakguide.errors import KnowledgeError, KnowledgeIssue
+from jakguide.errors import KnowledgeError, KnowledgeIssue, UnknownIdError
 from jakguide.kb.loader import (
     RawKnowledge,
     _Doc,
@@ -27,15 +27,16 @@ from jakguide.kb.schema import (
     Analyte,
     Condition,
     DrugClass,
-    Guideline,
     KnowledgeIndex,
     Monograph,
     ProductCode,
     Region,
     RegionLabel,
     SourceDocument,
+    SourceFile,
 )
 from jakguide.kb.schema_guide import GuideStatement
+from jakguide.kb.schema_guidelines import Guideline
 
 _CITATION_KEYS = {"source", "codes_source"}
 _CLASS_KEYS = {"classes", "all_classes", "includes"}
@@ -113,6 +114,13 @@ class Knowledge:
 
     def drug(self, inn: str) -> Monograph | None:
         return self.drugs.get(inn)
+
+    def require_drug(self, inn: str, field: str = "drug") -> Monograph:
+        """The monograph of ``inn``; ``UnknownIdError`` on ``field`` listing the known drugs."""
+        mono = self.drugs.get(inn)
+        if mono is None:
+            raise UnknownIdError.among(field, inn, "drug", self.drugs)
+        return mono
 
     def marketed(self, region: Region) -> list[Monograph]:
         """Monographs with a label in ``region``, in id order."""
@@ -331,3 +339,28 @@ def load_knowledge(folder: str | Path | None = None) -> Knowledge:
 def bundled_knowledge() -> Knowledge:
     """The packaged knowledge base, loaded once per process."""
     return load_knowledge(default_knowledge_dir())
+
+
+@cache
+def bundled_sources() -> dict[str, SourceDocument]:
+    """The packaged source table alone (id -> document), read once per process.
+
+    For code that cites documents but has no ``Knowledge`` (the instruments, the docs generator);
+    it reads ``sources.yaml`` and ``sources/*.yaml`` only. An invalid or duplicated entry raises
+    ``KnowledgeError``, as the full loader would.
+    """
+    folder = default_knowledge_dir()
+    issues: list[KnowledgeIssue] = []
+    table: dict[str, SourceDocument] = {}
+    paths = [folder / "sources.yaml", *sorted((folder / "sources").glob("*.yaml"))]
+    for path in paths:
+        doc = _Doc(path, str(path.relative_to(folder)))
+        found = doc.validate(SourceFile)
+        issues.extend(doc.issues)
+        for source in found.sources if found is not None else []:
+            if source.id in table:
+                issues.append(KnowledgeIssue(doc.rel, None, source.id, "duplicate source id"))
+            table[source.id] = source
+    if issues:
+        raise KnowledgeError(issues)
+    return table

@@ -52,9 +52,7 @@ def drug_rows(kb: Knowledge, region: Region | str, condition: str | None) -> lis
 
 
 def monograph_dict(kb: Knowledge, inn: str, region: str | None) -> dict[str, Any]:
-    mono = kb.drug(inn)
-    if mono is None:
-        raise UnknownIdError("INN", inn, "unknown drug; accepted: " + ", ".join(sorted(kb.drugs)))
+    mono = kb.require_drug(inn, "INN")
     if region is not None and region not in mono.regions:
         raise UnknownIdError(
             "--region",

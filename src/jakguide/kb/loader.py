@@ -1,7 +1,8 @@
 """Strict loading of the knowledge folder.
 
-YAML is composed with the C safe loader into nodes, so every value keeps its line number; duplicate
-keys are rejected before any model sees the data; pydantic (``extra="forbid"``) rejects unknown keys
+YAML is composed with the package's one safe loader (``SAFE_LOADER``: libyaml's C loader, else the
+pure-Python safe loader) into nodes, so every value keeps its line number; duplicate keys are
+rejected before any model sees the data; pydantic (``extra="forbid"``) rejects unknown keys
 and wrong types; cross-references (sources, conditions, classes, analytes, forms) are then checked.
 Every problem becomes a ``KnowledgeIssue`` naming file, line and key, and all of them are reported
 together.
@@ -23,26 +24,38 @@ from jakguide.kb.schema import (
     AnalyteFile,
     ConditionFile,
     DrugClassFile,
-    GuidelineFile,
     KnowledgeIndex,
     Monograph,
     ProductCodeFile,
     SourceFile,
 )
 from jakguide.kb.schema_guide import GuideFile
+from jakguide.kb.schema_guidelines import GuidelineFile
 
 ENV_VAR = "JAKGUIDE_KNOWLEDGE"
 
 Path_ = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
 
-try:  # the C loader is much faster; fall back only where libyaml is absent
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
-except AttributeError:  # pragma: no cover - depends on the PyYAML build
-    _Loader = yaml.SafeLoader
-
+# The one YAML set-up of the package (knowledge, native patient files, FHIR code tables): safe
+# types only; the C loader is much faster, the pure-Python one is used only where libyaml is absent.
+SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+def load_yaml(text: str) -> Any:
+    """Plain data from YAML text, safe types only (``yaml.YAMLError`` if it is not YAML).
+
+    Duplicate keys keep the last value here; the knowledge loader composes nodes instead
+    (``compose_yaml``) to reject them and keep line numbers.
+    """
+    return yaml.load(text, Loader=SAFE_LOADER)
+
+
+def compose_yaml(text: str) -> yaml.Node | None:
+    """The node tree of YAML text (every node keeps its line), with the same safe loader."""
+    return yaml.compose(text, Loader=SAFE_LOADER)
 
 
 class _Doc:
@@ -63,7 +76,7 @@ class _Doc:
             self.issues.append(KnowledgeIssue(rel, None, "<file>", f"cannot read: {exc}"))
             return
         try:
-            node = yaml.compose(text, Loader=_Loader)
+            node = compose_yaml(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark is not None else None

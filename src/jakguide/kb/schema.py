@@ -11,7 +11,7 @@ or finding applies without any clinical number living in code.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -57,6 +57,7 @@ class SourceDocument(Strict):
     region: Region | None = None
     revision: dt.date | None = None
     revision_note: str | None = None
+    year: int | None = None  # publication year, shown in short citations
     accessed: dt.date | None = None
     url: str | None = None
     note: str | None = None
@@ -309,6 +310,12 @@ Action = Literal[
 
 
 class Adjustment(Strict):
+    """A label row that adjusts dose or use when ``when`` holds (renal, hepatic, interaction, ...).
+
+    A ``regimen`` without its own ``source`` inherits the row's ``source``: the dose and the row
+    come from the same place in the label, so the knowledge states the citation once.
+    """
+
     id: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
     kind: Literal["renal", "hepatic", "interaction", "age", "pharmacogenomic", "weight", "other"]
     when: When
@@ -317,6 +324,16 @@ class Adjustment(Strict):
     regimen: Regimen | None = None
     text: str
     source: Citation
+
+    @model_validator(mode="before")
+    @classmethod
+    def _regimen_inherits_source(cls, data: Any) -> Any:
+        """A regimen without its own ``source`` cites its adjustment's (the same label row)."""
+        if isinstance(data, dict) and "source" in data:
+            regimen = data.get("regimen")
+            if isinstance(regimen, dict) and "source" not in regimen:
+                return {**data, "regimen": {**regimen, "source": data["source"]}}
+        return data
 
     @model_validator(mode="after")
     def _regimen_for_dose_actions(self) -> Adjustment:
@@ -503,18 +520,3 @@ class Monograph(Strict):
     adverse_reactions: list[AdverseReaction] = []
     efficacy: list[EfficacyResult] = []
     notes: list[Note] = []
-
-
-# --------------------------------------------------------------------------- guidelines
-
-
-class Guideline(Strict):
-    id: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
-    topic: Literal["screening", "monitoring", "response", "vaccination", "renal-function", "policy"]
-    text: str
-    conditions: list[str] | None = None
-    source: Citation
-
-
-class GuidelineFile(Strict):
-    guidelines: list[Guideline]

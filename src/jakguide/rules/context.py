@@ -8,13 +8,15 @@ measure is creatinine clearance and only serum creatinine is on record. It never
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from typing import TypeVar, cast
 
 from jakguide.errors import InputError
 from jakguide.kb.base import Knowledge
-from jakguide.kb.schema import Citation
+from jakguide.kb.schema import Citation, Monograph, Region, RegionLabel
 from jakguide.model import LabResult, Patient
 from jakguide.units import CanonicalValue, to_canonical
 
@@ -94,6 +96,11 @@ class Context:
     def latest(self, analyte: str) -> LabPoint | None:
         points = self.labs.get(analyte)
         return points[-1] if points else None
+
+    def on_therapy(self, drug: str) -> bool:
+        """Whether the patient's current therapy is ``drug``, started on or before ``as_of``."""
+        t = self.patient.therapy
+        return t is not None and t.drug == drug and t.start_date <= self.as_of
 
     # -- renal function -----------------------------------------------------------------------
 
@@ -199,6 +206,37 @@ class Context:
         if factors is None and smoking == "unknown" and count == 0:
             return None
         return count
+
+
+T = TypeVar("T")
+
+
+@dataclass(eq=False)
+class OptionContext:
+    """One option under assessment: the drug's monograph and regional label, the condition and
+    region asked about, and whether the patient is already on the drug.
+
+    Every registered check receives it beside the patient's ``Context``. A result that several
+    checks need (the matched indication, the evaluated adjustments, the dosing plan) is computed
+    once per option with ``shared``.
+    """
+
+    mono: Monograph
+    label: RegionLabel
+    condition: str
+    region: Region
+    on_therapy: bool
+    _shared: dict[object, object] = field(default_factory=dict, init=False, repr=False)
+
+    @property
+    def drug(self) -> str:
+        return self.mono.id
+
+    def shared(self, ctx: Context, fn: Callable[[Context, OptionContext], T]) -> T:
+        """``fn(ctx, self)``, computed on the first call for this option and then reused."""
+        if fn not in self._shared:
+            self._shared[fn] = fn(ctx, self)
+        return cast(T, self._shared[fn])
 
 
 def _point(cv: CanonicalValue, lab: LabResult, index: int) -> LabPoint:

@@ -3,16 +3,16 @@ pharmacogenomic ones)."""
 
 from __future__ import annotations
 
-from jakguide.kb.schema import RegionLabel
 from jakguide.model import Finding
 from jakguide.rules.base import make, unverified
-from jakguide.rules.context import Context
+from jakguide.rules.context import Context, OptionContext
 from jakguide.rules.missing import sets_status
 from jakguide.rules.predicates import evaluate
 
 
-def check_contraindications(ctx: Context, drug: str, label: RegionLabel) -> list[Finding]:
+def check_contraindications(ctx: Context, opt: OptionContext) -> list[Finding]:
     kb = ctx.kb
+    drug, label = opt.drug, opt.label
     findings: list[Finding] = []
     for ci in label.contraindications:
         out = evaluate(ci.when, ctx, drug)

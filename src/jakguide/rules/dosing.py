@@ -2,17 +2,20 @@
 
 The indication's regimens are the starting point. An adjustment that applies replaces or caps the
 regimen, or changes the option's status; one that cannot be evaluated because an input is missing
-withholds the dose (a dose that depends on a missing value is not given).
+withholds the dose (a dose that depends on a missing value is not given). Interaction rows are
+reported by ``rules.interactions``; their dose effect is applied here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from jakguide.kb.schema import Adjustment, Indication, Monograph, Regimen, RegionLabel
-from jakguide.model import Finding, FindingKind, RegimenOut
+from jakguide.kb.schema import Adjustment, Monograph, Regimen
+from jakguide.model import Finding, RegimenOut
+from jakguide.rules.adjustments import KIND, applied_findings, evaluated
 from jakguide.rules.base import make, unverified
-from jakguide.rules.context import Context
+from jakguide.rules.context import Context, OptionContext
+from jakguide.rules.indication import indication_for
 from jakguide.rules.missing import sets_status
 from jakguide.rules.predicates import evaluate
 
@@ -20,15 +23,6 @@ SHOWN_TEXTS = 3  # label texts quoted in one missing-data message (display only)
 _WORSE_THAN_CAUTION = frozenset(
     {"replace-regimen", "max-dose", "not-recommended", "avoid", "contraindicated"}
 )
-_KIND: dict[str, FindingKind] = {
-    "interaction": "interaction",
-    "renal": "dose-adjustment",
-    "hepatic": "dose-adjustment",
-    "age": "dose-adjustment",
-    "pharmacogenomic": "dose-adjustment",
-    "weight": "dose-adjustment",
-    "other": "dose-adjustment",
-}
 
 
 @dataclass
@@ -42,31 +36,33 @@ def daily_mg(reg: Regimen) -> float:
     return (reg.dose_mg or 0.0) * reg.per_day
 
 
-def applicable_adjustments(
-    label: RegionLabel, condition: str, include_risk_group: bool
-) -> list[Adjustment]:
-    adjustments = [
-        a for a in label.adjustments if a.conditions is None or condition in a.conditions
-    ]
-    if include_risk_group and label.risk_groups is not None:
-        adjustments += [
-            a
-            for a in label.risk_groups.lower_dose
-            if a.conditions is None or condition in a.conditions
-        ]
-    return adjustments
+def check_dosing(ctx: Context, opt: OptionContext) -> list[Finding]:
+    """Dose adjustments that apply, doses that depend on a missing value, unverified regimens."""
+    return dosing_plan(ctx, opt).findings
 
 
-def select_regimens(
-    ctx: Context, mono: Monograph, label: RegionLabel, ind: Indication, condition: str
-) -> DosingResult:
+def chosen_regimens(ctx: Context, opt: OptionContext) -> tuple[list[Regimen], bool]:
+    """The regimens for this patient (preferred first) and whether the dose is withheld."""
+    plan = dosing_plan(ctx, opt)
+    return order_regimens(plan.regimens), plan.withheld
+
+
+def dosing_plan(ctx: Context, opt: OptionContext) -> DosingResult:
+    """Regimens and dose findings; none without an indication. Computed once per option."""
+    return opt.shared(ctx, _plan)
+
+
+def _plan(ctx: Context, opt: OptionContext) -> DosingResult:
     kb = ctx.kb
     result = DosingResult(regimens=[])
+    ind = indication_for(ctx, opt).indication
+    if ind is None:
+        return result
     for reg in ind.regimens:
         if reg.when is None:
             result.regimens.append(reg)
             continue
-        out = evaluate(reg.when, ctx, mono.id)
+        out = evaluate(reg.when, ctx, opt.drug)
         if out.value is True:
             result.regimens.append(reg)
         elif out.value is None:
@@ -86,67 +82,17 @@ def select_regimens(
     caps: list[Regimen] = []
     missing_groups: dict[tuple[str, ...], list[Adjustment]] = {}
     dialysis_rule_applied = False
-    for adj in applicable_adjustments(label, condition, include_risk_group=True):
-        out = evaluate(adj.when, ctx, mono.id)
-        rule = f"{'interactions' if adj.kind == 'interaction' else 'dosing'}.{adj.id}"
-        kind = _KIND[adj.kind]
+    for row in evaluated(ctx, opt):
+        adj, out = row.adj, row.outcome
         if out.value is True:
-            if not adj.source.verified:
-                result.findings.append(
-                    unverified(
-                        kb,
-                        rule,
-                        adj.text,
-                        adj.source,
-                        decisive=adj.action not in ("no-change", "info"),
-                    )
-                )
+            if adj.kind != "interaction":  # interaction rows are reported by rules.interactions
+                result.findings += applied_findings(kb, row)
             if adj.action == "replace-regimen":
                 assert adj.regimen is not None
                 replacements.append(adj.regimen)
-                result.findings.append(
-                    make(kb, rule, kind, "warning", adj.text, [adj.source], out.facts)
-                )
             elif adj.action == "max-dose":
                 assert adj.regimen is not None
                 caps.append(adj.regimen)
-                result.findings.append(
-                    make(kb, rule, kind, "warning", adj.text, [adj.source], out.facts)
-                )
-            elif adj.action == "contraindicated":
-                result.findings.append(
-                    make(
-                        kb,
-                        rule,
-                        kind,
-                        "critical",
-                        adj.text,
-                        [adj.source],
-                        out.facts,
-                        status="contraindicated",
-                    )
-                )
-            elif adj.action in ("not-recommended", "avoid"):
-                result.findings.append(
-                    make(
-                        kb,
-                        rule,
-                        kind,
-                        "warning",
-                        adj.text,
-                        [adj.source],
-                        out.facts,
-                        status="not-recommended",
-                    )
-                )
-            elif adj.action == "caution":
-                result.findings.append(
-                    make(kb, rule, kind, "warning", adj.text, [adj.source], out.facts)
-                )
-            else:  # no-change, info
-                result.findings.append(
-                    make(kb, rule, kind, "info", adj.text, [adj.source], out.facts)
-                )
         elif out.value is None and adj.action not in ("no-change", "info"):
             missing_groups.setdefault(tuple(dict.fromkeys(out.missing)), []).append(adj)
         if out.value is True and adj.when.renal is not None and adj.when.renal.dialysis:
@@ -163,7 +109,7 @@ def select_regimens(
         changes_dose = any(a.action in ("replace-regimen", "max-dose") for a in adjs)
         if hard and changes_dose:
             result.withheld = True
-        kinds = {_KIND[a.kind] for a in adjs}
+        kinds = {KIND[a.kind] for a in adjs}
         what = "dose" if changes_dose else "use"
         result.findings.append(
             make(

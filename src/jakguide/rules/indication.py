@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from jakguide.kb.schema import Indication, Monograph, Prerequisite, RegionLabel
+from jakguide.kb.schema import Indication, Prerequisite
 from jakguide.model import Finding
 from jakguide.rules.base import make, unverified
-from jakguide.rules.context import Context
+from jakguide.rules.context import Context, OptionContext
 
 
 @dataclass
@@ -20,10 +20,20 @@ class IndicationResult:
     findings: list[Finding] = field(default_factory=list)
 
 
-def check_indication(
-    ctx: Context, mono: Monograph, label: RegionLabel, condition: str, region: str
-) -> IndicationResult:
+def check_indication(ctx: Context, opt: OptionContext) -> list[Finding]:
+    """Approval for the condition in the region, population, prerequisites, disease."""
+    return indication_for(ctx, opt).findings
+
+
+def indication_for(ctx: Context, opt: OptionContext) -> IndicationResult:
+    """The indication that applies to this patient (None if none), with its findings; computed
+    once per option (dosing starts from its regimens)."""
+    return opt.shared(ctx, _indication)
+
+
+def _indication(ctx: Context, opt: OptionContext) -> IndicationResult:
     kb = ctx.kb
+    mono, label, condition, region = opt.mono, opt.label, opt.condition, opt.region
     rule = "indication"
     matches = [i for i in label.indications if i.condition == condition]
     if not matches:

@@ -8,10 +8,12 @@ different dates with no normal result between them (DESIGN; docs/policies.md for
 
 from __future__ import annotations
 
-from jakguide.kb.schema import LabRule, RegionLabel
-from jakguide.model import Finding, LabActionOut
-from jakguide.rules.base import make, unverified
-from jakguide.rules.context import Context, LabPoint
+import datetime as dt
+
+from jakguide.kb.schema import LabRule, Monograph, RegionLabel
+from jakguide.model import Finding, LabActionOut, LabEvaluation, Status
+from jakguide.rules.base import make, source_ref, unverified
+from jakguide.rules.context import Context, LabPoint, OptionContext
 from jakguide.units import threshold_in_canonical
 
 ACTION_RANK: dict[str, int] = {
@@ -67,6 +69,13 @@ def on_therapy_rules(label: RegionLabel, condition: str | None) -> list[LabRule]
     return [
         r for r in label.labs if r.context in ("on-therapy", "both") and rule_applies(r, condition)
     ]
+
+
+def check_labs(ctx: Context, opt: OptionContext) -> list[Finding]:
+    """On therapy: the on-therapy rules; before it: the initiation rules."""
+    if opt.on_therapy:
+        return on_therapy_findings(ctx, opt.mono, opt.label, opt.condition)
+    return check_initiation_labs(ctx, opt.drug, opt.label, opt.condition)
 
 
 def check_initiation_labs(
@@ -157,3 +166,112 @@ def _confirmed(
         if series[j].date != day:
             return True
     return False
+
+
+def _series_baseline(series: list[LabPoint], start: dt.date | None) -> LabPoint | None:
+    if not series:
+        return None
+    if start is not None:
+        before = [p for p in series if p.date <= start]
+        if before:
+            return before[-1]
+    return series[0]
+
+
+def on_therapy_findings(
+    ctx: Context, mono: Monograph, label: RegionLabel, condition: str | None
+) -> list[Finding]:
+    """On therapy: labs the label acts on that are not on record, and the action the latest
+    result of each analyte calls for."""
+    report = evaluate_series(ctx, mono, label, condition)
+    out: list[Finding] = []
+    rules = on_therapy_rules(label, condition)
+    unmeasured = sorted({r.analyte for r in rules if r.analyte not in ctx.labs})
+    if unmeasured:
+        names = [ctx.kb.analytes[a].name for a in unmeasured]
+        out.append(
+            make(
+                ctx.kb,
+                "labs.on-therapy.missing",
+                "missing-data",
+                "warning",
+                f"No result on record for labs the label acts on during treatment: "
+                f"{', '.join(names)}.",
+                [r.source for r in rules if r.analyte in unmeasured],
+                status="needs-data",
+            )
+        )
+    for r in report:
+        if r.action == "continue" or r.rule is None:
+            continue
+        latest = ctx.latest(r.analyte)
+        if latest is None or latest.date != r.date:
+            continue  # only the latest result of each analyte drives the option
+        rule = next(x for x in label.labs if x.id == r.rule)
+        status: Status | None = (
+            "not-recommended" if r.action in ("interrupt", "discontinue") else None
+        )
+        out.append(
+            make(
+                ctx.kb,
+                f"labs.{rule.id}",
+                "lab",
+                "critical" if status else "warning",
+                r.message,
+                [rule.source],
+                [f"{r.analyte} {r.value} {r.unit} ({r.date}): {r.action}"],
+                status=status,
+            )
+        )
+    return out
+
+
+def evaluate_series(
+    ctx: Context, mono: Monograph, label: RegionLabel, condition: str | None
+) -> list[LabEvaluation]:
+    """Every result of every analyte the label names, with the action the label gives it:
+    initiation rules before the start (a crossed threshold means do not start), on-therapy
+    rules after it (a fall is measured from the last result on or before the start)."""
+    kb = ctx.kb
+    on_therapy = ctx.on_therapy(mono.id)
+    start = ctx.patient.therapy.start_date if on_therapy and ctx.patient.therapy else None
+    on_rules = on_therapy_rules(label, condition)
+    init_rules = [r for r in initiation_rules(label, condition)]
+    analytes = {r.analyte for r in label.labs} | {m.analyte for m in label.monitoring}
+    results: list[LabEvaluation] = []
+    for analyte in sorted(analytes):
+        series = ctx.labs.get(analyte, [])
+        baseline = _series_baseline(series, start)
+        for i, point in enumerate(series):
+            in_therapy = start is not None and point.date > start
+            rules = on_rules if in_therapy else init_rules
+            action, rule = evaluate_point(ctx, rules, series, i, baseline if in_therapy else None)
+            if rule is not None and not in_therapy and action not in ("continue",):
+                action = "do-not-start"
+            if rule is None:
+                message = "No label threshold crossed."
+            else:
+                message = f"{rule.text} (threshold {describe(rule)})."
+                if rule.requires and action == (rule.first_action or "recheck"):
+                    message += (
+                        " First abnormal result; the label's action needs a "
+                        f"{rule.requires} result."
+                    )
+                if rule.until and action in ("interrupt",):
+                    message += f" Until: {rule.until}."
+            results.append(
+                LabEvaluation(
+                    analyte=analyte,
+                    value=float(point.value),
+                    unit=point.unit,
+                    value_entered=float(point.value_entered),
+                    unit_entered=point.unit_entered,
+                    date=point.date,
+                    action=action,
+                    rule=rule.id if rule else None,
+                    message=message,
+                    sources=[source_ref(kb, rule.source)] if rule else [],
+                )
+            )
+    results.sort(key=lambda r: (r.date, r.analyte))
+    return results

@@ -7,31 +7,12 @@ the names of the missing inputs so a rule can say exactly what is needed; it is 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from jakguide.kb.schema import NumberRange, When
 from jakguide.rules.context import Context
-from jakguide.rules.missing import InputKey, Missing
-
-
-@dataclass
-class Outcome:
-    value: bool | None
-    missing: list[str] = field(default_factory=list)
-    facts: list[str] = field(default_factory=list)
-
-    @classmethod
-    def true(cls, *facts: str) -> Outcome:
-        return cls(True, [], list(facts))
-
-    @classmethod
-    def false(cls, *facts: str) -> Outcome:
-        return cls(False, [], list(facts))
-
-    @classmethod
-    def unknown(cls, key: InputKey, text: str) -> Outcome:
-        return cls(None, [Missing(key, text)], [])
+from jakguide.rules.risk import risk_group_status
+from jakguide.rules.truth import Outcome
 
 
 def in_range(value: Decimal | float, band: NumberRange) -> bool:
@@ -155,8 +136,6 @@ def evaluate(when: When, ctx: Context, drug: str) -> Outcome:
                 )
             )
     if when.risk_group is not None:
-        from jakguide.rules.risk import risk_group_status
-
         eu = ctx.kb.label(drug, "EU")  # the EMA Article 20 criteria as this product words them
         rg = risk_group_status(ctx, eu.risk_groups if eu else None)
         parts.append(

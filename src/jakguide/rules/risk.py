@@ -10,7 +10,7 @@ from __future__ import annotations
 from jakguide.kb.schema import RiskGroups
 from jakguide.rules.context import Context
 from jakguide.rules.missing import Missing
-from jakguide.rules.predicates import Outcome
+from jakguide.rules.truth import Outcome
 
 
 def risk_group_status(ctx: Context, groups: RiskGroups | None = None) -> Outcome:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from jakguide.kb.schema import Citation, ScreeningItem
 from jakguide.model import Finding, Screening, ScreeningOut
 from jakguide.rules.base import make, source_ref
-from jakguide.rules.context import Context
+from jakguide.rules.context import Context, OptionContext
 
 DISPLAY = {"tb": "TB", "hbsag": "HBsAg", "anti-hbc": "Anti-HBc", "hcv": "HCV", "hiv": "HIV"}
 DONE_RESULTS = {"negative", "done", "ltbi-treated"}
@@ -117,10 +117,10 @@ def status_of(ctx: Context, entry: ScreeningEntry) -> ScreeningOut:
     )
 
 
-def positive_findings(ctx: Context, drug: str, items: list[ScreeningItem]) -> list[Finding]:
+def positive_findings(ctx: Context, opt: OptionContext) -> list[Finding]:
     """A finding on this option for each of its screening items with a positive result."""
     out: list[Finding] = []
-    for it in items:
+    for it in opt.label.screening:
         result = _latest(ctx, it.item)
         if result is None or result.result not in ACTION_RESULTS or not applies(ctx, it.item):
             continue

@@ -1,17 +1,16 @@
-"""Boxed warning (US), EMA Article 20 risk groups (EU), pregnancy and breastfeeding."""
+"""Boxed warning (US) and EMA Article 20 risk groups (EU)."""
 
 from __future__ import annotations
 
-from jakguide.kb.schema import RegionLabel
-from jakguide.model import Finding, Status
+from jakguide.model import Finding
 from jakguide.rules.base import make, unverified
-from jakguide.rules.context import Context
+from jakguide.rules.context import Context, OptionContext
 from jakguide.rules.risk import risk_group_status
 
 
-def check_boxed_warning(ctx: Context, label: RegionLabel) -> list[Finding]:
+def check_boxed_warning(ctx: Context, opt: OptionContext) -> list[Finding]:
     """Always listed (info); a warning for the population the warning singles out."""
-    bw = label.boxed_warning
+    bw = opt.label.boxed_warning
     if bw is None:
         return []
     kb = ctx.kb
@@ -61,8 +60,8 @@ def check_boxed_warning(ctx: Context, label: RegionLabel) -> list[Finding]:
     ]
 
 
-def check_risk_groups(ctx: Context, label: RegionLabel) -> list[Finding]:
-    groups = label.risk_groups
+def check_risk_groups(ctx: Context, opt: OptionContext) -> list[Finding]:
+    groups = opt.label.risk_groups
     if groups is None:
         return []
     kb = ctx.kb
@@ -99,107 +98,3 @@ def check_risk_groups(ctx: Context, label: RegionLabel) -> list[Finding]:
             )
         ]
     return []
-
-
-_STATUS: dict[str, Status] = {
-    "contraindicated": "contraindicated",
-    "avoid": "not-recommended",
-    "not-recommended": "not-recommended",
-}
-
-
-def check_reproduction(ctx: Context, label: RegionLabel) -> list[Finding]:
-    rep = label.reproduction
-    if rep is None:
-        return []
-    kb = ctx.kb
-    p = ctx.patient
-    if p.sex == "male":
-        return []
-    covered = any(ci.when.pregnancy for ci in label.contraindications)
-    findings: list[Finding] = []
-    strict = rep.pregnancy in _STATUS
-    if p.pregnancy == "pregnant":
-        findings.append(
-            make(
-                kb,
-                "pregnancy.pregnant",
-                "pregnancy",
-                "critical" if strict else "warning",
-                rep.pregnancy_text,
-                [rep.source],
-                ["pregnancy: pregnant"],
-                status=None if covered or not strict else _STATUS[rep.pregnancy],
-            )
-        )
-    elif p.pregnancy == "unknown" and p.reproductive_potential is not False and not covered:
-        # pregnant would make the option worse than caution, so unknown sets status (missing.py)
-        contraindicated = rep.pregnancy in _STATUS
-        findings.append(
-            make(
-                kb,
-                "pregnancy.status",
-                "missing-data",
-                "warning" if contraindicated else "info",
-                f"Pregnancy status not recorded. {rep.pregnancy_text}",
-                [rep.source],
-                status="needs-data" if contraindicated else None,
-            )
-        )
-    if (
-        p.reproductive_potential is not False
-        and p.pregnancy != "pregnant"
-        and rep.contraception_text
-    ):
-        findings.append(
-            make(
-                kb,
-                "pregnancy.contraception",
-                "pregnancy",
-                "info",
-                rep.contraception_text,
-                [rep.source],
-            )
-        )
-    if findings and not rep.source.verified:
-        findings.append(
-            unverified(
-                kb,
-                "pregnancy",
-                "pregnancy/contraception advice",
-                rep.source,
-                decisive=any(f.status for f in findings),
-            )
-        )
-    if rep.lactation and rep.lactation_text:
-        if p.breastfeeding == "yes":
-            strict_l = rep.lactation in _STATUS
-            findings.append(
-                make(
-                    kb,
-                    "pregnancy.breastfeeding",
-                    "pregnancy",
-                    "warning",
-                    rep.lactation_text,
-                    [rep.source],
-                    ["breastfeeding: yes"],
-                    status=_STATUS[rep.lactation] if strict_l else None,
-                )
-            )
-        elif (
-            p.breastfeeding == "unknown"
-            and rep.lactation in _STATUS
-            and p.reproductive_potential is not False
-        ):
-            findings.append(
-                make(
-                    kb,
-                    "pregnancy.breastfeeding-status",
-                    "missing-data",
-                    "warning",
-                    f"Breastfeeding status not recorded. {rep.lactation_text}",
-                    [rep.source],
-                    status="needs-data",
-                )
-            )
-    return findings

@@ -23,6 +23,9 @@ from jakguide.store.models import AuthToken, Clinic, Clinician, utcnow
 
 TokenKind = Literal["session", "api"]
 MIN_PASSWORD = 8
+MAX_CLINIC_NAME = 200
+#: Issued tokens are far shorter; longer input is never looked up.
+_MAX_TOKEN_CHARS = 200
 USERNAME = re.compile(r"^[A-Za-z0-9._@+-]{1,200}$")
 
 _hasher = PasswordHasher()
@@ -50,8 +53,8 @@ def get_clinic(session: Session, name: str) -> Clinic | None:
 
 def ensure_clinic(session: Session, name: str, timezone: str | None, default_tz: str) -> Clinic:
     """The clinic called ``name``; created (in ``timezone`` or the default) when missing."""
-    if not name.strip() or len(name) > 200:
-        raise InputError("--clinic", name, "a clinic name of 1-200 characters")
+    if not name.strip() or len(name) > MAX_CLINIC_NAME:
+        raise InputError("--clinic", name, f"a clinic name of 1-{MAX_CLINIC_NAME} characters")
     clinic = get_clinic(session, name)
     if clinic is None:
         clinic = Clinic(name=name, timezone=check_timezone(timezone or default_tz))
@@ -123,7 +126,7 @@ def issue_token(
 
 def resolve_token(session: Session, raw: str, kind: TokenKind) -> AuthToken | None:
     """The unexpired token row of this kind whose owner is active, else None."""
-    if not raw or len(raw) > 200:
+    if not raw or len(raw) > _MAX_TOKEN_CHARS:
         return None
     row = session.scalar(select(AuthToken).where(AuthToken.token_hash == token_digest(raw)))
     if row is None or row.kind != kind or row.expires_at <= utcnow():

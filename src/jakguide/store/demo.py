@@ -94,9 +94,10 @@ def _pasi(days: int, severity: int, areas: tuple[float, float, float, float]) ->
     return [(days, "scores", {"instrument": "pasi", "inputs": inputs})]
 
 
-def _skin(days: int, severity: int, areas: tuple[float, ...], bsa: float, dlqi: list[int]) -> Rows:
-    assert len(areas) == 4
-    rows = _pasi(days, severity, (areas[0], areas[1], areas[2], areas[3]))
+def _skin(
+    days: int, severity: int, areas: tuple[float, float, float, float], bsa: float, dlqi: list[int]
+) -> Rows:
+    rows = _pasi(days, severity, areas)
     rows.append((days, "scores", {"instrument": "dlqi", "inputs": {"answers": dlqi}}))
     rows.append(
         (days, "scores", {"instrument": "psoriasis-severity", "inputs": {"bsa_percent": bsa}})

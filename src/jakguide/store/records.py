@@ -25,6 +25,9 @@ from jakguide.store.kinds import KINDS, ChildKind
 from jakguide.store.models import AssessmentRow, PatientRow, utcnow
 from jakguide.store.schemas import PatientIn
 
+#: Record ids are UUIDs in their 36-character text form; a longer id is never looked up.
+_ID_CHARS = 36
+
 
 class RecordNotFoundError(JakguideError):
     """No such record in the caller's clinic."""
@@ -96,7 +99,7 @@ class Records:
         concurrent merges into one record run one after the other."""
         row = (
             self.session.get(PatientRow, patient_id, with_for_update=lock or None)
-            if len(patient_id) <= 36
+            if len(patient_id) <= _ID_CHARS
             else None
         )
         if row is None or row.clinic_id != self.actor.clinic_id:

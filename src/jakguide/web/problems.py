@@ -24,7 +24,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jakguide.errors import InputError, UnknownIdError
-from jakguide.instruments import InstrumentInputError
 from jakguide.store.records import RecordNotFoundError, VersionConflictError
 from jakguide.web.denied import audit_denied
 
@@ -178,13 +177,7 @@ async def _input_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, InputError)
     slug = "unknown-id" if isinstance(exc, UnknownIdError) else "invalid-input"
     err = FieldError(field=exc.field, value=_short(exc.value), reason=exc.reason)
-    return problem(422, slug, str(exc.reason), [err])
-
-
-async def _instrument_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, InstrumentInputError)
-    err = FieldError(field=exc.field, value=_short(exc.value), reason=f"accepted: {exc.accepted}")
-    return problem(422, "invalid-input", str(exc), [err])
+    return problem(422, slug, exc.detail, [err])
 
 
 async def _not_found(request: Request, exc: Exception) -> JSONResponse:
@@ -266,7 +259,6 @@ def install(app: FastAPI) -> None:
     """Register the handlers (the HTML pages may install their own for non-API paths)."""
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(InputError, _input_error)
-    app.add_exception_handler(InstrumentInputError, _instrument_error)
     app.add_exception_handler(RecordNotFoundError, _not_found)
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(VersionConflictError, _version_conflict)

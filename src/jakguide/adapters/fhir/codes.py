@@ -11,8 +11,9 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict
+
+from jakguide.kb.loader import load_yaml
 
 SNOMED = "http://snomed.info/sct"
 LOINC = "http://loinc.org"
@@ -136,6 +137,5 @@ class CodeTables:
 def code_tables() -> CodeTables:
     """The bundled code tables, loaded and validated once per process."""
     text = (resources.files("jakguide.adapters.fhir") / "codes.yaml").read_text(encoding="utf-8")
-    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load(text, Loader=loader)
+    data = load_yaml(text)
     return CodeTables(_TablesFile.model_validate(data))

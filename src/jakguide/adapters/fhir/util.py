@@ -133,9 +133,13 @@ def _identity(value: Any) -> Any:
     return value
 
 
+_SHOWN_CHARS = 80  # a value quoted in an error message is cut to this many characters
+
+
 def _show(value: object) -> str:
     text = value if isinstance(value, str) else str(value)
-    return repr(text if len(text) <= 80 else text[:77] + "...")
+    cut = text[: _SHOWN_CHARS - 3] + "..."
+    return repr(text if len(text) <= _SHOWN_CHARS else cut)
 
 
 def label(resource: Any) -> str:

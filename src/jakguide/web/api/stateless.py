@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from jakguide import __version__
 from jakguide.adapters.native import MAX_DAY, MIN_DAY, load_patient_data
 from jakguide.engine import assess, evaluate_labs
+from jakguide.errors import UnknownIdError
 from jakguide.instruments import instrument_names, response, response_names, score
 from jakguide.kb.listing import drug_rows, monograph_dict
 from jakguide.model import Assessment, AssessRequest, LabsReport, LabsRequest
@@ -185,15 +186,12 @@ def drug_endpoint(
     inn: Name, kb: KbDep, region: Annotated[Literal["US", "EU"] | None, Query()] = None
 ) -> dict[str, Any]:
     """A drug's monograph with sources (as ``jakguide drug INN --format json``)."""
-    if kb.drug(inn) is None:
+    try:
+        kb.require_drug(inn, "inn")
+    except UnknownIdError as exc:
         raise ProblemError(
-            404,
-            "unknown-id",
-            "Unknown drug.",
-            field="inn",
-            value=inn,
-            reason="unknown drug; accepted: " + ", ".join(sorted(kb.drugs)),
-        )
+            404, "unknown-id", "Unknown drug.", field=exc.field, value=inn, reason=exc.reason
+        ) from None
     return monograph_dict(kb, inn, region)
 
 

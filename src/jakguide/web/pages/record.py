@@ -15,7 +15,6 @@ from fractions import Fraction
 from typing import Any
 
 from jakguide.engine import evaluate_labs
-from jakguide.instruments import InstrumentInputError, response
 from jakguide.instruments import asdas as asdas_mod
 from jakguide.instruments import basdai as basdai_mod
 from jakguide.instruments import dapsa as dapsa_mod
@@ -24,6 +23,7 @@ from jakguide.instruments import severity as severity_mod
 from jakguide.instruments.model import Band
 from jakguide.kb.base import Knowledge
 from jakguide.model import LabsReport, LabsRequest, Patient, Region
+from jakguide.rules.outcome import Outcome, Scored, judge, judge_asas
 from jakguide.store.convert import Record
 from jakguide.store.links import SelfReport
 from jakguide.web.pages.common import analyte_name
@@ -173,6 +173,8 @@ def lab_analytes(kb: Knowledge, rec: Record, drug: str | None, region: Region) -
 
 
 # --------------------------------------------------------------------------- badges
+# The judgement (baseline, current, criteria met) is ``rules.outcome``'s, the same the engine's
+# response findings use; a badge only words it.
 
 
 @dataclass(frozen=True)
@@ -183,156 +185,98 @@ class Badge:
     sources: tuple[str, ...] = ()
 
 
-def _series(rec: Record, instrument: str, day: dt.date) -> list[Any]:
-    rows = [
-        r
-        for r in rec.rows("scores")
-        if r.instrument == instrument and r.value is not None and r.date <= day
-    ]
-    return sorted(rows, key=lambda r: (r.date, r.id))
-
-
-def _pair(points: Sequence[Any], start: dt.date | None) -> tuple[Any, Any] | None:
-    """Baseline (last on or before the therapy start; else the first) and the latest after."""
-    if start is not None:
-        before = [p for p in points if p.date <= start]
-        after = [p for p in points if p.date > start]
-        if before and after:
-            return before[-1], after[-1]
-        return None
-    if len(points) >= 2:
-        return points[0], points[-1]
-    return None
-
-
-def _since(base: Any) -> str:
-    return f"{_fmt(base.value)} on {base.date.isoformat()}"
-
-
 def _fmt(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def _cite(result: Any) -> tuple[str, ...]:
-    return tuple(f"{s['title']} ({s['doc']}), {s['section']}" for s in result.sources)
+def _since(o: Outcome) -> str:
+    base, cur = o.baseline, o.current
+    assert base is not None and cur is not None  # judged outcomes have both
+    return f"{_fmt(base.value)} on {base.date.isoformat()} -> {_fmt(cur.value)} on {cur.date}"
 
 
-def _pasi_badge(rec: Record, start: dt.date | None, day: dt.date) -> Badge:
-    pair = _pair(_series(rec, "pasi", day), start)
-    if pair is None:
-        return Badge("PASI 75", "not-evaluable", "needs a PASI before and after the start")
-    base, cur = pair
-    try:
-        res = response("pasi", base.value, cur.value)
-    except InstrumentInputError as exc:
-        return Badge("PASI 75", "not-evaluable", str(exc))
-    pct = res.to_dict()["percent_improvement"]
+def _cite(o: Outcome) -> tuple[str, ...]:
+    return tuple(f"{s['title']} ({s['doc']}), {s['section']}" for s in o.sources)
+
+
+def _needs(o: Outcome, name: str, what: str) -> Badge | None:
+    """The not-evaluable badge when the outcome was not judged (else ``None``)."""
+    if o.state in ("no-follow-up", "no-baseline", "unscorable"):
+        return Badge(name, "not-evaluable", f"needs {what} before and after the start")
+    if not o.criteria:  # the instrument refused the values
+        return Badge(name, "not-evaluable", o.reason)
+    return None
+
+
+def _state(met: bool | None) -> str:
+    return "reached" if met else "not-reached"
+
+
+def _pasi_badge(scores: Sequence[Scored], start: dt.date | None, day: dt.date) -> Badge:
+    o = judge("pasi", scores, start, day)
+    if (early := _needs(o, "PASI 75", "a PASI")) is not None:
+        return early
+    pct = o.results.get("percent_improvement")
     if pct is None:
-        return Badge("PASI 75", "not-evaluable", "baseline PASI is 0", _cite(res))
-    state = "reached" if res.to_dict()["pasi75"] else "not-reached"
-    text = f"{pct:.0f} % improvement ({_since(base)} -> {_fmt(cur.value)} on {cur.date})"
-    return Badge("PASI 75", state, text, _cite(res))
+        return Badge("PASI 75", "not-evaluable", "baseline PASI is 0", _cite(o))
+    text = f"{pct:.0f} % improvement ({_since(o)})"
+    return Badge("PASI 75", _state(o.criterion("pasi75")), text, _cite(o))
 
 
-def _asdas_badge(rec: Record, start: dt.date | None, day: dt.date) -> Badge:
+def _asdas_badge(scores: Sequence[Scored], start: dt.date | None, day: dt.date) -> Badge:
     name = "ASDAS clinically important improvement"
     for instrument in ("asdas-crp", "asdas-esr"):
-        pair = _pair(_series(rec, instrument, day), start)
-        if pair is None:
+        o = judge(instrument, scores, start, day)
+        if _needs(o, name, "an ASDAS") is not None:
             continue
-        base, cur = pair
-        res = response("asdas", base.value, cur.value).to_dict()
-        state = "reached" if res["clinically_important"] else "not-reached"
-        text = (
-            f"change {res['delta']:.2f} ({instrument}: {_since(base)} -> "
-            f"{_fmt(cur.value)} on {cur.date})"
-        )
-        return Badge(name, state, text, _cite(response("asdas", base.value, cur.value)))
+        text = f"change {o.results['delta']:.2f} ({instrument}: {_since(o)})"
+        return Badge(name, _state(o.criterion("clinically_important")), text, _cite(o))
     return Badge(name, "not-evaluable", "needs an ASDAS before and after the start")
 
 
-def _asas_domains(rec: Record, day: dt.date) -> dict[dt.date, dict[str, float]]:
-    """ASAS domains per visit date, from BASDAI, ASDAS and BASFI entered with their items."""
-    by_date: dict[dt.date, dict[str, float]] = {}
-    for row in rec.rows("scores"):
-        if row.date > day:
-            continue
-        inputs = row.inputs or {}
-        d = by_date.setdefault(row.date, {})
-        try:
-            if row.instrument == "basdai" and {"q2", "q5", "q6"} <= set(inputs):
-                d.setdefault("pain", float(inputs["q2"]))
-                d["inflammation"] = (float(inputs["q5"]) + float(inputs["q6"])) / 2
-            elif row.instrument.startswith("asdas") and "patient_global" in inputs:
-                d["patient_global"] = float(inputs["patient_global"])
-                d["pain"] = float(inputs["back_pain"])
-            elif row.instrument == "basfi" and row.value is not None:
-                d["function"] = float(row.value)
-        except (TypeError, ValueError, KeyError):
-            continue
-    keys = {"patient_global", "pain", "function", "inflammation"}
-    return {k: v for k, v in by_date.items() if keys <= set(v)}
-
-
-def _asas_badge(rec: Record, start: dt.date | None, day: dt.date) -> Badge:
-    visits = _asas_domains(rec, day)
-    dates = sorted(visits)
-    points = [_Point(d, 0.0) for d in dates]
-    pair = _pair(points, start)
-    if pair is None:
+def _asas_badge(scores: Sequence[Scored], start: dt.date | None, day: dt.date) -> Badge:
+    o = judge_asas(scores, start, day)
+    if o.baseline is None or o.current is None or not o.criteria:
         return Badge(
             "ASAS40",
             "not-evaluable",
             "needs BASDAI and ASDAS items and BASFI at a visit before and after the start",
         )
-    base, cur = pair
-    res = response("asas", visits[base.date], visits[cur.date])
-    data = res.to_dict()
-    state = "reached" if data["asas40"] else "not-reached"
+    improved, domains = o.results["domains_improved_40"], len(o.results["domains"])
     text = (
-        f"{data['domains_improved_40']} of 4 domains improved by 40 % ({base.date} -> {cur.date})"
+        f"{improved} of {domains} domains improved enough for ASAS40"
+        f" ({o.baseline.date} -> {o.current.date})"
     )
-    return Badge("ASAS40", state, text, _cite(res))
+    return Badge("ASAS40", _state(o.criterion("asas40")), text, _cite(o))
 
 
-@dataclass(frozen=True)
-class _Point:
-    date: dt.date
-    value: float
-
-
-def _dapsa_badge(rec: Record, start: dt.date | None, day: dt.date) -> Badge:
-    pair = _pair(_series(rec, "dapsa", day), start)
-    if pair is None:
-        return Badge("DAPSA response", "not-evaluable", "needs a DAPSA before and after the start")
-    base, cur = pair
-    res = response("dapsa", base.value, cur.value)
-    data = res.to_dict()
-    level = data["improvement"]
-    pct = data["percent_improvement"]
+def _dapsa_badge(scores: Sequence[Scored], start: dt.date | None, day: dt.date) -> Badge:
+    o = judge("dapsa", scores, start, day)
+    if (early := _needs(o, "DAPSA response", "a DAPSA")) is not None:
+        return early
+    level = o.results.get("improvement")
+    pct = o.results.get("percent_improvement")
     if pct is None:
-        return Badge("DAPSA response", "not-evaluable", "baseline DAPSA is 0", _cite(res))
-    state = "reached" if level not in (None, "none") else "not-reached"
-    text = (
-        f"{level or 'none'} improvement, {pct:.0f} % ({_since(base)} -> "
-        f"{_fmt(cur.value)} on {cur.date})"
-    )
-    return Badge("DAPSA response", state, text, _cite(res))
+        return Badge("DAPSA response", "not-evaluable", "baseline DAPSA is 0", _cite(o))
+    state = "reached" if o.met else "not-reached"
+    text = f"{level or 'none'} improvement, {pct:.0f} % ({_since(o)})"
+    return Badge("DAPSA response", state, text, _cite(o))
 
 
 def response_badges(
     rec: Record, conditions: Sequence[str], start: dt.date | None, day: dt.date
 ) -> list[Badge]:
     """Badges for the patient's conditions (and for any instrument with data)."""
-    instruments = {r.instrument for r in rec.rows("scores")}
+    scores: list[Scored] = list(rec.rows("scores"))
+    instruments = {r.instrument for r in scores}
     out = []
     if any(c in SKIN for c in conditions) or "pasi" in instruments:
-        out.append(_pasi_badge(rec, start, day))
+        out.append(_pasi_badge(scores, start, day))
     if any(c in AXIAL for c in conditions) or instruments & {"asdas-crp", "asdas-esr"}:
-        out.append(_asdas_badge(rec, start, day))
-        out.append(_asas_badge(rec, start, day))
+        out.append(_asdas_badge(scores, start, day))
+        out.append(_asas_badge(scores, start, day))
     if any(c in PSA for c in conditions) or "dapsa" in instruments:
-        out.append(_dapsa_badge(rec, start, day))
+        out.append(_dapsa_badge(scores, start, day))
     return out
 
 

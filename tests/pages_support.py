@@ -1,11 +1,74 @@
-"""Shared test data of the page tests: one assessment form and the same patient in the native
-format (the form must give the same statuses as ``POST /api/assess`` on the native patient)."""
+"""Shared helpers of the page tests (tests/pages): the site under test, logging in through the
+HTML form, the checks every page passes; one assessment form and the same patient in the native
+format (the form must give the same statuses as ``POST /api/assess`` on the native patient).
+
+The fixtures that build the site live in tests/pages/conftest.py; tests import helpers from here,
+never from a conftest."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from conftest import AS_OF
+from fastapi import FastAPI
+
+from jakguide.kb.base import Knowledge
+from jakguide.store.demo import Demo
+
+with warnings.catch_warnings():
+    # Starlette >= 1.x prefers the httpx2 fork for its TestClient and warns once at import.
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+AS_OF = dt.date(2026, 11, 21)
+PASSWORD = "demo password 1"
+OTHER_PASSWORD = "other password 1"
+DISCLAIMER = "Decision support for clinicians; not a substitute for clinical judgement."
+
+
+@dataclass
+class Site:
+    app: FastAPI
+    demo: Demo
+    other_patient: str  # a patient of another clinic
+    data_dir: Path
+
+    def patient(self, label: str) -> str:
+        return next(pid for pid, lab, _ in self.demo.patients if lab == label)
+
+
+def login(client: TestClient, username: str = "demo", password: str = PASSWORD) -> str:
+    """Log in through the HTML form; returns the session's CSRF token."""
+    page = client.get("/login")
+    nonce = re.search(r'name="login_nonce" value="([^"]+)"', page.text)
+    assert nonce is not None
+    r = client.post(
+        "/login",
+        data={"username": username, "password": password, "next": "/patients",
+              "login_nonce": nonce.group(1)},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert r.status_code == 303, r.text
+    return csrf_of(client)
+
+
+def csrf_of(client: TestClient) -> str:
+    token = client.cookies.get("jakguide_csrf")
+    assert token
+    return str(token)
+
+
+def assert_page(html: str, kb: Knowledge) -> None:
+    """Every page: the disclaimer, the knowledge version and its release date."""
+    assert DISCLAIMER in html
+    assert kb.version in html
+    release = kb.index.release_date
+    assert f"{release.day} {release:%b} {release.year}" in html
+
 
 FORM = {
     "condition": "ankylosing-spondylitis",

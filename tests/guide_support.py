@@ -99,7 +99,7 @@ def complete_patient(kb: Knowledge, condition: str, **changes: Any) -> Patient:
 def guide_for(
     kb: Knowledge, patient: Patient, drug: str, condition: str, region: str = "US"
 ) -> Guide:
-    request = GuideRequest(drug=drug, condition=condition, region=region, as_of=AS_OF)  # type: ignore[arg-type]
+    request = GuideRequest(drug=drug, condition=condition, region=region, as_of=AS_OF)
     return build_guide(patient, request, kb)
 
 
