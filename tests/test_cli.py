@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -55,7 +56,7 @@ def _broken_folder(tmp_path: Path, case: str) -> tuple[Path, str]:
         content = index.rstrip("\n") + "\ncolour: blue\n"
         expect = f"index.yaml:{len(content.splitlines())}: colour: unknown key"
     elif case == "bad date":
-        content = index.replace("release_date: 2026-11-21", "release_date: 2026-02-30")
+        content = re.sub(r"(?m)^release_date: .*$", "release_date: 2026-02-30", index)
         line = content.splitlines().index("release_date: 2026-02-30") + 1
         expect = f"index.yaml:{line}: release_date: Input should be a valid date"
     assert content is not None

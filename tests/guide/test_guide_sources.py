@@ -30,9 +30,16 @@ def check_sources(kb: Knowledge, html: str) -> None:
         doc = note.attrs["data-doc"]
         assert doc in kb.sources, doc
         assert note.attrs["data-section"].strip()
-        assert kb.sources[doc].title in " ".join(note.text.split())
-        if kb.sources[doc].type == "label" and kb.sources[doc].revision is not None:
-            assert "Revision:" in note.text
+        src = kb.sources[doc]
+        text = " ".join(note.text.split())
+        if src.document is not None:  # a label: the regulator document, never the copy read
+            assert src.document.reference() in text
+            if src.read_via is not None and src.read_via.url:
+                assert src.read_via.url not in html
+            if src.revision is not None:
+                assert "Revision:" in note.text
+        else:
+            assert src.title in text
     cited: set[str] = set()
     sts = statements(html)
     assert sts
@@ -64,14 +71,14 @@ def test_banner_statements_cite_the_findings_sources(kb: Knowledge) -> None:
     finding = next(s for s in statements(html) if s.attrs["data-statement"] == "banner.finding")
     docs = {notes[link.removeprefix("#")].attrs["data-doc"] for link in finding.links}
     assert "jakguide-guide-wording" in docs
-    assert docs & {d for d, s in kb.sources.items() if s.type == "label"}
+    assert docs & {d for d, s in kb.sources.items() if s.is_label}
 
 
 def test_editorial_wording_is_its_own_source_type_and_says_it_is_not_reviewed(
     kb: Knowledge,
 ) -> None:
     src = kb.sources["jakguide-guide-wording"]
-    assert src.type == "editorial"
+    assert src.authority == "local-policy"
     assert "not yet clinically reviewed" in src.title
     for st in kb.guide.values():
         assert st.source.doc in kb.sources, st.id

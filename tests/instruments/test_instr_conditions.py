@@ -432,6 +432,7 @@ CONDITIONS_WITHOUT_AN_INSTRUMENT_YET = {
     "juvenile-idiopathic-arthritis",
     "giant-cell-arteritis",
     "covid-19",
+    "chronic-hand-eczema",  # delgocitinib cream (issue 11); HECSI / IGA-CHE not built
 }
 
 

@@ -164,7 +164,7 @@ def test_unknown_condition_and_bad_score_are_input_errors(db: Database, kb: Know
             r.add_row(pid, "scores", ScoreIn(instrument="basdai", date=DAY, inputs={"q1": 99}))
         assert info.value.field.startswith("body.inputs")
         with pytest.raises(UnknownIdError):
-            r.add_row(pid, "scores", ScoreIn(instrument="not-an-instrument", date=DAY, value=3))
+            r.add_row(pid, "scores", ScoreIn(instrument="scorad", date=DAY, value=3))
 
 
 def test_to_patient_keeps_absent_apart_from_empty(db: Database, kb: Knowledge) -> None:

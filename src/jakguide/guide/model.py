@@ -71,12 +71,13 @@ class Footnote:
     section: str
     title: str
     publisher: str
-    type: str
+    type: str  # the source's authority (regulator-label, monograph, ...)
     revision: dt.date | None
     revision_note: str | None
-    url: str | None
+    url: str | None  # the regulator's page for a label, never the copy that was read
     verified: bool
     note: str | None  # e.g. the study population an adverse-reaction number comes from
+    document: str | None = None  # the regulator document a label stands for
 
 
 @dataclass(frozen=True)

@@ -31,12 +31,16 @@ log = logging.getLogger("jakguide.guide")
 _IMPORT_LOCK = threading.Lock()
 
 SOURCE_TYPES = {
-    "label": "Product label (copy)",
-    "guideline": "Guideline",
-    "publication": "Publication",
-    "editorial": "Editorial wording",
-    "terminology": "Terminology",
+    "regulator-label": "Regulator-approved label",
+    "manufacturer-label": "Manufacturer's label information",
+    "other-country-label": "Label of another country",
     "regulator-communication": "Regulator communication",
+    "monograph": "Drug monograph",
+    "publication": "Publication",
+    "guideline": "Guideline",
+    "news": "News or press release",
+    "local-policy": "jakguide policy",
+    "terminology": "Terminology",
 }
 
 

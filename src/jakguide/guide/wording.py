@@ -55,10 +55,11 @@ class Footnotes:
                         section=cit.section,
                         title=doc.title,
                         publisher=doc.publisher,
-                        type=doc.type,
+                        type=doc.authority,
                         revision=doc.revision,
                         revision_note=doc.revision_note,
-                        url=doc.url,
+                        url=doc.cite_url(),
+                        document=doc.document.reference() if doc.document else None,
                         verified=cit.verified,
                         note=note,
                     )

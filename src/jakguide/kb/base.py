@@ -216,7 +216,10 @@ def _cross_check(raw: RawKnowledge, kb: Knowledge) -> list[KnowledgeIssue]:
                 ref = value.get("doc")
                 if isinstance(ref, str) and ref not in kb.sources:
                     issues.append(doc.issue((*path, "doc"), f"unknown source {ref!r}"))
-            elif key == "label" and rel.startswith("drugs/") and isinstance(value, str):
+            elif (
+                key in {"relayed_by", "superseded_by"}
+                or (key == "label" and rel.startswith("drugs/"))
+            ) and isinstance(value, str):
                 if value not in kb.sources:
                     issues.append(doc.issue(path, f"unknown source {value!r}"))
             elif key in {"condition", "conditions"} and rel != "conditions.yaml":

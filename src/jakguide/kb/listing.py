@@ -62,7 +62,10 @@ def monograph_dict(kb: Knowledge, inn: str, region: str | None) -> dict[str, Any
     data = mono.model_dump(mode="json", exclude_none=True)
     if region is not None:
         data["regions"] = {region: data["regions"][region]}
-    cited = sorted({c["doc"] for c in _citations(data)})
+    cited = sorted(
+        {c["doc"] for c in _citations(data)}
+        | {c["relayed_by"] for c in _citations(data) if c.get("relayed_by")}
+    )
     data["knowledge_version"] = kb.version
     data["sources"] = [
         kb.sources[d].model_dump(mode="json", exclude_none=True) for d in cited if d in kb.sources

@@ -28,6 +28,7 @@ from jakguide.kb.schema import (
     Monograph,
     ProductCodeFile,
     SourceFile,
+    denied_urls,
 )
 from jakguide.kb.schema_guide import GuideFile
 from jakguide.kb.schema_guidelines import GuidelineFile
@@ -308,12 +309,30 @@ def read_folder(folder: Path) -> tuple[RawKnowledge, list[KnowledgeIssue]]:
         if mono.id != name:
             issues.append(doc.issue(("id",), f"id {mono.id!r} must equal the file name"))
         raw.drugs.append((doc, mono))
+    for doc in raw.docs.values():
+        issues.extend(denied_hosts(doc))
     unexpected = [p.name for p in folder.glob("*.yaml") if p.name not in _SINGLE_FILES]
     issues.extend(
         KnowledgeIssue(name, None, "<file>", "unexpected file in the knowledge folder")
         for name in sorted(unexpected)
     )
     return raw, issues
+
+
+def denied_hosts(doc: _Doc) -> list[KnowledgeIssue]:
+    """Addresses on a denied host (pre-production, raw IP, shop) anywhere in a file's text."""
+    out: list[KnowledgeIssue] = []
+    if doc.data is None:
+        return out
+    for path, value in walk(doc.data):
+        if isinstance(value, str):
+            for address, why in denied_urls(value):
+                out.append(
+                    doc.issue(
+                        path, f"{address!r} is {why}; such hosts are never sources (deny list)"
+                    )
+                )
+    return out
 
 
 def walk(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Any]]:

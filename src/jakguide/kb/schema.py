@@ -11,6 +11,7 @@ or finding applies without any clinical number living in code.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -34,33 +35,193 @@ class Citation(Strict):
     """Where a fact comes from: a ``sources.yaml`` id, the section, and optionally a quote.
 
     ``verified: false`` marks a fact that could not be checked against a copy of the label; the
-    rules never use it silently (they say so, and apply the conservative value).
+    rules never use it silently (they say so, and apply the conservative value). ``verified_on``
+    records the day a verified fact was last checked against the cited text. ``relayed_by`` names
+    a secondary source (a monograph, summary or review) that reported the label's content when
+    the label text itself could not be read; such a fact is kept ``verified: false``.
     """
 
     doc: str
     section: str
     quote: str | None = None
     verified: bool = True
+    verified_on: dt.date | None = None
+    relayed_by: str | None = None
     note: str | None = None
 
+    @model_validator(mode="after")
+    def _relayed_is_unverified(self) -> Citation:
+        if self.relayed_by is not None and self.verified:
+            raise ValueError("a fact relayed by a secondary source must be verified: false")
+        return self
 
-SourceType = Literal[
-    "label", "guideline", "publication", "editorial", "terminology", "regulator-communication"
+
+# What a source is. A label copy read on a third-party host is still the regulator's label
+# document: its authority says what it stands for, ``read_via`` says which copy was read.
+Authority = Literal[
+    "regulator-label",  # the label the regulator approved (FDA PI, EMA SmPC/PL), any copy
+    "manufacturer-label",  # the marketing-authorisation holder's own label material (HCP pages)
+    "other-country-label",  # a label of another regulator (GB, SG, TH, HK, AU, IL, ...)
+    "regulator-communication",  # referral outcome, DHPC, safety communication, EPAR page
+    "monograph",  # compendium or secondary drug monograph (Medscape, Drugs.com, LactMed, MPR)
+    "publication",  # journal article, trial report, review, patent
+    "guideline",  # clinical or regulatory guideline
+    "news",  # press release, news report
+    "local-policy",  # jakguide's own documented policy
+    "terminology",  # code systems and reference data (SNOMED CT, RxNorm, LOINC, UCUM)
 ]
+LABEL_AUTHORITIES: frozenset[str] = frozenset({"regulator-label", "manufacturer-label"})
+_DOCUMENT_AUTHORITIES = LABEL_AUTHORITIES | {"other-country-label"}
+
+
+class LabelDocument(Strict):
+    """The regulator document a label source stands for (the revision is the source's)."""
+
+    regulator: Literal[
+        "FDA", "EMA", "MHRA", "HSA", "TGA", "Thai FDA", "DoH HK", "MoH IL", "NPRA", "SFDA"
+    ]
+    kind: Literal["prescribing-information", "smpc", "package-leaflet", "medication-guide"]
+    application: Annotated[str, Field(pattern=r"^(NDA|BLA) [0-9]{6}$")] | None = None
+    set_id: (
+        Annotated[
+            str, Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+        ]
+        | None
+    ) = None
+    product_number: Annotated[str, Field(pattern=r"^EU/1/[0-9]{2}/[0-9]{3,4}$")] | None = None
+
+    def reference(self) -> str:
+        """``FDA prescribing information, NDA 214958, set id ...`` (what a reviewer looks up)."""
+        parts = [f"{self.regulator} {self.kind.replace('-', ' ')}"]
+        if self.application:
+            parts.append(self.application)
+        if self.product_number:
+            parts.append(self.product_number)
+        if self.set_id:
+            parts.append(f"DailyMed set id {self.set_id}")
+        return ", ".join(parts)
+
+    def url(self) -> str | None:
+        """The regulator's own page for the document, where its identifiers give one."""
+        if self.set_id:
+            return f"https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid={self.set_id}"
+        return None
+
+
+ReadViaKind = Literal["regulator", "manufacturer", "third-party", "archive", "summary"]
+
+
+class ReadVia(Strict):
+    """The copy of a document that was actually read."""
+
+    url: str | None = None
+    what: str  # e.g. "PrescriberPoint copy of the PI (Dosage and Administration)"
+    kind: ReadViaKind
 
 
 class SourceDocument(Strict):
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")]
     title: str
     publisher: str
-    type: SourceType
+    authority: Authority
     region: Region | None = None
-    revision: dt.date | None = None
+    document: LabelDocument | None = None  # labels: the regulator document it stands for
+    read_via: ReadVia | None = None  # the copy read, when it is not the document itself
+    revision: dt.date | None = None  # of the document (for a label: the label revision)
     revision_note: str | None = None
+    superseded_by: str | None = None  # id of a source holding a later revision of this document
     year: int | None = None  # publication year, shown in short citations
     accessed: dt.date | None = None
-    url: str | None = None
+    url: str | None = None  # the document itself (non-label sources)
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _label_names_its_document(self) -> SourceDocument:
+        if self.authority in _DOCUMENT_AUTHORITIES and self.document is None:
+            raise ValueError(f"authority {self.authority!r} needs the regulator document")
+        if self.authority not in _DOCUMENT_AUTHORITIES and self.document is not None:
+            raise ValueError(f"authority {self.authority!r} has no regulator document")
+        if self.read_via is not None and self.url is not None:
+            raise ValueError("give the copy read under read_via.url, not url")
+        if self.authority in _DOCUMENT_AUTHORITIES and self.url is not None:
+            raise ValueError("a label's copy goes under read_via, not url")
+        return self
+
+    @property
+    def is_label(self) -> bool:
+        """A regulator or manufacturer label document (a fact that sets status may cite it)."""
+        return self.authority in LABEL_AUTHORITIES
+
+    def reference(self) -> str:
+        """How the guide and the pages name the document (never a copy's address)."""
+        base = self.document.reference() if self.document else self.publisher
+        if self.revision is not None:
+            base += f", revised {self.revision:%m/%Y}"
+        return base
+
+    def cite_url(self) -> str | None:
+        """The address to print: the regulator's page for a label, else the document's own."""
+        if self.document is not None:
+            return self.document.url()
+        return self.url
+
+
+# --------------------------------------------------------------------------- deny list
+
+# Hosts that are never sources: pre-production servers, raw IP addresses and shops. A label
+# copy on such a host cannot be cited; find the regulator's or the manufacturer's copy instead.
+DENIED_HOST_LABELS = frozenset({"stage", "staging", "uat", "sit", "test", "dev"})
+DENIED_HOST_SUFFIXES = ("dev", "staging")  # e.g. mimsdev.com: a development copy of MIMS
+_SUFFIX_MIN_TOKEN = 4  # "dev" alone is caught as a label; "mimsdev" by its suffix
+DENIED_SHOPS = frozenset(
+    {
+        "otc-online-store.com",  # online pharmacy shop
+        "laoslucius.com",  # online shop for generic medicines
+        "nahdionline.com",  # online pharmacy shop
+    }
+)
+_URL = re.compile(r"https?://([^/\s\"'<>)]+)[^\s\"'<>)]*", re.IGNORECASE)
+_IPV4 = re.compile(r"^[0-9]{1,3}(\.[0-9]{1,3}){3}$")
+
+
+def denied_host(host: str) -> str | None:
+    """Why ``host`` may not be a source, or None when it may."""
+    host = host.lower().rstrip(".")
+    if host.startswith("["):  # an IPv6 literal
+        return "a raw IP address"
+    host = host.split(":")[0]
+    if _IPV4.match(host):
+        return "a raw IP address"
+    for shop in DENIED_SHOPS:
+        if host == shop or host.endswith("." + shop):
+            return "a shop site"
+    for label in host.split("."):
+        for token in label.split("-"):
+            if token in DENIED_HOST_LABELS or (
+                len(token) >= _SUFFIX_MIN_TOKEN and token.endswith(DENIED_HOST_SUFFIXES)
+            ):
+                return f"a pre-production host ({token!r})"
+    return None
+
+
+_BARE_HOST = re.compile(
+    r"(?<![@/\w.-])((?:[a-z0-9-]+\.)+(?:com|net|org|gov|sg|uk|eu|info|de|it|au|ir|site|md))\b",
+    re.IGNORECASE,
+)
+
+
+def denied_urls(text: str) -> list[tuple[str, str]]:
+    """Every (address, reason) in ``text`` whose host is denied (with or without a scheme)."""
+    out = []
+    for m in _URL.finditer(text):
+        why = denied_host(m.group(1))
+        if why:
+            out.append((m.group(0), why))
+    for m in _BARE_HOST.finditer(_URL.sub(" ", text)):
+        why = denied_host(m.group(1))
+        if why:
+            out.append((m.group(1), why))
+    return out
 
 
 class SourceFile(Strict):
@@ -320,6 +481,7 @@ class Adjustment(Strict):
     kind: Literal["renal", "hepatic", "interaction", "age", "pharmacogenomic", "weight", "other"]
     when: When
     conditions: list[str] | None = None  # only for these indications; None = all
+    phases: list[Phase] | None = None  # max-dose caps only regimens of these phases; None = all
     action: Action
     regimen: Regimen | None = None
     text: str
@@ -460,8 +622,27 @@ class Note(Strict):
     source: Citation
 
 
+class KnownRevision(Strict):
+    """A label revision known (e.g. from Drugs@FDA or openFDA "recent major changes") but whose
+    text was not read: facts citing the sections it changed rest on a superseded revision."""
+
+    revision: dt.date  # the 1st of the month when only the month is known
+    sections: list[Annotated[str, Field(pattern=r"^[0-9]+(\.[0-9]+)*$|^boxed-warning$")]]
+    text: str
+    source: Citation
+
+
+class LabelRevisions(Strict):
+    """The label revision the region's facts were read from, and later ones not yet read."""
+
+    read: dt.date | None  # None: the copies read are undated (see the label source)
+    note: str | None = None
+    later: list[KnownRevision] = []
+
+
 class RegionLabel(Strict):
     label: str  # sources.yaml id of the label document
+    revisions: LabelRevisions | None = None
     brands: list[str]
     indications: list[Indication]
     adjustments: list[Adjustment] = []

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from jakguide.kb.base import Knowledge
 from jakguide.kb.schema import Citation
+from jakguide.kb.status import superseded_index
 from jakguide.model import Finding, FindingKind, Severity, SourceRef, Status
 
 
@@ -16,7 +17,7 @@ def source_ref(kb: Knowledge, citation: Citation) -> SourceRef:
         section=citation.section,
         title=doc.title if doc else None,
         revision=doc.revision if doc else None,
-        url=doc.url if doc else None,
+        url=doc.cite_url() if doc else None,
         verified=citation.verified,
     )
 
@@ -32,10 +33,14 @@ def make(
     status: Status | None = None,
 ) -> Finding:
     refs: list[SourceRef] = []
+    stale = superseded_index(kb)
     for c in citations:
         ref = source_ref(kb, c)
         if ref not in refs:
             refs.append(ref)
+        why = stale.get((c.doc, c.section))
+        if why is not None and why.message() not in message:  # say it once
+            message = f"{message} {why.message()}"
     return Finding(
         rule=rule,
         kind=kind,

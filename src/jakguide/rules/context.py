@@ -252,7 +252,7 @@ def cite(kb: Knowledge, citation: Citation) -> dict[str, object]:
     if doc is not None:
         out["title"] = doc.title
         out["revision"] = doc.revision
-        out["url"] = doc.url
+        out["url"] = doc.cite_url()
     if not citation.verified:
         out["verified"] = False
     return out

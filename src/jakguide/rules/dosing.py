@@ -79,7 +79,7 @@ def _plan(ctx: Context, opt: OptionContext) -> DosingResult:
                 )
             )
     replacements: list[Regimen] = []
-    caps: list[Regimen] = []
+    caps: list[tuple[Regimen, frozenset[str] | None]] = []  # cap and the phases it caps
     missing_groups: dict[tuple[str, ...], list[Adjustment]] = {}
     dialysis_rule_applied = False
     for row in evaluated(ctx, opt):
@@ -92,7 +92,7 @@ def _plan(ctx: Context, opt: OptionContext) -> DosingResult:
                 replacements.append(adj.regimen)
             elif adj.action == "max-dose":
                 assert adj.regimen is not None
-                caps.append(adj.regimen)
+                caps.append((adj.regimen, frozenset(adj.phases) if adj.phases else None))
         elif out.value is None and adj.action not in ("no-change", "info"):
             missing_groups.setdefault(tuple(dict.fromkeys(out.missing)), []).append(adj)
         if out.value is True and adj.when.renal is not None and adj.when.renal.dialysis:
@@ -130,9 +130,17 @@ def _plan(ctx: Context, opt: OptionContext) -> DosingResult:
         chosen = min(replacements, key=daily_mg)
         regimens = [chosen]
     elif caps:
-        cap = min(daily_mg(c) for c in caps)
-        within = [r for r in regimens if daily_mg(r) <= cap]
-        regimens = within or [min(caps, key=daily_mg)]
+        # a cap limits the regimens of its phases (all phases unless the row names some)
+        within = [
+            r
+            for r in regimens
+            if all(
+                daily_mg(r) <= daily_mg(cap)
+                for cap, phases in caps
+                if phases is None or r.phase in phases
+            )
+        ]
+        regimens = within or [min((c for c, _ in caps), key=daily_mg)]
     result.regimens = regimens
     for reg in regimens:
         if not reg.source.verified:
