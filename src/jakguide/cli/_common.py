@@ -86,11 +86,13 @@ def knowledge(folder: Path | None) -> Knowledge:
     return cached_knowledge(folder)
 
 
-def store_settings(data_dir: Path | None = None, knowledge: Path | None = None) -> Settings:
+def store_settings(
+    data_dir: Path | None = None, knowledge: Path | None = None, **overrides: Any
+) -> Settings:
     """The store's settings from the environment and the command's options."""
     from jakguide.store.settings import Settings
 
-    return Settings.from_env(data_dir=data_dir, knowledge=knowledge)
+    return Settings.from_env(data_dir=data_dir, knowledge=knowledge, **overrides)
 
 
 def log_config() -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -59,6 +59,24 @@ def serve(
     ] = 1,
     data_dir: DataDirOpt = None,
     knowledge: KnowledgeOpt = None,
+    public_url: Annotated[
+        str | None,
+        typer.Option(
+            "--public-url",
+            help="Address people use to reach the server (patient links are built from it; "
+            "also JAKGUIDE_PUBLIC_URL).",
+            show_default=False,
+        ),
+    ] = None,
+    trusted_proxies: Annotated[
+        str | None,
+        typer.Option(
+            "--trusted-proxies",
+            help="Comma-separated proxy addresses whose X-Forwarded-For is believed (also "
+            "JAKGUIDE_TRUSTED_PROXIES); default: none.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Serve the REST API (OpenAPI at /openapi.json, docs at /docs); migrates the store first."""
 
@@ -71,7 +89,9 @@ def serve(
         from jakguide.store.db import Database
         from jakguide.web.app import create_app
 
-        settings = store_settings(data_dir, knowledge)
+        settings = store_settings(
+            data_dir, knowledge, public_url=public_url, trusted_proxies=trusted_proxies
+        )
         kb = load_knowledge(settings.knowledge)
         db = Database(settings, migrate=True)
         db.dispose()
@@ -83,10 +103,19 @@ def serve(
             # full passes, which otherwise stall requests for tens of milliseconds.
             gc.collect()
             gc.freeze()
-            uvicorn.run(app, host=host, port=port, access_log=False, log_config=log_config())
+            uvicorn.run(
+                app,
+                host=host,
+                port=port,
+                access_log=False,
+                log_config=log_config(),
+                **proxy_options(settings),
+            )
             return
         os.environ["JAKGUIDE_MIGRATE_ON_START"] = "false"
         os.environ["JAKGUIDE_DATA_DIR"] = str(settings.data_dir)
+        if settings.public_url:
+            os.environ["JAKGUIDE_PUBLIC_URL"] = settings.public_url
         if settings.knowledge is not None:
             os.environ["JAKGUIDE_KNOWLEDGE"] = str(settings.knowledge)
         uvicorn.run(
@@ -97,9 +126,19 @@ def serve(
             workers=workers,
             access_log=False,
             log_config=log_config(),
+            **proxy_options(settings),
         )
 
     guarded(body)
+
+
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """Believe X-Forwarded-* only from the configured proxies (uvicorn's default trusts
+    127.0.0.1, which let any local client pick its own address for the login rate limit)."""
+    proxies = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
+    if not proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": proxies}
 
 
 db_app = typer.Typer(help="The record store: migrations, backup, restore.", no_args_is_help=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
@@ -23,6 +23,7 @@ from jakguide.store.db import Database
 from jakguide.store.models import AuthToken, Clinician
 from jakguide.store.records import Records
 from jakguide.store.settings import Settings
+from jakguide.web.linkguard import LinkFailures
 from jakguide.web.problems import ProblemError
 from jakguide.web.ratelimit import LoginLimiter
 
@@ -40,6 +41,8 @@ class AppState:
     kb: Knowledge
     db: Database
     limiter: LoginLimiter
+    link_failures: LinkFailures = field(default_factory=LinkFailures)
+    tokens_purged_at: float | None = None  # monotonic time of the last purge of expired tokens
 
 
 def state(request: Request) -> AppState:
@@ -58,8 +61,14 @@ KbDep = Annotated[Knowledge, Depends(knowledge)]
 
 
 def db_session(request: Request) -> Iterator[Session]:
-    """A session for this request; whatever was not committed is rolled back at the end."""
-    session = state(request).db.sessions()
+    """A session for this request; whatever was not committed is rolled back at the end.
+
+    GET and HEAD get a read session (a deferred SQLite transaction that never writes; its audit
+    rows are written after the read commits), every other method a write session (``BEGIN
+    IMMEDIATE``): see ``store.db`` for why a read must never upgrade to a write.
+    """
+    db = state(request).db
+    session = db.read_session() if request.method in SAFE_METHODS else db.sessions()
     try:
         yield session
     finally:
