@@ -16,6 +16,7 @@ from typing import TypeVar, cast
 
 from jakguide.errors import InputError
 from jakguide.kb.base import Knowledge
+from jakguide.kb.names import resolve, resolve_ingredients
 from jakguide.kb.schema import Citation, Monograph, Region, RegionLabel
 from jakguide.model import LabResult, Patient
 from jakguide.units import CanonicalValue, to_canonical
@@ -45,6 +46,22 @@ class ResolvedMedication:
     entered: str
     ingredients: tuple[str, ...]
     route: str | None
+    non_drug: bool = False  # a known entry that is not a medicine (policy 7)
+    suggestions: tuple[str, ...] = ()  # nearest names when not identified (never used as a match)
+
+    @property
+    def identified(self) -> bool:
+        return bool(self.ingredients) or self.non_drug
+
+    @property
+    def systemic(self) -> bool:
+        """Systemic or of unknown route (policy 7): an unidentified one leaves interactions open."""
+        return self.route is None or self.route.lower() not in LOCAL_ROUTES
+
+
+# Routes whose unidentified medicine gives a warning only (policy 7); any other route, or none
+# recorded, counts as systemic.
+LOCAL_ROUTES = frozenset({"topical", "ophthalmic", "otic"})
 
 
 @dataclass(frozen=True)
@@ -154,23 +171,31 @@ class Context:
             return None
         out = []
         for med in self.patient.medications:
-            ingredients: list[str] = []
-            route = med.route
+            # Codes, INNs, brands, misspellings and whole-word names in text (kb.names); a fuzzy
+            # match is only a suggestion (policy 7).
+            match = resolve(self.kb, med.drug, med.rxnorm)
+            ingredients = resolve_ingredients(self.kb, med.drug, med.rxnorm)
             code = med.rxnorm or (med.drug if med.drug.isdigit() else None)
-            if code:
-                ingredients = self.kb.ingredients_for_code(code)
-                route = route or self.kb.route_for_code(code)
-            if not ingredients:
-                if med.drug.lower() in self.kb.ingredient_names:
-                    ingredients = [med.drug.lower()]
-                else:
-                    ingredients = self.kb.ingredients_in_text(med.drug)
-            out.append(ResolvedMedication(med.drug, tuple(ingredients), route))
+            route = med.route or (self.kb.route_for_code(code) if code else None) or match.route
+            out.append(
+                ResolvedMedication(
+                    med.drug,
+                    tuple(ingredients),
+                    route,
+                    non_drug=match.kind == "non-drug",
+                    suggestions=match.suggestions,
+                )
+            )
         return out
 
     @cached_property
     def unidentified_medications(self) -> list[str]:
-        return [m.entered for m in self.medications or [] if not m.ingredients]
+        return [m.entered for m in self.medications or [] if not m.identified]
+
+    @cached_property
+    def unidentified_systemic(self) -> list[ResolvedMedication]:
+        """Unidentified medicines that are systemic or of unknown route (interactions unknown)."""
+        return [m for m in self.medications or [] if not m.identified and m.systemic]
 
     @cached_property
     def current_classes(self) -> dict[str, list[tuple[str, str]]]:
