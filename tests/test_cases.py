@@ -111,6 +111,7 @@ def test_vignette(path: Path, kb: Knowledge) -> None:
         with pytest.raises(error_type) as info:
             run_case(case, kb)
         assert case["error"]["field"] in str(info.value)
+        assert case["error"].get("message", "") in str(info.value), str(info.value)
         return
     check(case, run_case(case, kb))
 

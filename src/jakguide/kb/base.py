@@ -123,11 +123,29 @@ class Knowledge:
         return self.drugs.get(inn)
 
     def require_drug(self, inn: str, field: str = "drug") -> Monograph:
-        """The monograph of ``inn``; ``UnknownIdError`` on ``field`` listing the known drugs."""
+        """The monograph of ``inn`` (or of the INN a brand, misspelling or code names).
+
+        ``UnknownIdError`` on ``field`` lists the known drugs and, when a name is close, the
+        nearest matches (a suggestion is never taken as the answer).
+        """
         mono = self.drugs.get(inn)
-        if mono is None:
-            raise UnknownIdError.among(field, inn, "drug", self.drugs)
-        return mono
+        if mono is not None:
+            return mono
+        from jakguide.kb.names import resolve
+
+        match = resolve(self, inn)
+        if match.inn is not None and match.inn in self.drugs:
+            return self.drugs[match.inn]
+        accepted = ", ".join(sorted(self.drugs))
+        if match.inn is not None:
+            why = f"{inn!r} is {match.inn}, which has no monograph here; accepted: {accepted}"
+        elif match.suggestions:
+            why = (
+                f"unknown drug; did you mean {' or '.join(match.suggestions)}? accepted: {accepted}"
+            )
+        else:
+            why = f"unknown drug; accepted: {accepted}"
+        raise UnknownIdError(field, inn, why)
 
     def marketed(self, region: Region) -> list[Monograph]:
         """Monographs with a label in ``region``, in id order."""

@@ -79,6 +79,9 @@ class Context:
     kb: Knowledge
     as_of: dt.date
     lab_errors: list[str] = field(default_factory=list)
+    # Same-day results that disagree: (analyte, date, fact, point used or None); see
+    # docs/policies.md, "Same-day results".
+    same_day: list[tuple[str, dt.date, str, LabPoint | None]] = field(default_factory=list)
 
     # -- demographics -----------------------------------------------------------------------
 
@@ -106,9 +109,56 @@ class Context:
                 self.lab_errors.append(str(exc))
                 continue
             series.setdefault(lab.analyte, []).append(_point(cv, lab, i))
-        for points in series.values():
+        for analyte, points in series.items():
             points.sort(key=lambda p: (p.date, p.index))
+            series[analyte] = self._one_per_day(analyte, points)
         return series
+
+    def _one_per_day(self, analyte: str, points: list[LabPoint]) -> list[LabPoint]:
+        """Same-day results of one analyte (docs/policies.md, "Same-day results").
+
+        Identical duplicates count once; timed results use the later; otherwise the worse value,
+        never the better, with a note.
+        """
+        out: list[LabPoint] = []
+        by_day: dict[dt.date, list[LabPoint]] = {}
+        for p in points:
+            by_day.setdefault(p.date, []).append(p)
+        labs = self.patient.labs or []
+        for day, same in by_day.items():
+            values = sorted({p.value for p in same})
+            if len(values) == 1:
+                out.append(same[-1])
+                continue
+            timed = [(t, p) for p in same if (t := labs[p.index].time) is not None]
+            if len(timed) == len(same) and len({t for t, _ in timed}) == len(timed):
+                out.append(max(timed, key=lambda tp: tp[0])[1])
+                continue
+            info = self.kb.analyte(analyte)
+            worse = info.worse if info else None
+            shown = " and ".join(f"{p.value_entered} {p.unit_entered}" for p in same)
+            if worse is None:
+                self.same_day.append(
+                    (analyte, day, f"{analyte} {shown} on {day}: kept in order", None)
+                )
+                out.extend(same)
+                continue
+            pick = (
+                min(same, key=lambda p: p.value)
+                if worse == "low"
+                else max(same, key=lambda p: p.value)
+            )
+            self.same_day.append(
+                (
+                    analyte,
+                    day,
+                    f"{analyte} {shown} on {day}; the worse value "
+                    f"({pick.value_entered} {pick.unit_entered}) is used",
+                    pick,
+                )
+            )
+            out.append(pick)
+        return out
 
     def latest(self, analyte: str) -> LabPoint | None:
         points = self.labs.get(analyte)
