@@ -60,6 +60,8 @@ def check_option(name: str, option: Option, want: dict[str, Any]) -> None:
         assert kind in [f.kind for f in option.findings], (where, kind)
     for text in want.get("message_contains", []):
         assert any(text.lower() in f.message.lower() for f in option.findings), (where, text)
+    for text in want.get("facts_include", []):
+        assert any(text in f.facts for f in option.findings), (where, text)
     for f in option.findings:
         if f.kind not in ("missing-data", "interaction") or f.sources:
             assert f.sources, (where, f.rule, "finding without a source")
@@ -109,6 +111,7 @@ def test_vignette(path: Path, kb: Knowledge) -> None:
         with pytest.raises(error_type) as info:
             run_case(case, kb)
         assert case["error"]["field"] in str(info.value)
+        assert case["error"].get("message", "") in str(info.value), str(info.value)
         return
     check(case, run_case(case, kb))
 

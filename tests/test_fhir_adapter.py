@@ -409,7 +409,10 @@ def test_labs_unit_rules(mini: Knowledge) -> None:
     ("value", "fragment"),
     [
         (quantity(13, "mmol/L"), "valueQuantity = '13 mmol/L': unit not accepted for hemoglobin"),
-        (quantity(250, "g/dL"), "valueQuantity = '250 g/dL': impossible value for hemoglobin"),
+        (
+            quantity(250, "g/dL"),
+            "'250 g/dL': hemoglobin 250 g/dL is not plausible; did you mean 250 g/L?",
+        ),
         ({"valueQuantity": {"value": 13, "comparator": "<", "unit": "g/dL"}}, "not an exact"),
         ({"valueQuantity": {"value": 13}}, "valueQuantity.unit = 'None': no unit"),
         ({"valueString": "13 g/dL"}, "no numeric value for hemoglobin"),

@@ -9,6 +9,8 @@ regimens from ``rules.dosing``, and settles the option's status as the worst tha
 
 from __future__ import annotations
 
+import datetime as dt
+
 from jakguide.errors import InputError, UnknownIdError
 from jakguide.kb.base import Knowledge
 from jakguide.kb.schema import Monograph, RegionLabel
@@ -66,14 +68,35 @@ def validate_patient(patient: Patient, kb: Knowledge) -> None:
 
     for i, lab in enumerate(patient.labs or []):
         to_canonical(kb, lab.analyte, lab.value, lab.unit, f"labs[{i}]")
+    validate_dates(patient, None)
+
+
+def validate_dates(patient: Patient, as_of: dt.date | None) -> None:
+    """A birth date after ``as_of``, or a result dated before birth, is an input error."""
+    born = patient.birth_date
+    if born is None:
+        return
+    if as_of is not None and born > as_of:
+        raise InputError(
+            "birth_date", str(born), f"after the assessment date {as_of}; check the birth date"
+        )
+    for i, lab in enumerate(patient.labs or []):
+        if lab.date < born:
+            raise InputError(
+                f"labs[{i}].date",
+                str(lab.date),
+                f"before the birth date {born}; check the result's date",
+            )
 
 
 def assess(patient: Patient, request: AssessRequest, kb: Knowledge) -> Assessment:
     """Assess every agent marketed in the region for this patient and condition."""
     validate_request(request, kb)
+    validate_dates(patient, request.as_of)
     ctx = Context(patient, kb, request.as_of)
     _ = ctx.labs  # collect unusable lab values once, as warnings
-    wanted = set(request.drugs) if request.drugs else None
+    # Brands, misspellings and codes name the agent too (kb.names).
+    wanted = {kb.require_drug(d).id for d in request.drugs} if request.drugs else None
     options: list[Option] = []
     screening_items: dict[str, list] = {}  # type: ignore[type-arg]
     labels: dict[str, tuple[Monograph, RegionLabel]] = {}
@@ -168,6 +191,7 @@ def evaluate_labs(patient: Patient, request: LabsRequest, kb: Knowledge) -> Labs
             f"{request.drug} is not marketed in this region; marketed in: "
             + ", ".join(sorted(mono.regions)),
         )
+    validate_dates(patient, request.as_of)
     ctx = Context(patient, kb, request.as_of)
     condition = next(
         (c for c in patient.conditions or [] if any(i.condition == c for i in label.indications)),

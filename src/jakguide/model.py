@@ -135,6 +135,7 @@ class LabResult(Frozen):
     value: Number
     unit: str
     date: dt.date
+    time: dt.time | None = None  # when several results share a day, the later timed one counts
 
 
 class Screening(Frozen):

@@ -29,6 +29,7 @@ from jakguide.kb.schema import (
     DrugClass,
     KnowledgeIndex,
     Monograph,
+    NameEntry,
     ProductCode,
     Region,
     RegionLabel,
@@ -58,6 +59,7 @@ class Knowledge:
         guidelines: dict[str, Guideline],
         drugs: dict[str, Monograph],
         guide: dict[str, GuideStatement] | None = None,
+        name_entries: list[NameEntry] | None = None,
     ) -> None:
         self.folder = folder
         self.index = index
@@ -69,6 +71,7 @@ class Knowledge:
         self.guidelines = guidelines
         self.drugs = drugs
         self.guide = guide or {}
+        self.names = name_entries or []
         self._members = {cid: frozenset(self._resolve_members(cid, set())) for cid in classes}
         self._classes_of: dict[str, set[str]] = {}
         for cid, members in self._members.items():
@@ -78,6 +81,7 @@ class Knowledge:
         names = set(self._classes_of) | set(drugs)
         for product in products.values():
             names.update(product.ingredients)
+        names.update(e.inn for e in self.names if e.kind == "medicine")
         self.ingredient_names = frozenset(names)
         self._ingredient_rxnorm: dict[str, str] = {}
         for cls in classes.values():
@@ -87,6 +91,9 @@ class Knowledge:
         for mono in drugs.values():
             if mono.rxnorm:
                 self._ingredient_rxnorm[mono.rxnorm] = mono.id
+        for entry in self.names:
+            for code in entry.rxnorm:
+                self._ingredient_rxnorm.setdefault(code, entry.inn)
         self._name_pattern = re.compile(
             r"\b("
             + "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
@@ -116,11 +123,29 @@ class Knowledge:
         return self.drugs.get(inn)
 
     def require_drug(self, inn: str, field: str = "drug") -> Monograph:
-        """The monograph of ``inn``; ``UnknownIdError`` on ``field`` listing the known drugs."""
+        """The monograph of ``inn`` (or of the INN a brand, misspelling or code names).
+
+        ``UnknownIdError`` on ``field`` lists the known drugs and, when a name is close, the
+        nearest matches (a suggestion is never taken as the answer).
+        """
         mono = self.drugs.get(inn)
-        if mono is None:
-            raise UnknownIdError.among(field, inn, "drug", self.drugs)
-        return mono
+        if mono is not None:
+            return mono
+        from jakguide.kb.names import resolve
+
+        match = resolve(self, inn)
+        if match.inn is not None and match.inn in self.drugs:
+            return self.drugs[match.inn]
+        accepted = ", ".join(sorted(self.drugs))
+        if match.inn is not None:
+            why = f"{inn!r} is {match.inn}, which has no monograph here; accepted: {accepted}"
+        elif match.suggestions:
+            why = (
+                f"unknown drug; did you mean {' or '.join(match.suggestions)}? accepted: {accepted}"
+            )
+        else:
+            why = f"unknown drug; accepted: {accepted}"
+        raise UnknownIdError(field, inn, why)
 
     def marketed(self, region: Region) -> list[Monograph]:
         """Monographs with a label in ``region``, in id order."""
@@ -327,6 +352,7 @@ def load_knowledge(folder: str | Path | None = None) -> Knowledge:
         guide=_unique(
             [s for g in raw.guide for s in g.statements], "id", None, "statements", issues
         ),
+        name_entries=raw.products.names,
     )
     issues.extend(_cross_check(raw, kb))
     for _doc, mono in raw.drugs:

@@ -307,8 +307,35 @@ class ProductCode(Strict):
     source: Citation
 
 
+class NameEntry(Strict):
+    """How people write one ingredient: brands by region, misspellings, synonyms, RxNorm codes.
+
+    ``kind: non-drug`` marks an entry that is not a medicine (a device, a therapy, a food) so a
+    medication list naming it gives a warning only. Resolution is exact (case-insensitive); fuzzy
+    matching only ever suggests.
+    """
+
+    inn: Annotated[str, Field(pattern=r"^[a-z0-9 -]+$")]
+    kind: Literal["medicine", "non-drug"] = "medicine"
+    route: Route | None = None  # the usual route when the name alone says it (e.g. a cream)
+    brands: dict[Region, list[str]] = {}
+    misspellings: list[str] = []
+    synonyms: list[str] = []
+    rxnorm: list[str] = []  # ingredient (IN) or brand-name (BN) codes
+    brands_source: dict[Region, Citation] = {}  # where each region's brand names were read
+    source: Citation  # the ingredient, its misspellings and synonyms
+
+    @model_validator(mode="after")
+    def _brands_cited(self) -> NameEntry:
+        uncited = sorted(r for r, b in self.brands.items() if b and r not in self.brands_source)
+        if uncited:
+            raise ValueError(f"brands for {', '.join(uncited)} need brands_source")
+        return self
+
+
 class ProductCodeFile(Strict):
     products: list[ProductCode]
+    names: list[NameEntry] = []
 
 
 class UnitConversion(Strict):
@@ -317,6 +344,9 @@ class UnitConversion(Strict):
     unit: str  # UCUM
     factor: Annotated[str, Field(pattern=r"^[0-9]+(\.[0-9]+)?(E-?[0-9]+)?$")]
     aliases: list[str] = []  # non-UCUM spellings seen in records, e.g. "cells/mm3"
+    # Plausible as entered in this unit (inclusive); default: the canonical range converted. A
+    # narrower range here catches unit slips (1.8 /uL typed for 1.8 10*9/L); cite its basis.
+    plausible: tuple[float, float] | None = None
     source: Citation | None = None  # required unless factor is 1 or a pure SI prefix change
 
 
@@ -327,6 +357,9 @@ class Analyte(Strict):
     canonical_unit: str
     units: list[UnitConversion]
     plausible: tuple[float, float]  # canonical unit, inclusive; outside = impossible input
+    plausible_source: Citation | None = None  # required when a unit narrows its plausible range
+    # Which direction is worse, for same-day results that disagree (the rule uses the worse).
+    worse: Literal["low", "high"] | None = None
     note: str | None = None
     source: Citation
 
@@ -334,6 +367,8 @@ class Analyte(Strict):
     def _canonical_listed(self) -> Analyte:
         if self.canonical_unit not in {u.unit for u in self.units}:
             raise ValueError(f"canonical_unit {self.canonical_unit!r} is not in units")
+        if any(u.plausible is not None for u in self.units) and self.plausible_source is None:
+            raise ValueError("a unit's own plausible range needs plausible_source")
         return self
 
 

@@ -16,6 +16,7 @@ from typing import TypeVar, cast
 
 from jakguide.errors import InputError
 from jakguide.kb.base import Knowledge
+from jakguide.kb.names import resolve, resolve_ingredients
 from jakguide.kb.schema import Citation, Monograph, Region, RegionLabel
 from jakguide.model import LabResult, Patient
 from jakguide.units import CanonicalValue, to_canonical
@@ -45,6 +46,22 @@ class ResolvedMedication:
     entered: str
     ingredients: tuple[str, ...]
     route: str | None
+    non_drug: bool = False  # a known entry that is not a medicine (policy 7)
+    suggestions: tuple[str, ...] = ()  # nearest names when not identified (never used as a match)
+
+    @property
+    def identified(self) -> bool:
+        return bool(self.ingredients) or self.non_drug
+
+    @property
+    def systemic(self) -> bool:
+        """Systemic or of unknown route (policy 7): an unidentified one leaves interactions open."""
+        return self.route is None or self.route.lower() not in LOCAL_ROUTES
+
+
+# Routes whose unidentified medicine gives a warning only (policy 7); any other route, or none
+# recorded, counts as systemic.
+LOCAL_ROUTES = frozenset({"topical", "ophthalmic", "otic"})
 
 
 @dataclass(frozen=True)
@@ -62,6 +79,9 @@ class Context:
     kb: Knowledge
     as_of: dt.date
     lab_errors: list[str] = field(default_factory=list)
+    # Same-day results that disagree: (analyte, date, fact, point used or None); see
+    # docs/policies.md, "Same-day results".
+    same_day: list[tuple[str, dt.date, str, LabPoint | None]] = field(default_factory=list)
 
     # -- demographics -----------------------------------------------------------------------
 
@@ -89,9 +109,56 @@ class Context:
                 self.lab_errors.append(str(exc))
                 continue
             series.setdefault(lab.analyte, []).append(_point(cv, lab, i))
-        for points in series.values():
+        for analyte, points in series.items():
             points.sort(key=lambda p: (p.date, p.index))
+            series[analyte] = self._one_per_day(analyte, points)
         return series
+
+    def _one_per_day(self, analyte: str, points: list[LabPoint]) -> list[LabPoint]:
+        """Same-day results of one analyte (docs/policies.md, "Same-day results").
+
+        Identical duplicates count once; timed results use the later; otherwise the worse value,
+        never the better, with a note.
+        """
+        out: list[LabPoint] = []
+        by_day: dict[dt.date, list[LabPoint]] = {}
+        for p in points:
+            by_day.setdefault(p.date, []).append(p)
+        labs = self.patient.labs or []
+        for day, same in by_day.items():
+            values = sorted({p.value for p in same})
+            if len(values) == 1:
+                out.append(same[-1])
+                continue
+            timed = [(t, p) for p in same if (t := labs[p.index].time) is not None]
+            if len(timed) == len(same) and len({t for t, _ in timed}) == len(timed):
+                out.append(max(timed, key=lambda tp: tp[0])[1])
+                continue
+            info = self.kb.analyte(analyte)
+            worse = info.worse if info else None
+            shown = " and ".join(f"{p.value_entered} {p.unit_entered}" for p in same)
+            if worse is None:
+                self.same_day.append(
+                    (analyte, day, f"{analyte} {shown} on {day}: kept in order", None)
+                )
+                out.extend(same)
+                continue
+            pick = (
+                min(same, key=lambda p: p.value)
+                if worse == "low"
+                else max(same, key=lambda p: p.value)
+            )
+            self.same_day.append(
+                (
+                    analyte,
+                    day,
+                    f"{analyte} {shown} on {day}; the worse value "
+                    f"({pick.value_entered} {pick.unit_entered}) is used",
+                    pick,
+                )
+            )
+            out.append(pick)
+        return out
 
     def latest(self, analyte: str) -> LabPoint | None:
         points = self.labs.get(analyte)
@@ -154,23 +221,31 @@ class Context:
             return None
         out = []
         for med in self.patient.medications:
-            ingredients: list[str] = []
-            route = med.route
+            # Codes, INNs, brands, misspellings and whole-word names in text (kb.names); a fuzzy
+            # match is only a suggestion (policy 7).
+            match = resolve(self.kb, med.drug, med.rxnorm)
+            ingredients = resolve_ingredients(self.kb, med.drug, med.rxnorm)
             code = med.rxnorm or (med.drug if med.drug.isdigit() else None)
-            if code:
-                ingredients = self.kb.ingredients_for_code(code)
-                route = route or self.kb.route_for_code(code)
-            if not ingredients:
-                if med.drug.lower() in self.kb.ingredient_names:
-                    ingredients = [med.drug.lower()]
-                else:
-                    ingredients = self.kb.ingredients_in_text(med.drug)
-            out.append(ResolvedMedication(med.drug, tuple(ingredients), route))
+            route = med.route or (self.kb.route_for_code(code) if code else None) or match.route
+            out.append(
+                ResolvedMedication(
+                    med.drug,
+                    tuple(ingredients),
+                    route,
+                    non_drug=match.kind == "non-drug",
+                    suggestions=match.suggestions,
+                )
+            )
         return out
 
     @cached_property
     def unidentified_medications(self) -> list[str]:
-        return [m.entered for m in self.medications or [] if not m.ingredients]
+        return [m.entered for m in self.medications or [] if not m.identified]
+
+    @cached_property
+    def unidentified_systemic(self) -> list[ResolvedMedication]:
+        """Unidentified medicines that are systemic or of unknown route (interactions unknown)."""
+        return [m for m in self.medications or [] if not m.identified and m.systemic]
 
     @cached_property
     def current_classes(self) -> dict[str, list[tuple[str, str]]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from jakguide.kb.names import resolve
 from jakguide.kb.schema import Indication, Prerequisite
 from jakguide.model import Finding
 from jakguide.rules.base import make, unverified
@@ -143,8 +144,10 @@ def _prerequisite(ctx: Context, prereq: Prerequisite) -> list[Finding]:
             )
         ]
     members = set().union(*(kb.class_members(c) for c in prereq.classes))
-    qualifying = [p for p in prior if p.drug.lower() in members and p.outcome in prereq.outcomes]
-    agents = {p.drug.lower() for p in qualifying}
+    # Brands, misspellings and codes resolve through kb.names; fuzzy matches only suggest.
+    matches = [(p, resolve(kb, p.drug)) for p in prior]
+    qualifying = [(p, m) for p, m in matches if m.inn in members and p.outcome in prereq.outcomes]
+    agents = {m.inn for _, m in qualifying}
     if len(agents) >= prereq.min_count:
         return [
             make(
@@ -154,10 +157,28 @@ def _prerequisite(ctx: Context, prereq: Prerequisite) -> list[Finding]:
                 "info",
                 f"Prerequisite met: {prereq.text}.",
                 [prereq.source],
-                [f"{p.drug}: {p.outcome}" for p in qualifying],
+                [f"{m.describe()}: {p.outcome}" for p, m in qualifying],
             )
         ]
-    tried = [f"{p.drug}: {p.outcome}" for p in prior]
+    unknown = [m for _, m in matches if not m.identified]
+    if unknown:
+        # An entry that cannot be identified may be the qualifying agent: unknown, never unmet.
+        return [
+            make(
+                kb,
+                "indication.prerequisite",
+                "missing-data",
+                "warning",
+                f"Prior therapy not identified, so the labelled prerequisite cannot be checked "
+                f"({prereq.text}): "
+                + "; ".join(m.describe() for m in unknown)
+                + ". Record it by its INN or brand name.",
+                [prereq.source],
+                [m.describe() for m in unknown],
+                status="needs-data",
+            )
+        ]
+    tried = [f"{m.describe()}: {p.outcome}" for p, m in matches]
     findings = [
         make(
             kb,

@@ -29,14 +29,33 @@ def unidentified(ctx: Context) -> list[Finding]:
     """One warning per medicine on the list that matched no known ingredient."""
     if ctx.patient.medications is None:
         return []
-    return [
-        make(
-            ctx.kb,
-            "interactions.unidentified",
-            "interaction",
-            "warning",
-            f"Medicine not identified: {name!r}; interactions with it not checked.",
-            facts=[name],
+    out = []
+    for med in ctx.medications or []:
+        if med.non_drug:
+            out.append(
+                make(
+                    ctx.kb,
+                    "interactions.unidentified",
+                    "interaction",
+                    "info",
+                    f"Not a medicine: {med.entered!r}; not checked for interactions.",
+                    facts=[med.entered],
+                )
+            )
+            continue
+        if med.identified:
+            continue
+        near = f" (nearest: {', '.join(med.suggestions)})" if med.suggestions else ""
+        where = "systemic or route not recorded" if med.systemic else f"route {med.route}"
+        out.append(
+            make(
+                ctx.kb,
+                "interactions.unidentified",
+                "interaction",
+                "warning",
+                f"Medicine not identified: {med.entered!r}{near}; interactions with it not "
+                f"checked ({where}).",
+                facts=[med.entered, *(f"nearest: {s}" for s in med.suggestions)],
+            )
         )
-        for name in ctx.unidentified_medications
-    ]
+    return out

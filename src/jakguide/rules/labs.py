@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from jakguide.kb.schema import LabRule, Monograph, RegionLabel
+from jakguide.kb.schema import Citation, LabRule, Monograph, RegionLabel
 from jakguide.model import Finding, LabActionOut, LabEvaluation, Status
 from jakguide.rules.base import make, source_ref, unverified
 from jakguide.rules.context import Context, LabPoint, OptionContext
@@ -73,9 +73,33 @@ def on_therapy_rules(label: RegionLabel, condition: str | None) -> list[LabRule]
 
 def check_labs(ctx: Context, opt: OptionContext) -> list[Finding]:
     """On therapy: the on-therapy rules; before it: the initiation rules."""
+    _ = ctx.labs  # settles same-day results first
     if opt.on_therapy:
-        return on_therapy_findings(ctx, opt.mono, opt.label, opt.condition)
-    return check_initiation_labs(ctx, opt.drug, opt.label, opt.condition)
+        findings = on_therapy_findings(ctx, opt.mono, opt.label, opt.condition)
+    else:
+        findings = check_initiation_labs(ctx, opt.drug, opt.label, opt.condition)
+    return same_day_findings(ctx, opt.label) + findings
+
+
+def same_day_findings(ctx: Context, label: RegionLabel) -> list[Finding]:
+    """Results of one analyte that disagree on one day: say which value the rules used."""
+    read = {rule.analyte for rule in label.labs}
+    return [
+        make(
+            ctx.kb,
+            "labs.same-day",
+            "lab",
+            "warning",
+            f"Two different {analyte} results on {day} (not timed): the rules use the worse "
+            "value, never the better; confirm which is right."
+            if point is not None
+            else f"Two different {analyte} results on {day} (not timed): confirm which is right.",
+            [Citation(doc="jakguide-policy", section="Same-day results (docs/policies.md)")],
+            [fact],
+        )
+        for analyte, day, fact, point in ctx.same_day
+        if analyte in read
+    ]
 
 
 def check_initiation_labs(

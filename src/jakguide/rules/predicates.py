@@ -174,9 +174,23 @@ def _classes(class_ids: list[str], ctx: Context, drug: str, *, need_all: bool) -
         for cid, names in present.items()
     ]
     hit = len(present) == len(class_ids) if need_all else bool(present)
+    if not hit and ctx.unidentified_systemic:
+        # Policy 7: an unidentified systemic (or route-unknown) medicine may be in the class.
+        return Outcome.unknown(
+            "medications",
+            "identification of "
+            + "; ".join(
+                _unidentified_text(m.entered, m.suggestions) for m in ctx.unidentified_systemic
+            ),
+        )
     if not hit and ctx.unidentified_medications:
         facts.append("not checked against: " + ", ".join(ctx.unidentified_medications))
     return Outcome(hit, [], facts)
+
+
+def _unidentified_text(entered: str, suggestions: Sequence[str]) -> str:
+    near = f" (nearest: {', '.join(suggestions)})" if suggestions else ""
+    return f"{entered!r}{near}"
 
 
 def _history(items: Sequence[str], ctx: Context) -> Outcome:

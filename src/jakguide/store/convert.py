@@ -192,7 +192,8 @@ def from_patient(patient: Patient, label: str | None = None) -> Rows:
         "conditions": [{"condition": c} for c in patient.conditions or []],
         "medications": [m.model_dump() for m in patient.medications or []],
         "therapies": [],
-        "labs": [lab.model_dump() for lab in patient.labs or []],
+        # The store keeps no result time (issue 10 same-day rule then uses the worse value).
+        "labs": [lab.model_dump(exclude={"time"}) for lab in patient.labs or []],
         "screening": [x.model_dump() for x in patient.screening or []],
         "measurements": [m.model_dump() for m in patient.measurements or []],
         "scores": [x.model_dump() for x in patient.scores or []],

@@ -33,6 +33,7 @@ from jakguide.adapters.fhir.util import (
     to_date,
 )
 from jakguide.kb.base import Knowledge
+from jakguide.kb.names import resolve_ingredients
 from jakguide.model import Allergy, Medication, PriorOutcome, PriorTherapy, Screening, Therapy
 
 MedicationResource = MedicationRequest | MedicationStatement
@@ -64,7 +65,7 @@ def jak_agents(med: Medication, kb: Knowledge) -> list[str]:
     """The JAK agents (knowledge monographs) in a medicine: RxNorm code first, then its text."""
     ingredients = kb.ingredients_for_code(med.rxnorm) if med.rxnorm else []
     if not ingredients:
-        ingredients = kb.ingredients_in_text(med.drug)
+        ingredients = resolve_ingredients(kb, med.drug)  # INNs, brands, misspellings in the text
     return [i for i in ingredients if i in kb.drugs]
 
 
