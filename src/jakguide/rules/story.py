@@ -142,11 +142,11 @@ def dili_trigger(ctx: Context, point: LabPoint) -> tuple[str, list[SourceRef]] |
     if point.value <= t.uln_multiple * uln:
         return None
     times = (point.value / uln).quantize(Decimal("0.1"))
-    name = ctx.kb.analytes[point.analyte].name
     g = ctx.kb.guidelines[DILI]
     message = (
-        f"{name} {point.value.normalize():f} {point.unit} ({point.date}) is {times:f}x the upper "
-        f"limit of normal ({uln:f} {point.unit}), above {t.uln_multiple:f}x: {g.text}"
+        f"{point.analyte.upper()} {point.value.normalize():f} {point.unit} ({point.date}) is "
+        f"{times:f}x the upper limit of normal ({uln:f} {point.unit}; trigger above "
+        f"{t.uln_multiple:f}x). {g.text}"
     )
     return message, [source_ref(ctx.kb, source)]
 
