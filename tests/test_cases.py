@@ -67,8 +67,20 @@ def check_option(name: str, option: Option, want: dict[str, Any]) -> None:
             assert f.sources, (where, f.rule, "finding without a source")
 
 
+def check_rechecks(expect: dict[str, Any], monitoring: list[Any]) -> None:
+    """``rechecks``: the recheck entries (rules.story) by analyte; ``{}`` means none."""
+    if "rechecks" not in expect:
+        return
+    got = {m.analyte: m for m in monitoring if m.why.startswith("Recheck within")}
+    assert sorted(got) == sorted(expect["rechecks"]), (sorted(got), expect["rechecks"])
+    for analyte, want in expect["rechecks"].items():
+        for key, value in want.items():
+            assert str(getattr(got[analyte], key)) == str(value), (analyte, key)
+
+
 def check(case: dict[str, Any], result: Any) -> None:
     expect = case.get("expect", {})
+    check_rechecks(expect, result.monitoring)
     if isinstance(result, Assessment):
         options = {o.drug: o for o in result.options}
         for drug, want in expect.get("options", {}).items():

@@ -35,6 +35,7 @@ def test_every_command_is_documented() -> None:
         "serve",
         "db upgrade",
         "user add",
+        "synth",
     ):
         assert f"## `jakguide {command}`" in text, command
 

@@ -26,7 +26,7 @@ from jakguide.model import (
     Patient,
     Status,
 )
-from jakguide.rules import registry
+from jakguide.rules import registry, story
 from jakguide.rules import screening as screening_rules
 from jakguide.rules.base import make
 from jakguide.rules.context import Context, OptionContext
@@ -170,8 +170,9 @@ def _monitoring(
 ) -> list[MonitoringOut]:
     therapy = ctx.patient.therapy
     if therapy is not None and therapy.drug in labels and ctx.on_therapy(therapy.drug):
-        _, label = labels[therapy.drug]
-        return [plan_item(ctx, item, therapy.start_date, therapy.drug) for item in label.monitoring]
+        mono, label = labels[therapy.drug]
+        plan = [plan_item(ctx, item, therapy.start_date, therapy.drug) for item in label.monitoring]
+        return story.rechecks(ctx, mono, label, ctx.patient.conditions, plan)
     candidates = [o.drug for o in options if o.status in ("eligible", "caution", "needs-data")]
     return [
         plan_item(ctx, item, None, drug)
@@ -200,6 +201,7 @@ def evaluate_labs(patient: Patient, request: LabsRequest, kb: Knowledge) -> Labs
     results = evaluate_series(ctx, mono, label, condition)
     start = patient.therapy.start_date if ctx.on_therapy(mono.id) and patient.therapy else None
     monitoring = [plan_item(ctx, item, start, mono.id) for item in label.monitoring]
+    monitoring = story.rechecks(ctx, mono, label, [condition] if condition else None, monitoring)
     findings = []
     if ctx.lab_errors:
         findings = [

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 # The command groups in the order ``--help`` lists them, and the module that registers each
 # top-level command (a test checks this table against the whole app).
-GROUPS = ("kb", "assess", "instruments", "guide", "server", "demo", "views")
+GROUPS = ("kb", "assess", "instruments", "guide", "server", "demo", "views", "synth")
 COMMANDS = {
     "kb": "kb",
     "drugs": "kb",
@@ -41,6 +41,7 @@ COMMANDS = {
     "user": "server",
     "demo": "demo",
     "views": "views",
+    "synth": "synth",
 }
 
 

@@ -15,6 +15,7 @@ from jakguide.guide.wording import Wording
 from jakguide.kb.base import Knowledge
 from jakguide.kb.schema import RegionLabel
 from jakguide.model import Assessment, LabsReport, MonitoringOut, Option, Patient
+from jakguide.rules.story import is_recheck
 
 VACCINE_ITEMS = ("zoster-vaccine", "immunizations", "live-vaccines")
 
@@ -39,9 +40,11 @@ class CareSections:
         paras: list[Statement] = list(w.listed("tests"))
         groups: list[Group] = []
         plans = self.labs.monitoring  # evaluate_labs plans label.monitoring in label order
+        rechecks = {m.analyte: m for m in plans if is_recheck(m)}  # then the rechecks
         items = []
         for i, item in enumerate(self.label.monitoring):
             plan = plans[i] if i < len(plans) and plans[i].analyte == item.analyte else None
+            plan = rechecks.get(item.analyte, plan)  # the next step is the recheck (policy 21)
             name_st = self.kb.guide.get(f"analyte.{item.analyte}")
             if name_st is not None:
                 name = w.build(name_st, cites=[item.source])

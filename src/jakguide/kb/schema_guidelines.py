@@ -15,7 +15,14 @@ from pydantic import Field, model_validator
 
 from jakguide.kb.schema import Citation, Strict
 
-__all__ = ["Guideline", "GuidelineFile", "Interval", "ResponseTargets", "Threshold"]
+__all__ = [
+    "Guideline",
+    "GuidelineFile",
+    "Interval",
+    "ResponseTargets",
+    "StoryTiming",
+    "Threshold",
+]
 
 PositiveInt = Annotated[int, Field(gt=0)]
 
@@ -96,6 +103,23 @@ class ResponseTargets(Strict):
         return self
 
 
+class StoryTiming(Strict):
+    """The numbers of a screening, vaccination, monitoring or policy guideline that date an item
+    against the therapy start or a result (``jakguide.rules.story``). Each is optional; a rule
+    reads only the one it needs and names the guideline it came from."""
+
+    # a confirmatory recheck: due within this many days of the first abnormal result (<= 2 weeks)
+    recheck_within_days: Annotated[int, Field(gt=0, le=14)] | None = None
+    # a live vaccine counts as given before the start only this long before it
+    before_start: Interval | None = None
+    # repeat this screening during therapy at this interval
+    repeat_every: Interval | None = None
+    # evaluate when a result is above this multiple of the upper limit of normal ...
+    uln_multiple: Annotated[Decimal, Field(gt=0)] | None = None
+    # ... with these upper limits (canonical unit) when the record gives none
+    upper_limits: dict[str, Annotated[Decimal, Field(gt=0)]] | None = None
+
+
 class Guideline(Strict):
     id: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
     topic: Literal["screening", "monitoring", "response", "vaccination", "renal-function", "policy"]
@@ -103,6 +127,7 @@ class Guideline(Strict):
     conditions: list[str] | None = None
     source: Citation
     targets: ResponseTargets | None = None
+    timing: StoryTiming | None = None
 
     @model_validator(mode="after")
     def _targets_are_response(self) -> Guideline:

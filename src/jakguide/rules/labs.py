@@ -14,6 +14,7 @@ from jakguide.kb.schema import Citation, LabRule, Monograph, RegionLabel
 from jakguide.model import Finding, LabActionOut, LabEvaluation, Status
 from jakguide.rules.base import make, source_ref, unverified
 from jakguide.rules.context import Context, LabPoint, OptionContext
+from jakguide.rules.story import dili_trigger
 from jakguide.units import threshold_in_canonical
 
 ACTION_RANK: dict[str, int] = {
@@ -272,8 +273,12 @@ def evaluate_series(
             action, rule = evaluate_point(ctx, rules, series, i, baseline if in_therapy else None)
             if rule is not None and not in_therapy and action not in ("continue",):
                 action = "do-not-start"
+            sources = [source_ref(kb, rule.source)] if rule else []
             if rule is None:
                 message = "No label threshold crossed."
+                dili = dili_trigger(ctx, point)
+                if dili is not None:  # a guideline trigger the labels leave open (policy 22)
+                    action, message, sources = "recheck", dili[0], dili[1]
             else:
                 message = f"{rule.text} (threshold {describe(rule)})."
                 if rule.requires and action == (rule.first_action or "recheck"):
@@ -294,7 +299,7 @@ def evaluate_series(
                     action=action,
                     rule=rule.id if rule else None,
                     message=message,
-                    sources=[source_ref(kb, rule.source)] if rule else [],
+                    sources=sources,
                 )
             )
     results.sort(key=lambda r: (r.date, r.analyte))

@@ -22,6 +22,7 @@ from jakguide.rules.labs import check_labs
 from jakguide.rules.reproduction import check_reproduction
 from jakguide.rules.response import response_findings, review_findings
 from jakguide.rules.screening import positive_findings
+from jakguide.rules.story import dili_findings
 from jakguide.rules.warnings import check_boxed_warning, check_risk_groups
 
 CheckFn = Callable[[Context, OptionContext], list[Finding]]
@@ -124,6 +125,12 @@ CHECKS: tuple[Check, ...] = (
         "Initiation and on-therapy lab thresholds",
         check_labs,
         ("labs", "monitoring", "analytes"),
+    ),
+    _one(
+        "dili-evaluation",
+        "Liver enzymes above the guideline's multiple of the upper limit: evaluate for DILI",
+        dili_findings,
+        ("guidelines[dili-evaluation]", "labs", "monitoring"),
     ),
     _one(
         "response.review",

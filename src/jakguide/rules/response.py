@@ -28,11 +28,24 @@ def review_findings(
     if therapy is None:
         return []
     out: list[Finding] = []
+    met = _responses_met(ctx, therapy.start_date)
     for rp in label.review_points:
         if rp.conditions is not None and condition not in rp.conditions:
             continue
         due = add_weeks(therapy.start_date, rp.week)
-        if ctx.as_of >= due:
+        if ctx.as_of >= due and met:  # a review point that is met is information (issue 10)
+            out.append(
+                make(
+                    ctx.kb,
+                    f"response.review.{rp.id}",
+                    "response",
+                    "info",
+                    f"Review at week {rp.week} ({due}): response met ({'; '.join(met)}). {rp.text}",
+                    [rp.source],
+                    [f"started {therapy.start_date}", f"week {rp.week} = {due}", *met],
+                )
+            )
+        elif ctx.as_of >= due:
             out.append(
                 make(
                     ctx.kb,
@@ -57,6 +70,17 @@ def review_findings(
                 )
             )
     return out
+
+
+def _responses_met(ctx: Context, start: dt.date) -> list[str]:
+    """The response criteria met on the latest scores after ``start`` (``rules.outcome``)."""
+    scores = [s for s in ctx.patient.scores or [] if s.date <= ctx.as_of]
+    met: list[str] = []
+    for instrument in sorted({s.instrument for s in scores} & set(RESPONSES)):
+        outcome = judge(instrument, scores, start, ctx.as_of)
+        if outcome.state == "judged" and outcome.met and outcome.current is not None:
+            met.append(f"{', '.join(outcome.met)} on {outcome.current.date}")
+    return met
 
 
 def _refs(sources: Iterable[InstrumentSource]) -> list[SourceRef]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from jakguide.kb.schema import Citation, ScreeningItem
 from jakguide.model import Finding, Screening, ScreeningOut
+from jakguide.rules import story
 from jakguide.rules.base import make, source_ref
 from jakguide.rules.context import Context, OptionContext
 
@@ -90,7 +91,8 @@ def status_of(ctx: Context, entry: ScreeningEntry) -> ScreeningOut:
                 f"{last.unit_entered} ({last.date}). {text}",
                 sources=refs,
             )
-        return ScreeningOut(item=entry.item, status="due", detail=text, sources=refs)
+        missing = story.on_therapy_status(ctx, entry.item, None, text, refs)
+        return missing or ScreeningOut(item=entry.item, status="due", detail=text, sources=refs)
     if entry.item == "pregnancy-test" and ctx.patient.pregnancy == "not-pregnant":
         result = _latest(ctx, entry.item)
         if result is None or result.result not in ACTION_RESULTS:
@@ -101,6 +103,13 @@ def status_of(ctx: Context, entry: ScreeningEntry) -> ScreeningOut:
                 sources=refs,
             )
     result = _latest(ctx, entry.item)
+    if entry.item == "live-vaccines" and result is not None:
+        dated = story.live_vaccine_status(ctx, result, text, refs)
+        if dated is not None:
+            return dated
+    on_therapy = story.on_therapy_status(ctx, entry.item, result, text, refs)
+    if on_therapy is not None:
+        return on_therapy
     if result is None or result.result == "unknown":
         return ScreeningOut(item=entry.item, status="due", detail=text, sources=refs)
     when = f" ({result.date})" if result.date else ""

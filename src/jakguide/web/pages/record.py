@@ -24,6 +24,7 @@ from jakguide.instruments.model import Band
 from jakguide.kb.base import Knowledge
 from jakguide.model import LabsReport, LabsRequest, Patient, Region
 from jakguide.rules.outcome import Outcome, Scored, judge, judge_asas
+from jakguide.rules.story import is_recheck
 from jakguide.store.convert import Record
 from jakguide.store.links import SelfReport
 from jakguide.web.pages.common import analyte_name
@@ -400,11 +401,14 @@ def lab_state(kb: Knowledge, patient: Patient, region: Region, day: dt.date) -> 
     for r in sorted(report.results, key=lambda x: x.date):
         latest[r.analyte] = r
     alerts = []
+    recheck_by = {m.analyte: m.due_by for m in report.monitoring if is_recheck(m)}
     for r in latest.values():
         if r.action in ALERT_ACTIONS:
             short = (
                 f"{analyte_name(kb, r.analyte)} {r.value_entered:g} {r.unit_entered}: {r.action}"
             )
+            if recheck_by.get(r.analyte) is not None:  # the plan's recheck entry (policy 21)
+                short += f" by {recheck_by[r.analyte]}"
             alerts.append(LabAlert(r.analyte, short, f"{short} ({r.date}). {r.message}"))
     overdue = [
         Overdue(m.analyte, analyte_name(kb, m.analyte), m.due_by, m.why)
