@@ -8,13 +8,32 @@ matching (rapidfuzz) only ever *suggests*: a suggestion never identifies a medic
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
-if TYPE_CHECKING:
-    from jakguide.kb.base import Knowledge
+from jakguide.kb.schema import Monograph, NameEntry
+
+
+class Knowledge(Protocol):
+    """What name resolution reads of ``kb.base.Knowledge`` (a protocol, so that ``kb.base``,
+    which resolves names, and this module do not import each other)."""
+
+    @property
+    def drugs(self) -> Mapping[str, Monograph]: ...
+
+    @property
+    def names(self) -> Sequence[NameEntry]: ...
+
+    @property
+    def ingredient_names(self) -> frozenset[str]: ...
+
+    def ingredients_for_code(self, rxnorm: str) -> list[str]: ...
+
+    def route_for_code(self, rxnorm: str) -> str | None: ...
+
 
 # String-similarity settings (not clinical numbers): how many suggestions to offer and the
 # rapidfuzz WRatio score (0-100) below which a name is not offered as a suggestion.

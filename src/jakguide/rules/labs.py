@@ -14,7 +14,7 @@ from jakguide.kb.schema import Citation, LabRule, Monograph, RegionLabel
 from jakguide.model import Finding, LabActionOut, LabEvaluation, Status
 from jakguide.rules.base import make, source_ref, unverified
 from jakguide.rules.context import Context, LabPoint, OptionContext
-from jakguide.rules.story import dili_trigger
+from jakguide.rules.dili import dili_trigger
 from jakguide.units import threshold_in_canonical
 
 ACTION_RANK: dict[str, int] = {

@@ -17,29 +17,22 @@ part off rather than inventing a value.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from jakguide.dates import add_months, add_weeks
-from jakguide.kb.schema import Citation, Monograph, RegionLabel
-from jakguide.kb.schema_guidelines import Interval, StoryTiming
+from jakguide.kb.schema import Monograph, RegionLabel
+from jakguide.kb.schema_guidelines import Interval
 from jakguide.model import Finding, MonitoringOut, Screening, ScreeningOut, SourceRef
 from jakguide.rules.base import make, source_ref
-from jakguide.rules.context import Context, LabPoint, OptionContext
+from jakguide.rules.context import Context, OptionContext
+from jakguide.rules.dili import DILI, dili_trigger, timing
+from jakguide.rules.labs import evaluate_series
 
 RECHECK = "lab-recheck-window"
-DILI = "dili-evaluation"
 LIVE_VACCINES = "live-vaccines-lead-time"
 TB_ON_THERAPY = "tb-screening-on-therapy"
 RECHECK_PREFIX = "Recheck within"
 # Screening items that record a test result (the rest record something given or advised).
 TEST_ITEMS = frozenset({"tb", "hbsag", "anti-hbc", "hbv-dna", "hcv", "hiv"})
-
-
-def timing(ctx: Context, guideline: str) -> tuple[StoryTiming, Citation] | None:
-    g = ctx.kb.guidelines.get(guideline)
-    if g is None or g.timing is None:
-        return None
-    return g.timing, g.source
 
 
 def after(day: dt.date, interval: Interval) -> dt.date:
@@ -63,8 +56,6 @@ def recheck_entries(
 ) -> list[MonitoringOut]:
     """A monitoring entry for each analyte whose latest result is a first abnormal result that
     the label wants confirmed, and for liver enzymes above the DILI trigger."""
-    from jakguide.rules.labs import evaluate_series
-
     window = timing(ctx, RECHECK)
     if window is None or window[0].recheck_within_days is None:
         return []
@@ -127,28 +118,6 @@ def is_recheck(entry: MonitoringOut) -> bool:
 
 
 # -- liver enzymes --------------------------------------------------------------------------
-
-
-def dili_trigger(ctx: Context, point: LabPoint) -> tuple[str, list[SourceRef]] | None:
-    """The evaluate message when ``point`` is above the guideline's multiple of the upper
-    limit of normal (the record's limit is not carried, so the guideline's default is used)."""
-    found = timing(ctx, DILI)
-    if found is None:
-        return None
-    t, source = found
-    if t.uln_multiple is None or t.upper_limits is None or point.analyte not in t.upper_limits:
-        return None
-    uln = t.upper_limits[point.analyte]
-    if point.value <= t.uln_multiple * uln:
-        return None
-    times = (point.value / uln).quantize(Decimal("0.1"))
-    g = ctx.kb.guidelines[DILI]
-    message = (
-        f"{point.analyte.upper()} {point.value.normalize():f} {point.unit} ({point.date}) is "
-        f"{times:f}x the upper limit of normal ({uln:f} {point.unit}; trigger above "
-        f"{t.uln_multiple:f}x). {g.text}"
-    )
-    return message, [source_ref(ctx.kb, source)]
 
 
 def dili_findings(ctx: Context, opt: OptionContext) -> list[Finding]:
