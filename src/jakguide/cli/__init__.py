@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from jakguide import __version__
-from jakguide.cli import assess, demo, guide, instruments, kb, server
+from jakguide.cli import assess, claims, demo, guide, instruments, kb, server
 from jakguide.cli._common import out
 
 app = typer.Typer(
@@ -25,7 +25,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _group in (kb, assess, instruments, guide, server, demo):
+for _group in (kb, assess, instruments, guide, server, demo, claims):
     _group.register(app)
 
 
