@@ -20,11 +20,13 @@ KINDS: dict[str, str] = {
     "frequency": "once daily / twice daily / once or twice daily",
     "dose": "a dose in mg named next to an agent",
     "onset": "how soon it works (always not-checkable: the knowledge holds no onset)",
-    "boxed-warning": "an agent carries a boxed warning (US)",
+    "boxed-warning": "an agent or the class carries a boxed warning (US)",
+    "side-effect": "'side effects of X include A, B and C' (a term the knowledge does not hold "
+    "is not-checkable, never false)",
+    "pregnancy": "safe in pregnancy / avoid in pregnancy, against the region's label",
+    "monitoring": "blood tests / no blood tests needed / cholesterol, blood counts, liver tests",
 }
-NOT_LOOKED_FOR = (
-    "side effects, monitoring, interactions and pregnancy statements are not extracted yet"
-)
+NOT_LOOKED_FOR = "interactions, contraindications and efficacy figures are not extracted yet"
 DISCLAIMER = (
     "Checks statements against the regulators' labels as held in the jakguide knowledge; "
     "not medical advice and not a substitute for clinical judgement."

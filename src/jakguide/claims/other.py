@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from functools import partial
 
+from jakguide.claims import more
 from jakguide.claims.judge import REGION_NAMES, cite
 from jakguide.claims.lexicon import Lexicon
 from jakguide.claims.model import CLASS, Claim, Evidence, Verdict
@@ -83,6 +84,7 @@ def sentence_claims(
             _add(out, kb, sent, subject, region, "frequency", freq.group(0).lower(), judge)
     if len(ids) == 1:
         _single_agent(kb, sent, ids[0], region, out)
+    more.sentence_claims(kb, sent, subjects, region, out)
     onset = ONSET.search(sent.text)
     if onset is not None and ONSET_VERB.search(sent.text):
         for subject in subjects:
