@@ -71,7 +71,7 @@ def score(names: list[str], kb: Knowledge) -> Score:
     return s
 
 
-DOCUMENTED = (82, 82, 84)  # predicted, correct, gold claims
+DOCUMENTED = (82, 82, 86)  # predicted, correct, gold claims
 ALL = sorted(p.name.removesuffix(".gold.yaml") for p in ARTICLES.glob("*.gold.yaml"))
 
 

@@ -195,7 +195,7 @@ def _sentence(ctx: _Ctx, sent: Span) -> None:
             for a in ctx.lex.agents(clause.text)
             if not CONTRAST.search(clause.text[max(0, a.start - 25) : a.start])
         ]
-        conds = ctx.lex.conditions(clause.text)
+        conds = _objects(clause.text, ctx.lex.conditions(clause.text))
         trigger = bool(APPROVAL.search(clause.text) or USE.search(clause.text))
         use = bool(USE.search(clause.text)) and not APPROVAL.search(clause.text)
         if not agents and prev_agents and conds and (trigger or prev_trigger):
@@ -204,7 +204,6 @@ def _sentence(ctx: _Ctx, sent: Span) -> None:
             prev_agents, prev_trigger = agents, trigger
         if not trigger or not conds:
             continue
-        claim_span = sent if len(clauses(sent)) == 1 else clause
         claim_span = Span(sent.start, sent.end, sent.text)
         regions, explicit = _regions(clause.text, ctx.region)
         if not agents:
@@ -238,6 +237,36 @@ def _sentence(ctx: _Ctx, sent: Span) -> None:
                 continue
             asserted = ("not " if negated else "") + ("used for" if use else "approved")
             _approval(ctx, claim_span, a, c, regions, explicit, negated=negated, asserted=asserted)
+
+
+_BEFORE_TRIGGER = re.compile(
+    r"^\W*(?:drugs?|medicines?|medications?|treatments?|therap(?:y|ies)|agents?)?\W*"
+    r"(?:approved|approval|licen[cs]ed|indication)",
+    re.I,
+)
+_PATIENT = re.compile(r"\b(?:with|who have|who has|having|has|have)\s+(?:\w+\s+){0,2}$", re.I)
+
+
+def _objects(text: str, conds: list[Mention]) -> list[Mention]:
+    """The conditions an approval word can govern in ``text``.
+
+    A condition counts when it follows the approval word ("approved for X") or is named right
+    before it ("X drugs approved", "X: approved"); "people with psoriasis ..., for which
+    upadacitinib is approved" names psoriasis as the patients' condition, not the indication.
+    With two or more, one named as the patients' ("approved for PsA in people with psoriasis")
+    is dropped.
+    """
+    first = APPROVAL.search(text) or USE.search(text)
+    if first is None:
+        return conds
+    kept = [
+        c for c in conds
+        if c.start > first.start() or _BEFORE_TRIGGER.match(text[c.end : c.end + 40])
+    ]  # fmt: skip
+    if len(kept) > 1:
+        direct = [c for c in kept if not _PATIENT.search(text[max(0, c.start - 30) : c.start])]
+        kept = direct or kept
+    return kept
 
 
 def _pairs(agents: list[Mention], conds: list[Mention]) -> list[tuple[Mention, str]]:
