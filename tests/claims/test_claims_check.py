@@ -157,3 +157,23 @@ def test_help_does_not_import_the_checker() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_not_only_and_unclear(kb: Knowledge) -> None:
+    assert _by_agent("Tofacitinib is not only approved for RA but also for PsA.", kb) == {
+        "tofacitinib": ["approval:rheumatoid-arthritis:true", "approval:psoriatic-arthritis:true"]
+    }
+    assert _by_agent("It is unclear whether baricitinib is approved for psoriasis.", kb) == {
+        "baricitinib": ["approval:plaque-psoriasis:not-checkable"]
+    }
+
+
+def test_patients_condition_is_not_an_indication(kb: Knowledge) -> None:
+    text = (
+        "Many people with psoriasis also have psoriatic arthritis, "
+        "for which upadacitinib is approved."
+    )
+    assert check_text(text, kb).claims == []
+    assert _by_agent(
+        "Upadacitinib is approved for psoriatic arthritis in people with psoriasis.", kb
+    ) == {"upadacitinib": ["approval:psoriatic-arthritis:true"]}

@@ -44,6 +44,7 @@ NEGATION = re.compile(
     rf"\bnone\s+(?:of\s+\w+\s+)?(?:is|are|has|have)\b",
     re.I,
 )
+NOT_ONLY = re.compile(r"\bnot (?:only|just|simply|merely)\b", re.I)
 # "Unlike deucravacitinib, upadacitinib is not approved for psoriasis": the first agent is the
 # contrast, not the subject.
 CONTRAST = re.compile(
@@ -54,7 +55,8 @@ CONTRAST = re.compile(
 HEDGE = re.compile(
     r"\b(may|might|could|off[- ]label|investigational|investigated|studied|being tested|trials?|"
     r"expected|pending|under review|hoped?|potential(?:ly)?|promising|sometimes|occasionally|"
-    r"considered|explored|submitted|filed|awaiting|seeking)\b",
+    r"considered|explored|submitted|filed|awaiting|seeking|unclear|not clear|not sure|"
+    r"uncertain)\b",
     re.I,
 )
 CLASS_RE = re.compile(
@@ -71,7 +73,8 @@ RESOLVE = re.compile(
     r"^\s*(these|they|those|such agents|such drugs|examples)\s+(include|are|comprise)\b", re.I
 )
 FIRST = re.compile(
-    r"\b(first|only|sole)\b(?:\s+[\w/-]+){0,5}?\s+(?:to be\s+|ever\s+)?(approved|licen[cs]ed|"
+    r"\b(first|(?<=the )only|(?<=the )sole)\b(?:\s+[\w/-]+){0,5}?\s+(?:to be\s+|ever\s+)?"
+    r"(approved|licen[cs]ed|"
     r"authori[sz]ed)\b",
     re.I,
 )
@@ -162,7 +165,7 @@ def _resolves(ctx: _Ctx, sent: Span, nxt: Span) -> bool:
     if not conds or not agents:
         return False
     both = Span(sent.start, nxt.end, sent.text + " " + nxt.text)
-    negated = bool(NEGATION.search(sent.text))
+    negated = _negated(sent.text)
     if HEDGE.search(sent.text):
         for a in agents:
             for c in conds:
@@ -213,7 +216,7 @@ def _sentence(ctx: _Ctx, sent: Span) -> None:
             for a, c in _pairs(agents, conds):
                 _hedged(ctx, claim_span, a.id, c)
             continue
-        negated = bool(NEGATION.search(clause.text))
+        negated = _negated(clause.text)
         first = FIRST.search(clause.text)
         for a, c in _pairs(agents, conds):
             if first and not negated:
@@ -267,6 +270,11 @@ def _objects(text: str, conds: list[Mention]) -> list[Mention]:
         direct = [c for c in kept if not _PATIENT.search(text[max(0, c.start - 30) : c.start])]
         kept = direct or kept
     return kept
+
+
+def _negated(text: str) -> bool:
+    """Negation governing the approval word ("not only approved for X" is not one)."""
+    return bool(NEGATION.search(NOT_ONLY.sub(" ", text)))
 
 
 def _pairs(agents: list[Mention], conds: list[Mention]) -> list[tuple[Mention, str]]:
@@ -355,7 +363,7 @@ def _class(
         for c in conds:
             _hedged(ctx, span, CLASS, c.id)
         return
-    negated = bool(NEGATION.search(clause.text))
+    negated = _negated(clause.text)
     existential = bool(EXISTENTIAL.search(clause.text))
     for c in conds:
         for reg in regions:
