@@ -16,14 +16,12 @@ from zoneinfo import ZoneInfo
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from jakguide.kb.base import Knowledge
-from jakguide.store import audit
 from jakguide.store.audit import Actor
 from jakguide.store.db import Database
 from jakguide.store.models import AuthToken, Clinician
-from jakguide.store.records import RecordNotFoundError, Records
+from jakguide.store.records import Records
 from jakguide.store.settings import Settings
 from jakguide.web.problems import ProblemError
 from jakguide.web.ratelimit import LoginLimiter
@@ -144,18 +142,3 @@ RecordsDep = Annotated[Records, Depends(records)]
 def clinic_today(actor: Actor) -> dt.date:
     """Today in the clinic's time zone (the default ``as_of`` of record endpoints)."""
     return dt.datetime.now(ZoneInfo(actor.timezone)).date()
-
-
-async def audit_denied(request: Request, exc: RecordNotFoundError) -> None:
-    """Record a lookup that found nothing in the caller's clinic (probing shows in the log)."""
-    actor: Actor | None = getattr(request.state, "actor", None)
-    if actor is None:
-        return
-    db = state(request).db
-    resource_id = str(exc.ident)[:64]
-
-    def write() -> None:
-        with db.transaction() as session:
-            audit.record(session, actor, "read", exc.resource, resource_id, None, "not-found")
-
-    await run_in_threadpool(write)

@@ -18,9 +18,13 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jakguide.errors import InputError, UnknownIdError
+from jakguide.store import audit
+from jakguide.store.audit import Actor
+from jakguide.store.db import Database
 from jakguide.store.records import RecordNotFoundError
 
 PROBLEM_JSON = "application/problem+json"
@@ -159,6 +163,21 @@ async def _validation(request: Request, exc: Exception) -> JSONResponse:
     return problem(422, "invalid-input", "The request has invalid values.", errors)
 
 
+async def audit_denied(request: Request, exc: RecordNotFoundError) -> None:
+    """Record a lookup that found nothing in the caller's clinic (probing shows in the log)."""
+    actor: Actor | None = getattr(request.state, "actor", None)
+    if actor is None:
+        return
+    db: Database = request.app.state.jakguide.db  # web.deps.AppState
+    resource_id = str(exc.ident)[:64]
+
+    def write() -> None:
+        with db.transaction() as session:
+            audit.record(session, actor, "read", exc.resource, resource_id, None, "not-found")
+
+    await run_in_threadpool(write)
+
+
 async def _input_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, InputError)
     slug = "unknown-id" if isinstance(exc, UnknownIdError) else "invalid-input"
@@ -168,8 +187,6 @@ async def _input_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _not_found(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RecordNotFoundError)
-    from jakguide.web.deps import audit_denied
-
     await audit_denied(request, exc)
     err = FieldError(field=exc.resource, value=_short(exc.ident), reason="not found")
     return problem(404, "not-found", f"No such {exc.resource}.", [err])

@@ -32,7 +32,8 @@ from jakguide.model import DISCLAIMER
 from jakguide.store.audit import Actor
 from jakguide.store.models import AuthToken, Clinician
 from jakguide.store.records import RecordNotFoundError
-from jakguide.web.deps import SESSION_COOKIE, SessionDep, audit_denied, clinic_today
+from jakguide.web.deps import SESSION_COOKIE, SessionDep, clinic_today
+from jakguide.web.problems import audit_denied
 
 HERE = Path(__file__).parent.parent  # web/: templates and static files
 TEMPLATES = HERE / "templates"
