@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 # The command groups in the order ``--help`` lists them, and the module that registers each
 # top-level command (a test checks this table against the whole app).
-GROUPS = ("kb", "assess", "instruments", "guide", "server", "demo", "views", "synth")
+GROUPS = ("kb", "assess", "instruments", "guide", "server", "demo", "views", "synth", "claims")
 COMMANDS = {
     "kb": "kb",
     "drugs": "kb",
@@ -42,6 +42,7 @@ COMMANDS = {
     "demo": "demo",
     "views": "views",
     "synth": "synth",
+    "check-article": "claims",
 }
 
 

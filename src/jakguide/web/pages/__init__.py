@@ -24,7 +24,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from jakguide.web.pages import assess, auth, drugs, links, patients, scores
+from jakguide.web.pages import assess, auth, claims, drugs, links, patients, scores
 from jakguide.web.pages.common import STATIC, PagesConfig
 
 __all__ = ["PagesConfig", "register", "set_default_as_of"]
@@ -55,6 +55,7 @@ def register(app: FastAPI) -> None:
         scores,
         links,
         patients,
+        claims,
     ):
         app.include_router(module.router)
 
