@@ -35,6 +35,13 @@ HistoryItem = Literal[
     "hcv-active",
     "interstitial-lung-disease",
     "heart-failure",
+    # issue 10 (rules.derive): liver disease, menopause and permanent sterilisation
+    "cirrhosis",
+    "chronic-liver-disease",
+    "menopause",
+    "hysterectomy",
+    "bilateral-oophorectomy",
+    "bilateral-salpingectomy",
 ]
 CvRiskFactor = Literal[
     "hypertension",

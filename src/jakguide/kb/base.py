@@ -35,6 +35,7 @@ from jakguide.kb.schema import (
     SourceDocument,
     SourceFile,
 )
+from jakguide.kb.schema_derive import DerivationFile
 from jakguide.kb.schema_guide import GuideStatement
 from jakguide.kb.schema_guidelines import Guideline
 
@@ -58,6 +59,7 @@ class Knowledge:
         guidelines: dict[str, Guideline],
         drugs: dict[str, Monograph],
         guide: dict[str, GuideStatement] | None = None,
+        derivations: DerivationFile | None = None,
     ) -> None:
         self.folder = folder
         self.index = index
@@ -69,6 +71,7 @@ class Knowledge:
         self.guidelines = guidelines
         self.drugs = drugs
         self.guide = guide or {}
+        self.derivations = derivations  # boundaries of implied facts (rules.derive)
         self._members = {cid: frozenset(self._resolve_members(cid, set())) for cid in classes}
         self._classes_of: dict[str, set[str]] = {}
         for cid, members in self._members.items():
@@ -327,6 +330,7 @@ def load_knowledge(folder: str | Path | None = None) -> Knowledge:
         guide=_unique(
             [s for g in raw.guide for s in g.statements], "id", None, "statements", issues
         ),
+        derivations=raw.derivations,
     )
     issues.extend(_cross_check(raw, kb))
     for _doc, mono in raw.drugs:

@@ -30,6 +30,7 @@ from jakguide.kb.schema import (
     SourceFile,
     denied_urls,
 )
+from jakguide.kb.schema_derive import DerivationFile
 from jakguide.kb.schema_guide import GuideFile
 from jakguide.kb.schema_guidelines import GuidelineFile
 
@@ -225,6 +226,7 @@ class RawKnowledge:
         self.products: ProductCodeFile | None = None
         self.analytes: AnalyteFile | None = None
         self.guidelines: GuidelineFile | None = None
+        self.derivations: DerivationFile | None = None
         self.drugs: list[tuple[_Doc, Monograph]] = []
         self.guide: list[GuideFile] = []
         self.docs: dict[str, _Doc] = {}
@@ -238,6 +240,7 @@ _SINGLE_FILES: dict[str, type[BaseModel]] = {
     "products.yaml": ProductCodeFile,
     "analytes.yaml": AnalyteFile,
     "guidelines.yaml": GuidelineFile,
+    "derivations.yaml": DerivationFile,
 }
 _ATTR = {
     "index.yaml": "index",
@@ -247,6 +250,7 @@ _ATTR = {
     "products.yaml": "products",
     "analytes.yaml": "analytes",
     "guidelines.yaml": "guidelines",
+    "derivations.yaml": "derivations",
 }
 
 

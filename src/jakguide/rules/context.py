@@ -12,13 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import TypeVar, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from jakguide.errors import InputError
 from jakguide.kb.base import Knowledge
 from jakguide.kb.schema import Citation, Monograph, Region, RegionLabel
 from jakguide.model import LabResult, Patient
 from jakguide.units import CanonicalValue, to_canonical
+
+if TYPE_CHECKING:
+    from jakguide.rules.derive import Derivation
 
 # Cockcroft-Gault (Cockcroft & Gault, Nephron 1976;16:31-41), as used in drug labelling:
 # CrCl [mL/min] = (140 - age) * weight [kg] / (72 * Scr [mg/dL]), times 0.85 for women.
@@ -62,6 +65,21 @@ class Context:
     kb: Knowledge
     as_of: dt.date
     lab_errors: list[str] = field(default_factory=list)
+    # Inputs other recorded data settle (rules.derive), and those the current option's rules used.
+    derivations: dict[str, Derivation] = field(default_factory=dict)
+    used_derivations: set[str] = field(default_factory=set)
+
+    def derived(self, key: str) -> Derivation | None:
+        """The derivation of input ``key`` if there is one, noting that a rule used it."""
+        d = self.derivations.get(key)
+        if d is not None:
+            self.used_derivations.add(key)
+        return d
+
+    def derived_fact(self, key: str, default: str) -> str:
+        """The fact for input ``key``: the derivation's (marked derived), else ``default``."""
+        d = self.derived(key)
+        return f"{d.fact} (derived)" if d is not None else default
 
     # -- demographics -----------------------------------------------------------------------
 
