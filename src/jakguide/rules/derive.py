@@ -74,6 +74,11 @@ def _apply(patient: Patient, derivations: dict[str, Derivation]) -> Patient:
     return patient.model_copy(update=update) if update else patient
 
 
+def _num(value: Decimal) -> str:
+    """``98`` rather than ``98.0``; ``0.9`` stays ``0.9``."""
+    return format(value.normalize(), "f")
+
+
 def _recent(ctx: Context, date: dt.date | None, days: int) -> bool:
     return date is not None and (ctx.as_of - date).days <= days
 
@@ -91,7 +96,7 @@ def _renal_text(r: RenalValue) -> str:
     if r.derived:
         return f"{r.detail}"
     name = "eGFR" if r.measure == "egfr" else "creatinine clearance"
-    return f"{name} {r.value} {_UNITS[r.measure]} on {r.date}"
+    return f"{name} {_num(r.value)} {_UNITS[r.measure]} on {r.date}"
 
 
 # -- dialysis --------------------------------------------------------------------------------
@@ -128,7 +133,7 @@ def _hepatic(ctx: Context, rules: DerivationFile) -> list[Derivation]:
             continue  # absent liver tests do not block
         if point.value > uln * rule.max_uln_multiple:
             return []
-        shown.append(f"{analyte.upper()} {point.value} {point.unit} on {point.date}")
+        shown.append(f"{analyte.upper()} {_num(point.value)} {point.unit} on {point.date}")
     fact = "hepatic impairment none: medical history reviewed, no liver disease"
     if shown:
         fact += "; " + ", ".join(shown)
@@ -150,7 +155,7 @@ def _reproductive(ctx: Context, rules: DerivationFile) -> list[Derivation]:
         return [Derivation("reproductive_potential", False, fact, (rule.source,))]
     age = ctx.age
     if age is not None and Decimal(str(age)) >= rule.min_age_years:
-        fact = f"no reproductive potential: age {age:g} years (from {rule.min_age_years} years)"
+        fact = f"no reproductive potential: age {age:g} years (from {_num(rule.min_age_years)})"
         return [Derivation("reproductive_potential", False, fact, (rule.age_source, rule.source))]
     sterilised = [h for h in history if h in rule.sterilisation]
     if sterilised and p.pregnancy == "unknown":
@@ -229,7 +234,10 @@ def _severity(ctx: Context, rules: DerivationFile, condition: str) -> list[Deriv
 
 
 def _cut_text(cut: SeverityCutoff) -> str:
-    return f"> {cut.above}" if cut.above is not None else f">= {cut.at_least}"
+    if cut.above is not None:
+        return f"> {_num(cut.above)}"
+    assert cut.at_least is not None
+    return f">= {_num(cut.at_least)}"
 
 
 def _instrument_value(ctx: Context, instrument: str) -> tuple[str, Decimal] | None:
@@ -265,8 +273,8 @@ def _inflammation(ctx: Context, rules: DerivationFile) -> list[Derivation]:
     if point.value <= limit:
         return []  # a normal CRP never settles "no inflammation"
     fact = (
-        f"objective inflammation: CRP {point.value} {point.unit} on {point.date}, "
-        f"above the reference limit {limit} {point.unit}"
+        f"objective inflammation: CRP {_num(point.value)} {point.unit} on {point.date}, "
+        f"above the reference limit {_num(limit)} {point.unit}"
     )
     return [Derivation("objective_inflammation", True, fact, (rule.source,))]
 
