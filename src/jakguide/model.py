@@ -42,6 +42,7 @@ HistoryItem = Literal[
     "hysterectomy",
     "bilateral-oophorectomy",
     "bilateral-salpingectomy",
+    "end-stage-renal-disease",  # CKD stage 5 or ESRD: blocks "not on dialysis" (policy 11)
 ]
 CvRiskFactor = Literal[
     "hypertension",

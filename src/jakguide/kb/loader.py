@@ -242,6 +242,8 @@ _SINGLE_FILES: dict[str, type[BaseModel]] = {
     "guidelines.yaml": GuidelineFile,
     "derivations.yaml": DerivationFile,
 }
+# A knowledge folder without derivations.yaml derives nothing (rules.derive).
+_OPTIONAL_FILES = frozenset({"derivations.yaml"})
 _ATTR = {
     "index.yaml": "index",
     "sources.yaml": "sources",
@@ -264,7 +266,8 @@ def read_folder(folder: Path) -> tuple[RawKnowledge, list[KnowledgeIssue]]:
     for name, model in _SINGLE_FILES.items():
         path = folder / name
         if not path.exists():
-            issues.append(KnowledgeIssue(name, None, "<file>", "required file is missing"))
+            if name not in _OPTIONAL_FILES:
+                issues.append(KnowledgeIssue(name, None, "<file>", "required file is missing"))
             continue
         doc = _Doc(path, name)
         raw.docs[name] = doc

@@ -35,6 +35,8 @@ class DialysisRule(Strict):
 
     max_age_days: PositiveInt
     min_value: dict[RenalMeasure, Decimal]
+    blocked_by: list[str]  # history items (end-stage renal disease, CKD stage 5)
+    procedure_max_age_days: PositiveInt  # FHIR: a dialysis Procedure this recent -> on dialysis
     source: Citation
 
 

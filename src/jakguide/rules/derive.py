@@ -106,6 +106,8 @@ def _dialysis(ctx: Context, rules: DerivationFile) -> list[Derivation]:
     rule = rules.dialysis
     if ctx.patient.on_dialysis is not None:
         return []
+    if any(item in rule.blocked_by for item in ctx.patient.history or []):
+        return []  # an end-stage renal disease or CKD stage 5 record blocks it
     values = _renal_values(ctx, rule.max_age_days)
     if not values:
         return []
