@@ -111,6 +111,14 @@ def assessment_text(console: Console, kb: Knowledge, a: Assessment, *, explain: 
         )
     if shown:
         console.print(table)
+    # Implied inputs (rules.derive), once each: what the record did not say but settles.
+    derived = dict.fromkeys(
+        fact for o in shown for f in o.findings if f.rule.startswith("derive.") for fact in f.facts
+    )
+    if derived:
+        console.print(Text("Derived from other recorded data (not entered):", style="cyan"))
+        for fact in derived:
+            console.print(Text(f"  • {fact}", style="cyan"))
     not_indicated = [o.drug for o in best_first if o.status == "not-indicated"]
     if not_indicated:
         console.print(
