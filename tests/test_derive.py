@@ -141,6 +141,8 @@ def test_sterilisation_settles_pregnancy_only() -> None:
         {"sex": "female", "age_years": 70.0, "reproductive_potential": True},  # explicit wins
         {"sex": "male", "age_years": 70.0},
         {"sex": "female", "age_years": 40.0},
+        {"sex": "female", "age_years": 56.0, "breastfeeding": "yes"},  # data disagree
+        {"sex": "female", "age_years": 56.0, "pregnancy": "pregnant"},
     ],
 )
 def test_reproductive_blocked(data: dict[str, Any]) -> None:

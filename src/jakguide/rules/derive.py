@@ -150,6 +150,8 @@ def _reproductive(ctx: Context, rules: DerivationFile) -> list[Derivation]:
     p = ctx.patient
     if p.sex == "male" or p.reproductive_potential is not None:
         return []
+    if p.pregnancy == "pregnant" or p.breastfeeding == "yes":
+        return []  # recorded data disagree
     history = p.history or []
     menopause = [h for h in history if h in rule.menopause]
     if menopause:
