@@ -200,3 +200,12 @@ def test_stopped_adalimumab_meets_the_tnf_prerequisite() -> None:
     tofa = next(o for o in result.options if o.drug == "tofacitinib")
     assert "indication.prerequisite" in {f.rule for f in tofa.findings}
     assert tofa.status != "not-indicated"
+
+
+def test_unlisted_liver_condition_blocks_hepatic_none() -> None:
+    """A liver code the table does not list still blocks "none" (codes.yaml liver words)."""
+    other = condition("59621000", "Essential hypertension (disorder)")
+    fatty = condition("197321007", "Steatosis of liver (disorder)", 2)
+    p = read(patient_resource(), other, fatty)
+    assert p.history == ["chronic-liver-disease"]
+    assert "hepatic_impairment" not in derived(p)

@@ -103,10 +103,19 @@ class PriorOutcomeWords(_Strict):
     window: int
 
 
+class LiverWords(_Strict):
+    """Words in a Condition's text or display that mark possible liver disease (blocks the
+    engine's hepatic "none" derivation when the code itself is not in table ``history``)."""
+
+    source: str
+    words: list[str]
+
+
 class _TablesFile(_Strict):
     tables: dict[TableName, CodeTable]
     units: UnitTables
     prior_outcome_words: PriorOutcomeWords
+    liver_disease_words: LiverWords
 
 
 class CodeTables:
@@ -116,6 +125,7 @@ class CodeTables:
         self.tables = data.tables
         self.units = data.units
         self.prior_outcome_words = data.prior_outcome_words
+        self.liver_disease_words = data.liver_disease_words
         self._index: dict[tuple[str, str, str], list[str]] = {}
         for name, table in data.tables.items():
             for item, codes in table.items.items():

@@ -10,6 +10,7 @@ none" (``[]``). Medicines, allergies and vaccines are in ``fhir_meds``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Literal
 
@@ -171,6 +172,9 @@ def _condition_items(ctx: Ctx, c: Condition, current: bool, start: dt.date | Non
         if item in _HISTORY_ITEMS:
             ctx.append("history", item)
             used = True
+    if not used and _names_liver_disease(ctx, c):
+        ctx.append("history", "chronic-liver-disease")  # blocks hepatic "none" only (policy 12)
+        used = True
     if not current:
         return used
     snomed = {code for system, code, _d in codings(c.code) if system == SNOMED}
@@ -203,6 +207,14 @@ def _condition_items(ctx: Ctx, c: Condition, current: bool, start: dt.date | Non
         ctx.out["on_dialysis"] = True
         used = True
     return used
+
+
+def _names_liver_disease(ctx: Ctx, c: Condition) -> bool:
+    names = [c.code.text or "" if c.code else "", *(d or "" for _s, _c, d in codings(c.code))]
+    text = " ".join(names).lower()
+    return any(
+        re.search(rf"\b{re.escape(w)}\b", text) for w in ctx.tables.liver_disease_words.words
+    )
 
 
 # --------------------------------------------------------------------------- procedures
