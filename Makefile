@@ -69,6 +69,8 @@ lock:
 bench: install
 	$(BIN)/python benchmarks/assess.py
 	$(BIN)/python benchmarks/api.py
+	$(BIN)/python benchmarks/sof.py
+	$(BIN)/python benchmarks/cli_startup.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .work/lock-venv

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,10 @@ from jakguide.kb.base import Knowledge, load_knowledge
 from jakguide.kb.loader import default_knowledge_dir
 
 AS_OF = dt.date(2026, 11, 21)
+
+# The CLI's knowledge snapshot (jakguide.cli.snapshot) stays off in tests: nothing is written to
+# the home directory; tests/test_cli_snapshot.py switches it on in a temporary folder.
+os.environ["JAKGUIDE_CACHE_DIR"] = ""
 
 
 @pytest.fixture(scope="session")

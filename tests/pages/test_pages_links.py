@@ -157,8 +157,10 @@ def test_link_reaches_its_own_patient_only(
         r = anon.get(f"/p/{bad}")
         assert r.status_code == 404 and r.headers["referrer-policy"] == "no-referrer"
         assert "does not work" in r.text
+    # Unknown tokens name no clinic: they are counted and written as one aggregated row.
+    site.app.state.jakguide.link_failures.flush(site.app.state.jakguide.db)
     failed = [a for a in audit_rows(site) if a.outcome == "not-found" and a.clinic_id is None]
-    assert len(failed) >= 4
+    assert sum(int((a.detail or "attempts=1").split("=")[1]) for a in failed) >= 4
     # A report sent through the link lands on its own patient.
     with site.app.state.jakguide.db.sessions() as s:
         before = s.query(SelfReport).filter(SelfReport.patient_id == theirs).count()

@@ -12,13 +12,16 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
 
 from jakguide.errors import InputError, JakguideError, KnowledgeError
-from jakguide.kb.base import Knowledge, load_knowledge
+
+if TYPE_CHECKING:
+    from jakguide.kb.base import Knowledge
+    from jakguide.store.settings import Settings
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -38,11 +41,13 @@ KnowledgeOpt = Annotated[
     Path | None,
     typer.Option(
         "--knowledge",
-        help="Knowledge folder to use instead of the bundled one (also JAKGUIDE_KNOWLEDGE).",
+        help="Knowledge folder to use instead of the bundled one.",
         envvar="JAKGUIDE_KNOWLEDGE",
         show_default=False,
     ),
 ]
+HostOpt = Annotated[str, typer.Option("--host", help="Address to listen on.")]
+DEFAULT_PORT = 8000
 FormatOpt = Annotated[Fmt, typer.Option("--format", help="Output format.")]
 RegionOption = Annotated[RegionOpt, typer.Option("--region", help="US (FDA) or EU (EMA).")]
 AsOfOpt = Annotated[
@@ -75,7 +80,31 @@ def guarded(fn: Callable[[], T], where: str | None = None) -> T:
 
 
 def knowledge(folder: Path | None) -> Knowledge:
-    return load_knowledge(folder)
+    """The knowledge for a command: from the snapshot cache when it is current."""
+    from jakguide.cli.snapshot import cached_knowledge
+
+    return cached_knowledge(folder)
+
+
+def store_settings(
+    data_dir: Path | None = None, knowledge: Path | None = None, **overrides: Any
+) -> Settings:
+    """The store's settings from the environment and the command's options."""
+    from jakguide.store.settings import Settings
+
+    return Settings.from_env(data_dir=data_dir, knowledge=knowledge, **overrides)
+
+
+def log_config() -> dict[str, Any]:
+    """Uvicorn's logging plus our ``jakguide`` loggers (access lines carry route templates,
+    never ids or query strings; see ``web.middleware.AccessLog``)."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["jakguide"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
 
 
 def parse_as_of(value: str | None) -> dt.date:

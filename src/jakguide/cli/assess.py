@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -22,8 +22,9 @@ from jakguide.cli._common import (
     parse_as_of,
 )
 from jakguide.errors import InputError
-from jakguide.kb.base import Knowledge
-from jakguide.model import AssessRequest, LabsRequest
+
+if TYPE_CHECKING:
+    from jakguide.kb.base import Knowledge
 
 # --------------------------------------------------------------------------- assess / labs
 
@@ -78,10 +79,12 @@ def assess_cmd(
     knowledge_dir: KnowledgeOpt = None,
 ) -> None:
     """Assess which JAK/TYK2 inhibitor suits a patient: status, dose, findings, checklist."""
-    from jakguide.engine import assess
 
     def body() -> None:
-        kb = knowledge(knowledge_dir)
+        kb = knowledge(knowledge_dir)  # first: the instruments then cite from its sources
+        from jakguide.engine import assess
+        from jakguide.model import AssessRequest
+
         day = parse_as_of(as_of)
         loaded = _load(patient, ndjson, patient_id, kb, day)
         request = AssessRequest(condition=condition, region=region.value, as_of=day, drugs=drug)
@@ -109,10 +112,12 @@ def labs_cmd(
     knowledge_dir: KnowledgeOpt = None,
 ) -> None:
     """What each lab result means for this drug: action per label rule, and monitoring due."""
-    from jakguide.engine import evaluate_labs
 
     def body() -> None:
-        kb = knowledge(knowledge_dir)
+        kb = knowledge(knowledge_dir)  # first: the instruments then cite from its sources
+        from jakguide.engine import evaluate_labs
+        from jakguide.model import LabsRequest
+
         day = parse_as_of(as_of)
         loaded = _load(patient, ndjson, patient_id, kb, day)
         report = evaluate_labs(

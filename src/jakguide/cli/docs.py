@@ -55,6 +55,12 @@ def render() -> str:
         "Exit codes: 0 success; 1 the command found the problems it was asked to find (e.g.",
         "`kb validate` on invalid knowledge); 2 bad input or usage (one line naming the value).",
         "",
+        "Commands that read the knowledge keep a snapshot of it in `$JAKGUIDE_CACHE_DIR` (default",
+        "`~/.cache/jakguide`), named by a hash of every knowledge file and of the sources, so",
+        "it is rebuilt whenever one changes; `JAKGUIDE_CACHE_DIR=` (empty) switches it off, and",
+        "`kb validate` always reads the files. Tables fit the terminal's width (`COLUMNS`): long",
+        "columns wrap, drug names and statuses are never cut.",
+        "",
     ]
     for name, cmd in _commands(root, ""):
         lines += [f"## `jakguide {name}`", ""]

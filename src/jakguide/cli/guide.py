@@ -15,17 +15,20 @@ from typing import Annotated
 
 import typer
 
-from jakguide.cli._common import err, guarded, knowledge, parse_as_of
+from jakguide.cli._common import (
+    KnowledgeOpt,
+    RegionOpt,
+    RegionOption,
+    err,
+    guarded,
+    knowledge,
+    parse_as_of,
+)
 
 
 class GuideFormat(StrEnum):
     html = "html"
     pdf = "pdf"
-
-
-class GuideRegion(StrEnum):
-    US = "US"
-    EU = "EU"
 
 
 def guide(
@@ -47,9 +50,7 @@ def guide(
             show_default=False,
         ),
     ] = None,
-    region: Annotated[
-        GuideRegion, typer.Option("--region", help="US (FDA) or EU (EMA).")
-    ] = GuideRegion.US,
+    region: RegionOption = RegionOpt.US,
     as_of: Annotated[
         str | None,
         typer.Option("--as-of", help="The patient's 'today' (YYYY-MM-DD); default: today."),
@@ -67,15 +68,7 @@ def guide(
             show_default=False,
         ),
     ] = None,
-    knowledge_dir: Annotated[
-        Path | None,
-        typer.Option(
-            "--knowledge",
-            help="Knowledge folder to use instead of the bundled one (also JAKGUIDE_KNOWLEDGE).",
-            envvar="JAKGUIDE_KNOWLEDGE",
-            show_default=False,
-        ),
-    ] = None,
+    knowledge_dir: KnowledgeOpt = None,
 ) -> None:
     """A plain-language guide for one patient and one drug, with sources (HTML or PDF)."""
 

@@ -18,15 +18,20 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from jakguide.cli._common import guarded
-from jakguide.instruments import DLQI_NOTICE, InstrumentInputError, Response, Score
-from jakguide.instruments.registry import INSTRUMENTS, RESPONSES, get_instrument, get_response
+from jakguide.instruments.errors import InstrumentInputError
+
+if TYPE_CHECKING:
+    from jakguide.instruments import Response, Score
+
+# The instruments load inside the commands: importing them reads the knowledge's source table,
+# which `jakguide --help` does not need.
 
 __all__ = [
     "app",
@@ -171,6 +176,9 @@ def _sources_text(sources: Iterable[Mapping[str, Any]]) -> str:
 
 
 def _print_score(name: str, result: Score) -> None:
+    from jakguide.instruments import DLQI_NOTICE
+    from jakguide.instruments.registry import INSTRUMENTS
+
     entry = INSTRUMENTS[name]
     table = Table(title=entry.doc.title, show_header=False, title_justify="left")
     table.add_column("item", style="bold")
@@ -192,6 +200,8 @@ def _print_score(name: str, result: Score) -> None:
 
 
 def _print_response(name: str, result: Response) -> None:
+    from jakguide.instruments.registry import RESPONSES
+
     table = Table(title=RESPONSES[name].doc.title, show_header=False, title_justify="left")
     table.add_column("item", style="bold")
     table.add_column("value")
@@ -215,7 +225,10 @@ def score_command(
     ctx: typer.Context,
     name: Annotated[
         str | None,
-        typer.Argument(help="Instrument: " + ", ".join(INSTRUMENTS), show_default=False),
+        typer.Argument(
+            help="Instrument, e.g. pasi, dlqi, basdai, asdas-crp (without one: the list).",
+            show_default=False,
+        ),
     ] = None,
     inputs: Annotated[
         list[str] | None,
@@ -224,6 +237,8 @@ def score_command(
     output_format: Annotated[str, typer.Option("--format", help="text or json")] = "text",
 ) -> None:
     """Score a disease-activity instrument (PASI, DLQI, BASDAI, ASDAS, DAPSA, MDA, ...)."""
+    from jakguide.instruments.registry import INSTRUMENTS
+
     known = name is not None and name.strip().lower() in INSTRUMENTS
     guarded(
         lambda: _score(name, [*(inputs or []), *ctx.args], output_format), name if known else None
@@ -231,6 +246,8 @@ def score_command(
 
 
 def _score(name: str | None, inputs: list[str], output_format: str) -> None:
+    from jakguide.instruments.registry import INSTRUMENTS, get_instrument
+
     fmt = _check_format(output_format)
     if name is None:
         raise InstrumentInputError("instrument", None, "one of: " + ", ".join(sorted(INSTRUMENTS)))
@@ -246,7 +263,10 @@ def response_command(
     ctx: typer.Context,
     name: Annotated[
         str | None,
-        typer.Argument(help="Response: " + ", ".join(RESPONSES), show_default=False),
+        typer.Argument(
+            help="Response, e.g. pasi, asdas, asas, das28 (without one: the list).",
+            show_default=False,
+        ),
     ] = None,
     baseline: Annotated[
         str | None,
@@ -259,6 +279,8 @@ def response_command(
     output_format: Annotated[str, typer.Option("--format", help="text or json")] = "text",
 ) -> None:
     """Evaluate treatment response between a baseline and a follow-up assessment."""
+    from jakguide.instruments.registry import RESPONSES
+
     known = name is not None and name.strip().lower() in RESPONSES
     guarded(
         lambda: _response(name, baseline, current, ctx.args, output_format),
@@ -273,6 +295,8 @@ def _response(
     extra: list[str],
     output_format: str,
 ) -> None:
+    from jakguide.instruments.registry import RESPONSES, get_response
+
     fmt = _check_format(output_format)
     if name is None:
         raise InstrumentInputError("response", None, "one of: " + ", ".join(sorted(RESPONSES)))

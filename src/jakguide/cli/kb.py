@@ -20,7 +20,6 @@ from jakguide.cli._common import (
     out,
 )
 from jakguide.errors import InputError, KnowledgeError, UnknownIdError
-from jakguide.kb.base import load_knowledge
 
 kb_app = typer.Typer(help="Validate and inspect the knowledge base.", no_args_is_help=True)
 # --------------------------------------------------------------------------- kb
@@ -29,6 +28,8 @@ kb_app = typer.Typer(help="Validate and inspect the knowledge base.", no_args_is
 @kb_app.command("validate")
 def kb_validate(knowledge_dir: KnowledgeOpt = None) -> None:
     """Validate a knowledge folder; exit 1 listing file:line: key: message for each issue."""
+    from jakguide.kb.base import load_knowledge  # always the files themselves, never a snapshot
+
     try:
         kb = load_knowledge(knowledge_dir)
     except KnowledgeError as exc:

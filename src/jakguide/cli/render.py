@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -30,9 +34,77 @@ ACTION_STYLE = {
 MONITOR_STYLE = {"done": "green", "upcoming": "cyan", "due": "yellow", "overdue": "bold red"}
 
 
+# A column that is wrapped needs at least this many cells to stay readable; each column costs
+# three more (padding and border), the table one (its right border).
+_MIN_WRAPPED = 10
+_PER_COLUMN = 3
+
+
+@dataclass(frozen=True)
+class Col:
+    """A column of :func:`fit_table`; ``keep`` columns (drug, status, date...) are never cut."""
+
+    header: str
+    keep: bool = False
+
+
+Cell = str | Text
+
+
+def _widest_line(cell: Cell) -> int:
+    text = cell.plain if isinstance(cell, Text) else cell
+    return max((cell_len(line) for line in text.split("\n")), default=0)
+
+
+def fit_table(
+    console: Console,
+    title: str | None,
+    cols: Sequence[Col],
+    rows: Sequence[Sequence[Cell]],
+    *,
+    lines: bool = False,
+) -> None:
+    """Rows as a table whose ``keep`` columns show whole and whose other columns wrap; when
+    that cannot fit the console's width, one block per row instead (the ``keep`` fields on
+    the first line, each other field below it, wrapped). Nothing is ever cut with an ellipsis.
+    """
+    keep = [
+        max([_widest_line(c.header)] + [_widest_line(r[i]) for r in rows]) if c.keep else 0
+        for i, c in enumerate(cols)
+    ]
+    others = sum(1 for c in cols if not c.keep)
+    needed = sum(keep) + others * _MIN_WRAPPED + _PER_COLUMN * len(cols) + 1
+    if needed <= console.width:
+        table = Table(title=title, show_lines=lines)
+        for c, width in zip(cols, keep, strict=True):
+            if c.keep:
+                table.add_column(c.header, no_wrap=True, min_width=width)
+            else:
+                table.add_column(c.header, overflow="fold")
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+        return
+    if title:
+        console.print(Text(title, style="italic"), soft_wrap=False)
+    for row in rows:
+        head = Text("  ").join(_one_line(cell) for c, cell in zip(cols, row, strict=True) if c.keep)
+        console.print(Text.assemble("• ", head), soft_wrap=False)
+        for c, cell in zip(cols, row, strict=True):
+            if not c.keep:
+                body = Text.assemble((f"{c.header}: ", "dim"), cell)
+                console.print(Padding(body, (0, 0, 0, 2), expand=False), soft_wrap=False)
+
+
+def _one_line(cell: Cell) -> Text:
+    text = cell.copy() if isinstance(cell, Text) else Text(cell)
+    text.plain = text.plain.replace("\n", " ")
+    return text
+
+
 def _footer(console: Console, version: str, disclaimer: str) -> None:
-    console.print(Text(disclaimer, style="italic"))
-    console.print(Text(f"Knowledge version {version}", style="dim"))
+    console.print(Text(disclaimer, style="italic"), soft_wrap=False)
+    console.print(Text(f"Knowledge version {version}", style="dim"), soft_wrap=False)
 
 
 def drugs_table(
@@ -41,19 +113,26 @@ def drugs_table(
     title = f"JAK/TYK2 inhibitors marketed in the {region}"
     if condition:
         title += f", approved for {kb.conditions[condition].name}"
-    table = Table(title=title, show_lines=False)
-    for col in ("Drug", "Targets", "Route", "Frequency", "Approved for", "Boxed warning"):
-        table.add_column(col)
-    for r in rows:
-        table.add_row(
+    cols = [
+        Col("Drug", keep=True),
+        Col("Targets"),
+        Col("Route", keep=True),
+        Col("Frequency"),
+        Col("Approved for"),
+        Col("Boxed\nwarning", keep=True),
+    ]
+    cells: list[list[Cell]] = [
+        [
             r["drug"],
             ", ".join(r["targets"]),
             r["route"],
             r["frequency"],
             ", ".join(r["approved_conditions"]),
             "yes" if r["boxed_warning"] else "no",
-        )
-    console.print(table)
+        ]
+        for r in rows
+    ]
+    fit_table(console, title, cols, cells)
     if not rows:
         console.print("No agent matches.")
     console.print(Text(f"Region {region}; knowledge version {kb.version}", style="dim"))
@@ -82,6 +161,20 @@ def monograph_text(console: Console, data: dict[str, Any]) -> None:
     console.print(Text(f"Knowledge version {data['knowledge_version']}", style="dim"))
 
 
+def _due(due_from: object, due_by: object) -> str:
+    """A due window on two lines (``from`` / ``by``), so the column stays narrow."""
+    if due_from is None and due_by is None:
+        return "—"
+    return f"from {due_from or '—'}\nby {due_by or '—'}"
+
+
+def _value(entered: float, entered_unit: str, value: float, unit: str) -> str:
+    """The value as entered, and in the canonical unit when that differs."""
+    shown = f"{entered:g} {entered_unit}"
+    canonical = f"{value:g} {unit}"
+    return shown if canonical == shown else f"{shown}\n= {canonical}"
+
+
 def _top(findings: list[Finding], n: int = 3) -> str:
     """The findings that explain the status first (status-setting, then warnings)."""
     ranked = sorted(
@@ -94,23 +187,27 @@ def _top(findings: list[Finding], n: int = 3) -> str:
 
 def assessment_text(console: Console, kb: Knowledge, a: Assessment, *, explain: bool) -> None:
     cond = kb.conditions[a.condition].name
-    console.print(Text(f"{cond} — region {a.region} — as of {a.as_of}", style="bold"))
-    table = Table(show_lines=True)
-    table.add_column("Drug", no_wrap=True)
-    table.add_column("Status", no_wrap=True)
-    table.add_column("Regimen")
-    table.add_column("Top findings")
+    console.print(
+        Text(f"{cond} — region {a.region} — as of {a.as_of}", style="bold"), soft_wrap=False
+    )
     best_first = sorted(a.options, key=lambda o: -STATUS_ORDER.index(o.status))
     shown = [o for o in best_first if o.status != "not-indicated"]
+    rows: list[list[Cell]] = []
     for o in shown:
         regimen = o.regimen.text if o.regimen else "—"
         if len(o.regimens) > 1:
             regimen += "\n(also: " + "; ".join(r.text for r in o.regimens[1:]) + ")"
-        table.add_row(
-            o.drug, Text(o.status, style=STATUS_STYLE[o.status]), regimen, _top(o.findings)
+        rows.append(
+            [o.drug, Text(o.status, style=STATUS_STYLE[o.status]), regimen, _top(o.findings)]
         )
     if shown:
-        console.print(table)
+        cols = [
+            Col("Drug", keep=True),
+            Col("Status", keep=True),
+            Col("Regimen"),
+            Col("Top findings"),
+        ]
+        fit_table(console, None, cols, rows, lines=True)
     # Implied inputs (rules.derive), once each: what the record did not say but settles.
     derived = dict.fromkeys(
         fact for o in shown for f in o.findings if f.rule.startswith("derive.") for fact in f.facts
@@ -125,40 +222,50 @@ def assessment_text(console: Console, kb: Knowledge, a: Assessment, *, explain: 
             Text(
                 f"Not indicated here (see --explain or JSON for why): {', '.join(not_indicated)}",
                 style="dim",
-            )
+            ),
+            soft_wrap=False,
         )
     if a.screening:
-        st = Table(title="Before the first dose")
-        st.add_column("Item")
-        st.add_column("Status")
-        st.add_column("Detail")
-        for s in a.screening:
-            style = {"done": "green", "due": "yellow", "action-needed": "bold red"}.get(
-                s.status, ""
-            )
-            st.add_row(s.item, Text(s.status, style=style), s.detail)
-        console.print(st)
+        screening_style = {"done": "green", "due": "yellow", "action-needed": "bold red"}
+        fit_table(
+            console,
+            "Before the first dose",
+            [Col("Item", keep=True), Col("Status", keep=True), Col("Detail")],
+            [
+                [s.item, Text(s.status, style=screening_style.get(s.status, "")), s.detail]
+                for s in a.screening
+            ],
+        )
     if a.monitoring:
-        mt = Table(title="Monitoring")
-        for col in ("Drug", "Analyte", "Status", "Due from", "Due by", "Why"):
-            mt.add_column(col)
-        for m in a.monitoring:
-            mt.add_row(
-                m.drug or "",
-                m.analyte,
-                Text(m.status, style=MONITOR_STYLE[m.status]),
-                str(m.due_from or "—"),
-                str(m.due_by or "—"),
-                m.why,
-            )
-        console.print(mt)
+        fit_table(
+            console,
+            "Monitoring",
+            [
+                Col("Drug", keep=True),
+                Col("Analyte"),
+                Col("Status", keep=True),
+                Col("Due", keep=True),
+                Col("Why"),
+            ],
+            [
+                [
+                    m.drug or "",
+                    m.analyte,
+                    Text(m.status, style=MONITOR_STYLE[m.status]),
+                    _due(m.due_from, m.due_by),
+                    m.why,
+                ]
+                for m in a.monitoring
+            ],
+        )
     shown_warnings = a.warnings if explain else a.warnings[:3]
     for w in shown_warnings:
-        console.print(Text(f"input warning: {w}", style="yellow"))
+        console.print(Text(f"input warning: {w}", style="yellow"), soft_wrap=False)
     if len(a.warnings) > len(shown_warnings):
         more = len(a.warnings) - len(shown_warnings)
         console.print(
-            Text(f"... and {more} more input warnings (--explain lists them)", style="yellow")
+            Text(f"... and {more} more input warnings (--explain lists them)", style="yellow"),
+            soft_wrap=False,
         )
     if explain:
         for o in a.options:
@@ -177,33 +284,46 @@ def assessment_text(console: Console, kb: Knowledge, a: Assessment, *, explain: 
 
 
 def labs_text(console: Console, r: LabsReport) -> None:
-    console.print(Text(f"Labs for {r.drug} — region {r.region} — as of {r.as_of}", style="bold"))
-    table = Table()
-    for col in ("Date", "Analyte", "Entered", "Canonical", "Action", "Rule / why"):
-        table.add_column(col)
-    for res in r.results:
-        table.add_row(
-            str(res.date),
-            res.analyte,
-            f"{res.value_entered:g} {res.unit_entered}",
-            f"{res.value:g} {res.unit}",
-            Text(res.action, style=ACTION_STYLE[res.action]),
-            res.message,
-        )
-    console.print(table)
+    console.print(
+        Text(f"Labs for {r.drug} — region {r.region} — as of {r.as_of}", style="bold"),
+        soft_wrap=False,
+    )
+    fit_table(
+        console,
+        None,
+        [
+            Col("Date", keep=True),
+            Col("Analyte"),
+            Col("Value"),
+            Col("Action", keep=True),
+            Col("Rule / why"),
+        ],
+        [
+            [
+                str(res.date),
+                res.analyte,
+                _value(res.value_entered, res.unit_entered, res.value, res.unit),
+                Text(res.action, style=ACTION_STYLE[res.action]),
+                res.message,
+            ]
+            for res in r.results
+        ],
+    )
     if r.monitoring:
-        mt = Table(title="Monitoring")
-        for col in ("Analyte", "Status", "Due from", "Due by", "Why"):
-            mt.add_column(col)
-        for m in r.monitoring:
-            mt.add_row(
-                m.analyte,
-                Text(m.status, style=MONITOR_STYLE[m.status]),
-                str(m.due_from or "—"),
-                str(m.due_by or "—"),
-                m.why,
-            )
-        console.print(mt)
+        fit_table(
+            console,
+            "Monitoring",
+            [Col("Analyte"), Col("Status", keep=True), Col("Due", keep=True), Col("Why")],
+            [
+                [
+                    m.analyte,
+                    Text(m.status, style=MONITOR_STYLE[m.status]),
+                    _due(m.due_from, m.due_by),
+                    m.why,
+                ]
+                for m in r.monitoring
+            ],
+        )
     for f in r.findings:
-        console.print(Text(f"warning: {f.message}", style="yellow"))
+        console.print(Text(f"warning: {f.message}", style="yellow"), soft_wrap=False)
     _footer(console, r.knowledge_version, r.disclaimer)

@@ -10,21 +10,22 @@ from __future__ import annotations
 import gc
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from jakguide.cli._common import guarded
-from jakguide.store.settings import Settings
+from jakguide.cli._common import (
+    DEFAULT_PORT,
+    HostOpt,
+    KnowledgeOpt,
+    guarded,
+    log_config,
+    store_settings,
+)
 
-KnowledgeOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--knowledge",
-        help="Knowledge folder to use instead of the bundled one (also JAKGUIDE_KNOWLEDGE).",
-        show_default=False,
-    ),
-]
+if TYPE_CHECKING:
+    from jakguide.store.settings import Settings
+
 DataDirOpt = Annotated[
     Path | None,
     typer.Option(
@@ -34,10 +35,6 @@ DataDirOpt = Annotated[
         show_default=False,
     ),
 ]
-
-
-def _settings(data_dir: Path | None = None, knowledge: Path | None = None) -> Settings:
-    return Settings.from_env(data_dir=data_dir, knowledge=knowledge)
 
 
 def _where(settings: Settings) -> str:
@@ -53,15 +50,33 @@ def _say(text: str) -> None:
 
 
 def serve(
-    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    host: HostOpt = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=0, max=65535)] = (
-        8000
+        DEFAULT_PORT
     ),
     workers: Annotated[
         int, typer.Option("--workers", help="Worker processes (each with its own pool).", min=1)
     ] = 1,
     data_dir: DataDirOpt = None,
     knowledge: KnowledgeOpt = None,
+    public_url: Annotated[
+        str | None,
+        typer.Option(
+            "--public-url",
+            help="Address people use to reach the server (patient links are built from it; "
+            "also JAKGUIDE_PUBLIC_URL).",
+            show_default=False,
+        ),
+    ] = None,
+    trusted_proxies: Annotated[
+        str | None,
+        typer.Option(
+            "--trusted-proxies",
+            help="Comma-separated proxy addresses whose X-Forwarded-For is believed (also "
+            "JAKGUIDE_TRUSTED_PROXIES); default: none.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Serve the REST API (OpenAPI at /openapi.json, docs at /docs); migrates the store first."""
 
@@ -74,7 +89,9 @@ def serve(
         from jakguide.store.db import Database
         from jakguide.web.app import create_app
 
-        settings = _settings(data_dir, knowledge)
+        settings = store_settings(
+            data_dir, knowledge, public_url=public_url, trusted_proxies=trusted_proxies
+        )
         kb = load_knowledge(settings.knowledge)
         db = Database(settings, migrate=True)
         db.dispose()
@@ -86,10 +103,19 @@ def serve(
             # full passes, which otherwise stall requests for tens of milliseconds.
             gc.collect()
             gc.freeze()
-            uvicorn.run(app, host=host, port=port, access_log=False, log_config=_log_config())
+            uvicorn.run(
+                app,
+                host=host,
+                port=port,
+                access_log=False,
+                log_config=log_config(),
+                **proxy_options(settings),
+            )
             return
         os.environ["JAKGUIDE_MIGRATE_ON_START"] = "false"
         os.environ["JAKGUIDE_DATA_DIR"] = str(settings.data_dir)
+        if settings.public_url:
+            os.environ["JAKGUIDE_PUBLIC_URL"] = settings.public_url
         if settings.knowledge is not None:
             os.environ["JAKGUIDE_KNOWLEDGE"] = str(settings.knowledge)
         uvicorn.run(
@@ -99,22 +125,20 @@ def serve(
             port=port,
             workers=workers,
             access_log=False,
-            log_config=_log_config(),
+            log_config=log_config(),
+            **proxy_options(settings),
         )
 
     guarded(body)
 
 
-def _log_config() -> dict[str, Any]:
-    """Uvicorn's logging plus our ``jakguide`` loggers (access lines carry route templates,
-    never ids or query strings; see ``web.middleware.AccessLog``)."""
-    import copy
-
-    from uvicorn.config import LOGGING_CONFIG
-
-    config = copy.deepcopy(LOGGING_CONFIG)
-    config["loggers"]["jakguide"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
-    return config
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """Believe X-Forwarded-* only from the configured proxies (uvicorn's default trusts
+    127.0.0.1, which let any local client pick its own address for the login rate limit)."""
+    proxies = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
+    if not proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": proxies}
 
 
 db_app = typer.Typer(help="The record store: migrations, backup, restore.", no_args_is_help=True)
@@ -129,7 +153,7 @@ def db_upgrade(data_dir: DataDirOpt = None) -> None:
         from jakguide.store.db import Database
         from jakguide.store.migrate import current_revision
 
-        settings = _settings(data_dir)
+        settings = store_settings(data_dir)
         db = Database(settings, migrate=True)
         revision = current_revision(db.engine)
         db.dispose()
@@ -148,7 +172,7 @@ def db_backup(
     def body() -> None:
         from jakguide.store.backup import backup
 
-        size = backup(_settings(data_dir), file)
+        size = backup(store_settings(data_dir), file)
         typer.echo(f"backup written to {file} ({size} bytes)")
 
     guarded(body)
@@ -166,7 +190,7 @@ def db_restore(
         from jakguide.store.backup import check_backup, restore
         from jakguide.store.db import Database
 
-        settings = _settings(data_dir)
+        settings = store_settings(data_dir)
         check_backup(file)
         if not yes and not typer.confirm(
             f"Replace every record in {settings.sqlite_path} with {file}?", err=True
@@ -206,7 +230,7 @@ def user_add(
             password = sys.stdin.readline().rstrip("\r\n")
         else:
             password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-        settings = _settings(data_dir)
+        settings = store_settings(data_dir)
         db = Database(settings, migrate=True)
         try:
             with db.transaction() as session:

@@ -15,12 +15,33 @@ module constant citing its source.
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from jakguide.instruments.dlqi import DLQI_NOTICE
 from jakguide.instruments.errors import InstrumentInputError
-from jakguide.instruments.model import Response, Score, SourceRef
-from jakguide.instruments.registry import INSTRUMENTS, RESPONSES, get_instrument, get_response
+
+if TYPE_CHECKING:
+    from jakguide.instruments.dlqi import DLQI_NOTICE
+    from jakguide.instruments.model import Response, Score, SourceRef
+
+# Loaded on first use (PEP 562): the instrument modules cite the knowledge's source table when
+# they are imported, which the CLI's ``--help`` does not need.
+_HOME = {
+    "DLQI_NOTICE": "jakguide.instruments.dlqi",
+    "Response": "jakguide.instruments.model",
+    "Score": "jakguide.instruments.model",
+    "SourceRef": "jakguide.instruments.model",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module 'jakguide.instruments' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DLQI_NOTICE",
@@ -38,24 +59,34 @@ __all__ = [
 
 def score(name: str, /, **inputs: Any) -> Score:
     """Score instrument ``name`` from its inputs (see ``docs/instruments/<name>.md``)."""
+    from jakguide.instruments.registry import get_instrument
+
     return get_instrument(name).score(**inputs)
 
 
 def response(name: str, baseline: Any, current: Any) -> Response:
     """Compare a baseline with a follow-up assessment using response definition ``name``."""
+    from jakguide.instruments.registry import get_response
+
     return get_response(name).compute(baseline, current)
 
 
 def categorize(name: str, value: Any) -> str:
     """Published category of ``value`` for instrument ``name`` (boundaries as published)."""
+    from jakguide.instruments.registry import get_instrument
+
     return get_instrument(name).categorize(value)
 
 
 def instrument_names() -> list[str]:
     """Names accepted by :func:`score` and :func:`categorize`."""
+    from jakguide.instruments.registry import INSTRUMENTS
+
     return list(INSTRUMENTS)
 
 
 def response_names() -> list[str]:
     """Names accepted by :func:`response`."""
+    from jakguide.instruments.registry import RESPONSES
+
     return list(RESPONSES)

@@ -348,6 +348,21 @@ def bundled_knowledge() -> Knowledge:
     return load_knowledge(default_knowledge_dir())
 
 
+# The bundled source table, when a caller already holds the bundled knowledge (see below).
+_PRIMED: dict[str, dict[str, SourceDocument]] = {}
+
+
+def prime_bundled_sources(kb: Knowledge) -> None:
+    """Let :func:`bundled_sources` answer from ``kb`` when ``kb`` is the bundled knowledge.
+
+    ``load_knowledge`` reads the same files (``sources.yaml`` and ``sources/*.yaml``), so its
+    table is the same; the CLI calls this with its knowledge snapshot, before the instruments
+    cite their sources, to skip a second read of those files.
+    """
+    if Path(kb.folder).resolve() == default_knowledge_dir().resolve():
+        _PRIMED["bundled"] = kb.sources
+
+
 @cache
 def bundled_sources() -> dict[str, SourceDocument]:
     """The packaged source table alone (id -> document), read once per process.
@@ -356,6 +371,8 @@ def bundled_sources() -> dict[str, SourceDocument]:
     it reads ``sources.yaml`` and ``sources/*.yaml`` only. An invalid or duplicated entry raises
     ``KnowledgeError``, as the full loader would.
     """
+    if "bundled" in _PRIMED:
+        return _PRIMED["bundled"]
     folder = default_knowledge_dir()
     issues: list[KnowledgeIssue] = []
     table: dict[str, SourceDocument] = {}

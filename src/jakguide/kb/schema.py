@@ -23,9 +23,13 @@ REGIONS: tuple[Region, ...] = ("US", "EU")
 
 
 class Strict(BaseModel):
-    """Base for every knowledge model: unknown keys are errors, instances are immutable."""
+    """Base for every knowledge model: unknown keys are errors, instances are immutable.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Validators are built on first use (``defer_build``): a CLI run that reads the knowledge
+    snapshot (``jakguide.cli.snapshot``) never validates a knowledge file, so it skips the build.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 # --------------------------------------------------------------------------- sources

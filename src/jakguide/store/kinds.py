@@ -41,6 +41,7 @@ class ChildKind:
     to_columns: Callable[[Any, Knowledge], Columns]
     order: tuple[str, ...]  # columns that sort the list (oldest first)
     identity: tuple[str, ...]  # columns that make two rows "the same" on re-import
+    unique: bool = False  # a second row with the same identity is refused (409)
 
 
 def _plain(body: BaseModel, kb: Knowledge) -> Columns:
@@ -93,7 +94,7 @@ KINDS: dict[str, ChildKind] = {
     for k in (
         ChildKind(
             "conditions", "condition", ConditionRow, s.ConditionIn, s.ConditionOut,
-            _condition, ("id",), ("condition",),
+            _condition, ("id",), ("condition",), unique=True,
         ),
         ChildKind(
             "medications", "medication", MedicationRow, s.MedicationIn, s.MedicationOut,

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from sqlalchemy import (
-    JSON,
     Date,
     Float,
     ForeignKey,
@@ -28,16 +27,27 @@ from sqlalchemy import (
     String,
     Text,
     select,
+    update,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from jakguide.errors import InputError
-from jakguide.store.models import AuditRow, Base, PatientRow, ScoreRow, UtcDateTime, utcnow
+from jakguide.store import audit
+from jakguide.store.db import defer_write
+from jakguide.store.models import (
+    AuditRow,
+    Base,
+    PatientRow,
+    SafeJSON,
+    ScoreRow,
+    UtcDateTime,
+    utcnow,
+)
 
 #: Random bytes in a link token (256 bits; the issue asks for at least 128).
 TOKEN_BYTES = 32
-#: Longer input is not a token we issued; it is never looked up.
-_MAX_TOKEN_CHARS = 200
+#: Longer strings are not looked up at all.
+MAX_TOKEN_CHARS = 200
 #: Link lifetimes a clinician may choose, in days.
 MIN_DAYS, MAX_DAYS, DEFAULT_DAYS = 1, 90, 30
 Questionnaire = Literal["basdai", "dlqi"]
@@ -92,11 +102,11 @@ class SelfReport(Base):
     )
     date: Mapped[dt.date] = mapped_column(Date)
     instrument: Mapped[str | None] = mapped_column(String(50))
-    inputs: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    inputs: Mapped[dict[str, Any] | None] = mapped_column(SafeJSON)
     value: Mapped[float | None] = mapped_column(Float)
     category: Mapped[str | None] = mapped_column(String(100))
     itch: Mapped[float | None] = mapped_column(Float)
-    side_effects: Mapped[list[str] | None] = mapped_column(JSON)
+    side_effects: Mapped[list[str] | None] = mapped_column(SafeJSON)
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
 
@@ -115,7 +125,8 @@ def _audit(
     resource_id: int | None = None,
 ) -> None:
     """An audit row for a link event (ids only; a patient acting has no clinician id)."""
-    session.add(
+    audit.add(
+        session,
         AuditRow(
             clinic_id=link.clinic_id if link else None,
             clinician_id=clinician_id,
@@ -124,7 +135,7 @@ def _audit(
             resource_id=str(resource_id if resource_id is not None else link.id if link else ""),
             patient_id=link.patient_id if link else None,
             outcome=outcome,
-        )
+        ),
     )
 
 
@@ -175,18 +186,18 @@ class Opened:
 
 
 def open_link(session: Session, raw: str, what: str) -> Opened | None:
-    """The active link for ``raw``, audited as one open of ``what``; None when it is unknown,
-    expired or revoked (each audited with that outcome).
+    """The active link for ``raw``, audited as one open of ``what``; None when it is expired or
+    revoked (audited with that outcome) or unknown (not audited here: an unknown token names no
+    clinic or patient, so the web layer counts those attempts and writes one aggregated row per
+    interval instead of one row each, see ``web.linkguard``).
 
     ``what`` names the page opened (``home``, ``guide``, ``guide-pdf``, ``report``, ...).
     """
-    if not raw or len(raw) > _MAX_TOKEN_CHARS:
-        _audit(session, None, "read", "not-found", resource=f"patient-link:{what}"[:50])
+    if not raw or len(raw) > MAX_TOKEN_CHARS:
         return None
     link = session.scalar(select(PatientLink).where(PatientLink.token_hash == token_digest(raw)))
     resource = f"patient-link:{what}"[:50]
     if link is None:
-        _audit(session, None, "read", "not-found", resource=resource)
         return None
     state = link.state()
     if state != "active":
@@ -196,8 +207,16 @@ def open_link(session: Session, raw: str, what: str) -> Opened | None:
     if patient is None or patient.clinic_id != link.clinic_id:  # pragma: no cover - FK cascade
         _audit(session, link, "read", "not-found", resource=resource)
         return None
-    link.opens += 1
-    link.last_opened_at = utcnow()
+    link_id, now = link.id, utcnow()
+
+    def count_open(s: Session) -> None:  # one SQL increment: parallel opens all count
+        s.execute(
+            update(PatientLink)
+            .where(PatientLink.id == link_id)
+            .values(opens=PatientLink.opens + 1, last_opened_at=now)
+        )
+
+    defer_write(session, count_open)
     _audit(session, link, "read", resource=resource)
     return Opened(link, patient)
 

@@ -8,6 +8,7 @@ value so a unit mistake can be traced; the audit log holds ids and verbs only, n
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from typing import Any
 
@@ -61,6 +62,34 @@ class UtcDateTime(TypeDecorator[dt.datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+_UNSAFE = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f\\ud800-\\udfff]")
+
+
+def scrub(value: Any) -> Any:
+    """``value`` with every string's lone surrogates and control characters replaced by U+FFFD.
+
+    Why: the API refuses such text, but a row written by an older version or another tool
+    must never break the page or the list that shows it (a lone surrogate cannot be encoded).
+    """
+    if isinstance(value, str):
+        return _UNSAFE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [scrub(v) for v in value]
+    if isinstance(value, dict):
+        return {scrub(k): scrub(v) for k, v in value.items()}
+    return value
+
+
+class SafeJSON(TypeDecorator[Any]):
+    """JSON whose strings are scrubbed when read (see :func:`scrub`)."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: Any) -> Any:
+        return None if value is None else scrub(value)
 
 
 class Base(DeclarativeBase):
@@ -126,17 +155,22 @@ class PatientRow(Base):
     smoking: Mapped[str] = mapped_column(String(24), default="unknown")
     hepatic_impairment: Mapped[str] = mapped_column(String(24), default="unknown")
     on_dialysis: Mapped[bool | None] = mapped_column(Boolean)
-    history: Mapped[list[str] | None] = mapped_column(JSON)
-    active_infections: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
-    cv_risk_factors: Mapped[list[str] | None] = mapped_column(JSON)
-    allergies: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
-    pharmacogenomics: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    prior_therapies: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
-    disease: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    history: Mapped[list[str] | None] = mapped_column(SafeJSON)
+    active_infections: Mapped[list[dict[str, Any]] | None] = mapped_column(SafeJSON)
+    cv_risk_factors: Mapped[list[str] | None] = mapped_column(SafeJSON)
+    allergies: Mapped[list[dict[str, Any]] | None] = mapped_column(SafeJSON)
+    pharmacogenomics: Mapped[dict[str, Any] | None] = mapped_column(SafeJSON)
+    prior_therapies: Mapped[list[dict[str, Any]] | None] = mapped_column(SafeJSON)
+    disease: Mapped[dict[str, Any] | None] = mapped_column(SafeJSON)
     # Child lists reviewed as "none" (absent is not empty: no rows + not reviewed = unknown).
-    reviewed: Mapped[list[str]] = mapped_column(JSON, default=list)
+    reviewed: Mapped[list[str]] = mapped_column(SafeJSON, default=list)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    # Bumped by every change to the record (its rows touch updated_at); the API's ETag. The
+    # UPDATE names the version read, so a concurrent change cannot be overwritten silently.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
 
 
 class _Child:
@@ -210,7 +244,7 @@ class ScoreRow(_Child, Base):
     __tablename__ = "score_records"
 
     instrument: Mapped[str] = mapped_column(String(50))
-    inputs: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    inputs: Mapped[dict[str, Any] | None] = mapped_column(SafeJSON)
     value: Mapped[float | None] = mapped_column(Float)
     category: Mapped[str | None] = mapped_column(String(100))
     date: Mapped[dt.date] = mapped_column(Date)
@@ -227,7 +261,7 @@ class AssessmentRow(_Child, Base):
     as_of: Mapped[dt.date] = mapped_column(Date)
     region: Mapped[str] = mapped_column(String(4))
     subject: Mapped[str] = mapped_column(String(100))  # condition or drug
-    output: Mapped[dict[str, Any]] = mapped_column(JSON)
+    output: Mapped[dict[str, Any]] = mapped_column(SafeJSON)
 
 
 class AuditRow(Base):

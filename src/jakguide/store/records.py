@@ -8,6 +8,8 @@ the audit row itself, so an endpoint cannot forget either. A patient of another 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -36,6 +38,30 @@ class RecordNotFoundError(JakguideError):
         super().__init__(f"{resource} {ident!r} not found")
 
 
+class VersionConflictError(JakguideError):
+    """An update named a version (``If-Match``) the record no longer has."""
+
+    def __init__(self, resource: str, sent: str, current: int) -> None:
+        self.resource = resource
+        self.sent = sent
+        self.current = current
+        super().__init__(f"{resource} changed: version {current}, not {sent}")
+
+
+class DuplicateRowError(JakguideError):
+    """A row that the record already holds (same identity columns)."""
+
+    def __init__(self, resource: str, existing: Any) -> None:
+        self.resource = resource
+        self.existing = existing
+        super().__init__(f"the record already has this {resource} (id {existing.id})")
+
+
+def etag(row: PatientRow) -> str:
+    """The record's version as an HTTP entity tag (strong, quoted)."""
+    return f'"{row.version}"'
+
+
 def kind(name: str) -> ChildKind:
     found = KINDS.get(name)
     if found is None:
@@ -60,15 +86,39 @@ class Records:
         resource_id: str | int | None = None,
         patient_id: str | None = None,
         outcome: str = "ok",
+        detail: str | None = None,
     ) -> None:
-        audit.record(self.session, self.actor, action, resource, resource_id, patient_id, outcome)
+        audit.record(
+            self.session, self.actor, action, resource, resource_id, patient_id, outcome, detail
+        )
 
     # -- patients ---------------------------------------------------------------------------
 
-    def _patient(self, patient_id: str, action: Action = "read") -> PatientRow:
-        row = self.session.get(PatientRow, patient_id) if len(patient_id) <= _ID_CHARS else None
+    def _patient(self, patient_id: str, lock: bool = False) -> PatientRow:
+        """The clinic's patient; ``lock``: held until commit (PostgreSQL ``FOR UPDATE``) so that
+        concurrent merges into one record run one after the other."""
+        row = (
+            self.session.get(PatientRow, patient_id, with_for_update=lock or None)
+            if len(patient_id) <= _ID_CHARS
+            else None
+        )
         if row is None or row.clinic_id != self.actor.clinic_id:
             raise RecordNotFoundError("patient", patient_id)
+        return row
+
+    def check_version(self, patient_id: str, if_match: str | None) -> PatientRow:
+        """The patient, locked for this write, if ``if_match`` (an ``If-Match`` header) is
+        absent, ``*`` or its current entity tag; else ``VersionConflictError`` (answered 412).
+
+        Locked (PostgreSQL ``FOR UPDATE``): two writers to one record take turns, so the second
+        sees the version the first wrote instead of failing the versioned ``UPDATE``.
+        """
+        row = self._patient(patient_id, lock=True)
+        if if_match is None or if_match.strip() == "*":
+            return row
+        sent = [t.strip().removeprefix("W/") for t in if_match.split(",")]
+        if etag(row) not in sent:
+            raise VersionConflictError("patient", if_match[:100], row.version)
         return row
 
     def check_patient(self, patient_id: str) -> None:
@@ -78,15 +128,17 @@ class Records:
     def list_patients(self, limit: int = 100, offset: int = 0) -> tuple[list[PatientRow], int]:
         where = PatientRow.clinic_id == self.actor.clinic_id
         total = self.session.scalar(select(func.count()).select_from(PatientRow).where(where))
-        rows = self.session.scalars(
-            select(PatientRow)
-            .where(where)
-            .order_by(PatientRow.created_at, PatientRow.id)
-            .limit(limit)
-            .offset(offset)
+        rows = list(
+            self.session.scalars(
+                select(PatientRow)
+                .where(where)
+                .order_by(PatientRow.created_at, PatientRow.id)
+                .limit(limit)
+                .offset(offset)
+            )
         )
-        self.audit("read", "patient-list")
-        return list(rows), int(total or 0)
+        self.audit("read", "patient-list", detail=_ids(r.id for r in rows))
+        return rows, int(total or 0)
 
     def get_patient(self, patient_id: str) -> PatientRow:
         row = self._patient(patient_id)
@@ -100,16 +152,18 @@ class Records:
         self.audit("create", "patient", row.id, row.id)
         return row
 
-    def update_patient(self, patient_id: str, body: PatientIn) -> PatientRow:
-        row = self._patient(patient_id)
+    def update_patient(
+        self, patient_id: str, body: PatientIn, if_match: str | None = None
+    ) -> PatientRow:
+        row = self.check_version(patient_id, if_match)
         for key, value in _json_ready(body).items():
             setattr(row, key, value)
         self.session.flush()
         self.audit("update", "patient", patient_id, patient_id)
         return row
 
-    def delete_patient(self, patient_id: str) -> None:
-        row = self._patient(patient_id)
+    def delete_patient(self, patient_id: str, if_match: str | None = None) -> None:
+        row = self.check_version(patient_id, if_match)
         self.session.delete(row)
         self.session.flush()
         self.audit("delete", "patient", patient_id, patient_id)
@@ -120,7 +174,9 @@ class Records:
         spec = kind(name)
         self._patient(patient_id)
         rows = self._rows(spec, patient_id)
-        self.audit("read", spec.resource + "-list", None, patient_id)
+        self.audit(
+            "read", spec.resource + "-list", None, patient_id, detail=_ids(r.id for r in rows)
+        )
         return rows
 
     def _rows(self, spec: ChildKind, patient_id: str) -> list[Any]:
@@ -148,18 +204,40 @@ class Records:
         self.audit("read", spec.resource, row_id, patient_id)
         return row
 
-    def add_row(self, patient_id: str, name: str, body: BaseModel) -> Any:
+    def add_row(
+        self, patient_id: str, name: str, body: BaseModel, if_match: str | None = None
+    ) -> Any:
+        """Add a dated row; ``DuplicateRowError`` (409) for a condition the record already has."""
         spec = kind(name)
-        patient = self._patient(patient_id)
-        row: Any = spec.row(patient_id=patient_id, **spec.to_columns(body, self.kb))
+        patient = self.check_version(patient_id, if_match)
+        cols = spec.to_columns(body, self.kb)
+        if spec.unique:
+            table: Any = spec.row
+            existing = self.session.scalar(
+                select(table).where(
+                    table.patient_id == patient_id,
+                    *(getattr(table, c) == cols.get(c) for c in spec.identity),
+                )
+            )
+            if existing is not None:
+                raise DuplicateRowError(spec.resource, existing)
+        row: Any = spec.row(patient_id=patient_id, **cols)
         self.session.add(row)
         patient.updated_at = utcnow()
         self.session.flush()
         self.audit("create", spec.resource, row.id, patient_id)
         return row
 
-    def update_row(self, patient_id: str, name: str, row_id: int, body: BaseModel) -> Any:
+    def update_row(
+        self,
+        patient_id: str,
+        name: str,
+        row_id: int,
+        body: BaseModel,
+        if_match: str | None = None,
+    ) -> Any:
         spec = kind(name)
+        self.check_version(patient_id, if_match)
         row = self._row(spec, patient_id, row_id)
         for key, value in spec.to_columns(body, self.kb).items():
             setattr(row, key, value)
@@ -168,8 +246,11 @@ class Records:
         self.audit("update", spec.resource, row_id, patient_id)
         return row
 
-    def delete_row(self, patient_id: str, name: str, row_id: int) -> None:
+    def delete_row(
+        self, patient_id: str, name: str, row_id: int, if_match: str | None = None
+    ) -> None:
         spec = kind(name)
+        self.check_version(patient_id, if_match)
         row = self._row(spec, patient_id, row_id)
         self.session.delete(row)
         self._touch(patient_id)
@@ -199,8 +280,11 @@ class Records:
             self.session.flush()
             action: Action = "create"
         else:
-            patient = self._patient(patient_id)
+            # Locked: ten parallel imports of one Bundle add its rows once (PostgreSQL; SQLite
+            # write transactions already run one at a time).
+            patient = self._patient(patient_id, lock=True)
             _merge_fields(patient, _json_ready(body))
+            patient.updated_at = utcnow()
             action = "update"
         added = 0
         for name, bodies in rows.children.items():
@@ -281,6 +365,11 @@ def _merge_fields(row: PatientRow, incoming: dict[str, Any]) -> None:
             setattr(row, key, current + [v for v in value if v not in current])
         else:
             setattr(row, key, value)
+
+
+def _ids(ids: Iterable[object]) -> str:
+    """Ids for an audit row's ``detail`` (a list read audits what it returned)."""
+    return json.dumps([str(i) for i in ids])
 
 
 def _identity(spec: ChildKind, row: Any) -> tuple[Any, ...]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from jakguide.model import (
     ActiveInfection,
@@ -33,8 +33,16 @@ from jakguide.model import (
 ListName = Literal[
     "conditions", "medications", "therapies", "labs", "screening", "measurements", "scores"
 ]
-Text = Annotated[str, Field(min_length=1, max_length=200)]
-Code = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank (only spaces)")
+    return value
+
+
+Text = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_not_blank)]
+Code = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_not_blank)]
 Unit = Annotated[str, Field(min_length=1, max_length=50)]
 Day = Annotated[dt.date, Field(ge=dt.date(1900, 1, 1), le=dt.date(2200, 12, 31))]
 
@@ -86,6 +94,10 @@ class PatientOut(PatientFields, Out):
     id: str
     created_at: dt.datetime
     updated_at: dt.datetime
+    version: int = Field(
+        default=1,
+        description="Changes with every update of the record; the ETag is its quoted value.",
+    )
 
 
 class ConditionIn(In):

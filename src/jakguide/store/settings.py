@@ -67,6 +67,43 @@ class Settings(BaseModel):
     migrate_on_start: bool = Field(
         default=True, description="Run database migrations when the server starts."
     )
+    max_concurrent_requests: int = Field(
+        default=16,
+        gt=0,
+        le=1000,
+        description="Requests worked on at once; the thread pool and the database pool are "
+        "sized from it (see docs/store.md).",
+    )
+    max_queued_requests: int = Field(
+        default=64,
+        ge=0,
+        le=100_000,
+        description="Requests allowed to wait for a free slot; more answer 503 at once.",
+    )
+    queue_timeout_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=600,
+        description="Longest wait for a free slot before a request answers 503 (Retry-After).",
+    )
+    request_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="Per-request deadline: a request not answered by then gets 503.",
+    )
+    public_url: str | None = Field(
+        default=None,
+        description="The address people use to reach the server (https://jak.example.org); "
+        "patient links are built from it, never from the request's Host header.",
+        pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$",
+    )
+    trusted_proxies: str = Field(
+        default="",
+        max_length=2000,
+        description="Comma-separated proxy addresses whose X-Forwarded-For/-Proto headers "
+        "are believed; empty: never (the login rate limit uses the peer address).",
+    )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
@@ -24,14 +25,16 @@ from jakguide.model import Patient
 from jakguide.store.db import Database
 from jakguide.store.settings import Settings
 from jakguide.web import auth, problems
+from jakguide.web.admission import Admission
 from jakguide.web.api import record_views, records
 from jakguide.web.api import stateless as api
 from jakguide.web.api.documents import FHIR_BUNDLE_SCHEMA
 from jakguide.web.deps import AppState
-from jakguide.web.middleware import AccessLog, BodyLimit, CatchAll
+from jakguide.web.middleware import AccessLog, BodyLimit, CatchAll, NoStore
 from jakguide.web.ratelimit import LoginLimiter
 
 PAGES_MODULE = "jakguide.web.pages"
+THREAD_HEADROOM = 8
 IMPORT_PATHS = (r"/api/patients/import", r"/api/patients/[^/]+/import")
 
 Mount = Callable[[FastAPI], None]
@@ -56,7 +59,12 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Threads for every admitted request plus headroom for the audit of a denied lookup;
+        # sized with the database pool (store.db) so neither waits on the other.
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        limiter.total_tokens = settings.max_concurrent_requests + THREAD_HEADROOM
         yield
+        app.state.jakguide.link_failures.flush(db)
         db.dispose()
 
     app = FastAPI(
@@ -87,7 +95,15 @@ def create_app(
         default=settings.max_body_bytes,
         overrides=[(p, settings.max_import_bytes) for p in IMPORT_PATHS],
     )
+    app.add_middleware(NoStore)
     app.add_middleware(CatchAll)
+    app.add_middleware(
+        Admission,
+        slots=settings.max_concurrent_requests,
+        queue=settings.max_queued_requests,
+        queue_timeout=settings.queue_timeout_seconds,
+        deadline=settings.request_timeout_seconds,
+    )
     app.add_middleware(AccessLog)
     for mount in (*_optional_pages(), *mounts):
         mount(app)

@@ -9,14 +9,16 @@ rate limited per account and per client address (429 with Retry-After).
 from __future__ import annotations
 
 import datetime as dt
+import time
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from jakguide.store import accounts, audit
 from jakguide.store.audit import Actor
 from jakguide.store.models import AuthToken, Clinician
+from jakguide.web.bodies import api_router
 from jakguide.web.deps import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -27,7 +29,7 @@ from jakguide.web.deps import (
 )
 from jakguide.web.problems import PROBLEM_RESPONSES, ProblemError
 
-router = APIRouter(prefix="/api/auth", tags=["auth"], responses=PROBLEM_RESPONSES)
+router = api_router(prefix="/api/auth", tags=["auth"], responses=PROBLEM_RESPONSES)
 
 
 class Credentials(BaseModel):
@@ -74,11 +76,17 @@ def _me(user: Clinician) -> Me:
 
 
 def _check(app: AppState, request: Request, session: Session, cred: Credentials) -> Clinician:
-    """The clinician for these credentials, or 401/429; counts failures."""
+    """The clinician for these credentials, or 401/429.
+
+    The attempt is counted before the password hash is verified, atomically with the check of
+    the limit, so parallel guesses cannot all slip past it; a right password takes the count
+    back. A failure is audited without the username (it would tell whether an account exists)
+    and never with the password.
+    """
     limit = app.settings.login_max_failures
     client = request.client.host if request.client else "unknown"
     user_key, ip_key = f"user:{cred.username.lower()}", f"ip:{client}"
-    wait = app.limiter.retry_after([(user_key, limit), (ip_key, 4 * limit)])
+    wait, stamp = app.limiter.attempt([(user_key, limit), (ip_key, 4 * limit)])
     if wait is not None:
         raise ProblemError(
             429,
@@ -88,7 +96,8 @@ def _check(app: AppState, request: Request, session: Session, cred: Credentials)
         )
     user = accounts.authenticate(session, cred.username, cred.password)
     if user is None:
-        app.limiter.failed([user_key, ip_key])
+        audit.record(session, None, "login-failed", "session", outcome="bad-credentials")
+        session.commit()
         raise ProblemError(
             401,
             "bad-credentials",
@@ -97,8 +106,22 @@ def _check(app: AppState, request: Request, session: Session, cred: Credentials)
             value=cred.username,
             reason="no active account with this username and password",
         )
+    app.limiter.forgive([ip_key], stamp)
     app.limiter.succeeded(user_key)
+    _purge_expired_tokens(app, session)
     return user
+
+
+PURGE_EVERY_SECONDS = 3600.0
+
+
+def _purge_expired_tokens(app: AppState, session: Session) -> None:
+    """Delete expired sessions and API tokens, at most once an hour (on a login)."""
+    now = time.monotonic()
+    if app.tokens_purged_at is not None and now - app.tokens_purged_at < PURGE_EVERY_SECONDS:
+        return
+    app.tokens_purged_at = now
+    accounts.purge_expired(session)
 
 
 def _actor(user: Clinician) -> Actor:

@@ -9,22 +9,21 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from jakguide.kb.base import Knowledge
-from jakguide.store import audit
 from jakguide.store.audit import Actor
 from jakguide.store.db import Database
 from jakguide.store.models import AuthToken, Clinician
-from jakguide.store.records import RecordNotFoundError, Records
+from jakguide.store.records import Records
 from jakguide.store.settings import Settings
+from jakguide.web.linkguard import LinkFailures
 from jakguide.web.problems import ProblemError
 from jakguide.web.ratelimit import LoginLimiter
 
@@ -42,6 +41,8 @@ class AppState:
     kb: Knowledge
     db: Database
     limiter: LoginLimiter
+    link_failures: LinkFailures = field(default_factory=LinkFailures)
+    tokens_purged_at: float | None = None  # monotonic time of the last purge of expired tokens
 
 
 def state(request: Request) -> AppState:
@@ -60,8 +61,14 @@ KbDep = Annotated[Knowledge, Depends(knowledge)]
 
 
 def db_session(request: Request) -> Iterator[Session]:
-    """A session for this request; whatever was not committed is rolled back at the end."""
-    session = state(request).db.sessions()
+    """A session for this request; whatever was not committed is rolled back at the end.
+
+    GET and HEAD get a read session (a deferred SQLite transaction that never writes; its audit
+    rows are written after the read commits), every other method a write session (``BEGIN
+    IMMEDIATE``): see ``store.db`` for why a read must never upgrade to a write.
+    """
+    db = state(request).db
+    session = db.read_session() if request.method in SAFE_METHODS else db.sessions()
     try:
         yield session
     finally:
@@ -144,18 +151,3 @@ RecordsDep = Annotated[Records, Depends(records)]
 def clinic_today(actor: Actor) -> dt.date:
     """Today in the clinic's time zone (the default ``as_of`` of record endpoints)."""
     return dt.datetime.now(ZoneInfo(actor.timezone)).date()
-
-
-async def audit_denied(request: Request, exc: RecordNotFoundError) -> None:
-    """Record a lookup that found nothing in the caller's clinic (probing shows in the log)."""
-    actor: Actor | None = getattr(request.state, "actor", None)
-    if actor is None:
-        return
-    db = state(request).db
-    resource_id = str(exc.ident)[:64]
-
-    def write() -> None:
-        with db.transaction() as session:
-            audit.record(session, actor, "read", exc.resource, resource_id, None, "not-found")
-
-    await run_in_threadpool(write)

@@ -50,6 +50,40 @@ class LoginLimiter:
                     waits.append(times[len(times) - allowed] + self.window - now)
         return max(1, math.ceil(max(waits))) if waits else None
 
+    def attempt(self, keys: Iterable[tuple[str, int]]) -> tuple[int | None, float]:
+        """Check and count one attempt atomically: ``(wait, stamp)``.
+
+        If any ``(key, allowed)`` is over its budget, ``wait`` is the seconds to wait and
+        nothing is counted. Otherwise the attempt is counted as a failure *before* the password
+        is checked (so 60 parallel guesses get only ``allowed`` checks) and ``wait`` is None;
+        call :meth:`forgive` with ``stamp`` when the password was right.
+        """
+        pairs = list(keys)
+        now = self.clock()
+        with self._lock:
+            waits = []
+            for key, allowed in pairs:
+                times = self._recent(key, now)
+                if len(times) >= allowed:
+                    waits.append(times[len(times) - allowed] + self.window - now)
+            if waits:
+                return max(1, math.ceil(max(waits))), now
+            if len(self._failures) > MAX_KEYS:
+                self._failures.clear()
+            for key, _allowed in pairs:
+                self._failures.setdefault(key, deque()).append(now)
+        return None, now
+
+    def forgive(self, keys: Iterable[str], stamp: float) -> None:
+        """Take back the attempt counted at ``stamp`` (the password was right)."""
+        with self._lock:
+            for key in keys:
+                times = self._failures.get(key)
+                if times is not None and stamp in times:
+                    times.remove(stamp)
+                    if not times:
+                        del self._failures[key]
+
     def failed(self, keys: Iterable[str]) -> None:
         now = self.clock()
         with self._lock:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient as FhirPatientResource
 from fhir.resources.R4B.procedure import Procedure
 from fhir.resources.R4B.quantity import Quantity
+from pydantic import BaseModel
 
 from jakguide.adapters.fhir.codes import (
     CVX,
@@ -103,11 +105,34 @@ class Ctx:
         system = local_system(kind)
         return [code for s, code, _d in codings(cc) if s == system and code]
 
+    _seen: dict[str, set[Any]] = field(default_factory=dict)
+
     def append(self, key: str, value: Any) -> None:
-        """Add ``value`` to the list field ``key`` (created on first use), once."""
+        """Add ``value`` to the list field ``key`` (created on first use), once.
+
+        Linear: membership is a set of each value's identity key, not a scan of the list
+        comparing models (10,000 Observations took 41 s that way).
+        """
         values = self.out.setdefault(key, [])
-        if value not in values:
-            values.append(value)
+        seen = self._seen.setdefault(key, set())
+        if not values:
+            seen.clear()  # the list was replaced (e.g. medications rebuilt from scratch)
+        ident = _identity(value)
+        if ident in seen:
+            return
+        seen.add(ident)
+        values.append(value)
+
+
+def _identity(value: Any) -> Any:
+    """A hashable key equal for equal values (models by their JSON, others by themselves)."""
+    if isinstance(value, BaseModel):
+        return (type(value), value.model_dump_json())
+    try:
+        hash(value)
+    except TypeError:
+        return (type(value), json.dumps(value, sort_keys=True, default=str))
+    return value
 
 
 _SHOWN_CHARS = 80  # a value quoted in an error message is cut to this many characters

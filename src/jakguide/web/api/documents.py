@@ -8,16 +8,21 @@ strictness), so the raw bytes go through ``patient_io``.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
-from jakguide.adapters.native import LoadedPatient, load_patient_data, parse_text
+from jakguide.adapters.native import (
+    DocumentLimitError,
+    LoadedPatient,
+    load_patient_data,
+    parse_yaml,
+)
 from jakguide.errors import InputError
 from jakguide.kb.base import Knowledge
+from jakguide.web.bodies import checked_json, decode_utf8, limit_problem
 from jakguide.web.problems import ProblemError
 
 T = TypeVar("T")
@@ -27,11 +32,6 @@ YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml")
 
 def _media_type(request: Request) -> str:
     return request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
-
-
-# Bodies up to this size are parsed and assessed on the event loop: a thread hop costs more
-# than the work; larger ones go to the thread pool so the loop keeps serving.
-INLINE_BYTES = 64 * 1024
 
 
 async def read_raw(request: Request) -> tuple[bytes, str]:
@@ -60,67 +60,42 @@ async def read_raw(request: Request) -> tuple[bytes, str]:
 
 
 def parse_document(raw: bytes, media: str) -> Any:
-    """JSON (or YAML) to plain data; malformed input is a 400 problem naming where."""
+    """JSON (or YAML) to plain data within the document limits; malformed input is a 400
+    problem naming where, a limit a 413/422 naming the limit (see ``web.bodies``)."""
+    if media not in YAML_TYPES:
+        return checked_json(raw)
+    text = decode_utf8(raw)
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
+        return parse_yaml(text, "body")
+    except DocumentLimitError as exc:
+        raise limit_problem(exc) from None
+    except InputError as exc:
         raise ProblemError(
             400,
-            "malformed-json",
-            "The body is not UTF-8.",
+            "malformed-yaml",
+            "The body is not valid YAML.",
             field="body",
-            value=f"byte {exc.start}",
-            reason="not UTF-8 text",
+            value=exc.value,
+            reason=exc.reason,
         ) from None
-    if media in YAML_TYPES:
-        try:
-            return parse_text(text, "body")
-        except InputError as exc:
-            raise ProblemError(
-                400,
-                "malformed-yaml",
-                "The body is not valid YAML.",
-                field="body",
-                value=exc.value,
-                reason=exc.reason,
-            ) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ProblemError(
-            400,
-            "malformed-json",
-            "The request body is not valid JSON.",
-            field="body",
-            value=f"line {exc.lineno} column {exc.colno}",
-            reason=f"malformed JSON: {exc.msg}",
-        ) from None
-    except RecursionError:
-        raise ProblemError(
-            400, "malformed-json", "The JSON is nested too deeply.", field="body",
-            value="nesting", reason="too deep",
-        ) from None  # fmt: skip
 
 
-async def run_sized(raw: bytes, work: Callable[[], T]) -> T:
-    """Run ``work`` inline for a small body, in the thread pool for a large one."""
-    if len(raw) <= INLINE_BYTES:
-        return work()
+async def off_loop(work: Callable[[], T]) -> T:
+    """Run ``work`` (parsing, FHIR mapping, assessment) in the thread pool: the event loop only
+    moves bytes, so one slow document never delays another request or ``/api/health``."""
     return await run_in_threadpool(work)
 
 
 async def read_document(request: Request) -> Any:
-    """The parsed body (JSON, or YAML when sent as YAML); 400/415 problems otherwise."""
+    """The parsed body (JSON, or YAML when sent as YAML); 400/413/415/422 problems otherwise."""
     raw, media = await read_raw(request)
-    return await run_sized(raw, lambda: parse_document(raw, media))
+    return await off_loop(lambda: parse_document(raw, media))
 
 
 async def read_patient(request: Request, kb: Knowledge, as_of: dt.date) -> LoadedPatient:
     """A native patient or a FHIR Bundle from the body, validated as the CLI validates files."""
     raw, media = await read_raw(request)
-    return await run_sized(
-        raw, lambda: load_patient_data(parse_document(raw, media), kb, as_of, "body")
-    )
+    return await off_loop(lambda: load_patient_data(parse_document(raw, media), kb, as_of, "body"))
 
 
 PATIENT_BODY: dict[str, Any] = {

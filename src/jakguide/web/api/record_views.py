@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
+from jakguide.adapters.native import MAX_DAY, MIN_DAY
 from jakguide.engine import assess, evaluate_labs
 from jakguide.errors import InputError
 from jakguide.kb.base import Knowledge
@@ -29,15 +30,20 @@ from jakguide.units import threshold_in_canonical
 from jakguide.web.api.documents import PATIENT_BODY, read_document
 from jakguide.web.api.records import Limit, Offset, PatientId, RowId
 from jakguide.web.api.stateless import assessment_json
+from jakguide.web.bodies import api_router
 from jakguide.web.deps import AuthDep, RecordsDep, SessionDep, clinic_today
 from jakguide.web.problems import PROBLEM_RESPONSES
 
-router = APIRouter(prefix="/api", tags=["records"], responses=PROBLEM_RESPONSES)
+router = api_router(prefix="/api", tags=["records"], responses=PROBLEM_RESPONSES)
 
 RegionQ = Annotated[Literal["US", "EU"], Query(description="US (FDA) or EU (EMA).")]
 AsOfQ = Annotated[
     dt.date | None,
-    Query(description="The patient's 'today'; default: today in the clinic's time zone."),
+    Query(
+        ge=MIN_DAY,
+        le=MAX_DAY,
+        description="The patient's 'today'; default: today in the clinic's time zone.",
+    ),
 ]
 ConditionQ = Annotated[
     str | None,

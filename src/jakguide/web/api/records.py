@@ -9,18 +9,28 @@ writes the audit rows) and commits before it answers. The per-kind routes are ge
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import Header, Path, Query, Response
 from pydantic import BaseModel
 
 from jakguide.store.kinds import KINDS, ChildKind
+from jakguide.store.models import PatientRow
+from jakguide.store.records import DuplicateRowError, etag
 from jakguide.store.schemas import PatientIn, PatientOut
+from jakguide.web.bodies import api_router
 from jakguide.web.deps import RecordsDep
-from jakguide.web.problems import PROBLEM_RESPONSES
+from jakguide.web.problems import PROBLEM_RESPONSES, ProblemError
 
-router = APIRouter(prefix="/api/patients", tags=["records"], responses=PROBLEM_RESPONSES)
+router = api_router(prefix="/api/patients", tags=["records"], responses=PROBLEM_RESPONSES)
 
 PatientId = Annotated[str, Path(max_length=64, description="Patient id (UUID).")]
 RowId = Annotated[int, Path(ge=1, le=2**62)]
+IfMatch = Annotated[
+    str | None,
+    Header(
+        max_length=200,
+        description="The ETag of the record as read; a stale one answers 412 (nothing changed).",
+    ),
+]
 Limit = Annotated[int, Query(ge=1, le=1000)]
 Offset = Annotated[int, Query(ge=0, le=10**9)]
 
@@ -41,34 +51,51 @@ def list_patients(records: RecordsDep, limit: Limit = 100, offset: Offset = 0) -
     return PatientPage(items=items, total=total, limit=limit, offset=offset)
 
 
+def _tagged(response: Response, row: PatientRow) -> None:
+    response.headers["ETag"] = etag(row)
+
+
 @router.post("", response_model=PatientOut, status_code=201)
-def create_patient(body: PatientIn, records: RecordsDep) -> PatientOut:
+def create_patient(body: PatientIn, records: RecordsDep, response: Response) -> PatientOut:
     """Create a patient in the caller's clinic (dated rows are added per list)."""
     row = records.create_patient(body)
-    out = PatientOut.model_validate(row)
     records.session.commit()
-    return out
+    _tagged(response, row)
+    return PatientOut.model_validate(row)
 
 
 @router.get("/{patient_id}", response_model=PatientOut)
-def get_patient(patient_id: PatientId, records: RecordsDep) -> PatientOut:
-    out = PatientOut.model_validate(records.get_patient(patient_id))
+def get_patient(patient_id: PatientId, records: RecordsDep, response: Response) -> PatientOut:
+    """The patient's fields; the ETag header is the version to send back in ``If-Match``."""
+    row = records.get_patient(patient_id)
+    out = PatientOut.model_validate(row)
     records.session.commit()
+    _tagged(response, row)
     return out
 
 
 @router.put("/{patient_id}", response_model=PatientOut)
-def update_patient(patient_id: PatientId, body: PatientIn, records: RecordsDep) -> PatientOut:
-    """Replace the patient's fields (dated rows are unchanged)."""
-    out = PatientOut.model_validate(records.update_patient(patient_id, body))
+def update_patient(
+    patient_id: PatientId,
+    body: PatientIn,
+    records: RecordsDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> PatientOut:
+    """Replace the patient's fields (dated rows are unchanged). Send ``If-Match`` with the ETag
+    read: if someone changed the record since, the answer is 412 and nothing is overwritten."""
+    row = records.update_patient(patient_id, body, if_match)
     records.session.commit()
-    return out
+    _tagged(response, row)
+    return PatientOut.model_validate(row)
 
 
 @router.delete("/{patient_id}", status_code=204)
-def delete_patient(patient_id: PatientId, records: RecordsDep) -> Response:
-    """Delete the patient with every row of their record."""
-    records.delete_patient(patient_id)
+def delete_patient(
+    patient_id: PatientId, records: RecordsDep, if_match: IfMatch = None
+) -> Response:
+    """Delete the patient with every row of their record (``If-Match`` honoured)."""
+    records.delete_patient(patient_id, if_match)
     records.session.commit()
     return Response(status_code=204)
 
@@ -86,8 +113,23 @@ def _kind_routes(spec: ChildKind) -> None:
         records.session.commit()
         return out
 
-    def add_row(patient_id: PatientId, body: model_in, records: RecordsDep) -> Any:
-        out = model_out.model_validate(records.add_row(patient_id, name, body))
+    def add_row(
+        patient_id: PatientId, body: model_in, records: RecordsDep, if_match: IfMatch = None
+    ) -> Any:
+        try:
+            row = records.add_row(patient_id, name, body, if_match)
+        except DuplicateRowError as exc:
+            existing = model_out.model_validate(exc.existing).model_dump(mode="json")
+            raise ProblemError(
+                409,
+                "duplicate",
+                f"The record already has this {what}.",
+                field="body",
+                value=body.model_dump(mode="json"),
+                reason=f"already in the record as {what} {exc.existing.id}",
+                extra={"existing": existing},
+            ) from None
+        out = model_out.model_validate(row)
         records.session.commit()
         return out
 
@@ -97,14 +139,21 @@ def _kind_routes(spec: ChildKind) -> None:
         return out
 
     def replace_row(
-        patient_id: PatientId, row_id: RowId, body: model_in, records: RecordsDep
+        patient_id: PatientId,
+        row_id: RowId,
+        body: model_in,
+        records: RecordsDep,
+        if_match: IfMatch = None,
     ) -> Any:
-        out = model_out.model_validate(records.update_row(patient_id, name, row_id, body))
+        row = records.update_row(patient_id, name, row_id, body, if_match)
+        out = model_out.model_validate(row)
         records.session.commit()
         return out
 
-    def delete_row(patient_id: PatientId, row_id: RowId, records: RecordsDep) -> Response:
-        records.delete_row(patient_id, name, row_id)
+    def delete_row(
+        patient_id: PatientId, row_id: RowId, records: RecordsDep, if_match: IfMatch = None
+    ) -> Response:
+        records.delete_row(patient_id, name, row_id, if_match)
         records.session.commit()
         return Response(status_code=204)
 

@@ -9,27 +9,34 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Path, Query, Request
+import anyio
+import anyio.to_thread
+from fastapi import Body, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
-from sqlalchemy import text
 
 from jakguide import __version__
-from jakguide.adapters.native import load_patient_data
+from jakguide.adapters.native import MAX_DAY, MIN_DAY, load_patient_data
 from jakguide.engine import assess, evaluate_labs
 from jakguide.errors import UnknownIdError
 from jakguide.instruments import instrument_names, response, response_names, score
 from jakguide.kb.listing import drug_rows, monograph_dict
 from jakguide.model import Assessment, AssessRequest, LabsReport, LabsRequest
-from jakguide.web.api.documents import PATIENT_BODY, parse_document, read_raw, run_sized
+from jakguide.web.api.documents import PATIENT_BODY, off_loop, parse_document, read_raw
+from jakguide.web.bodies import api_router
 from jakguide.web.deps import KbDep, StateDep
 from jakguide.web.problems import PROBLEM_RESPONSES, ProblemError
 
-router = APIRouter(prefix="/api", responses=PROBLEM_RESPONSES)
+router = api_router(prefix="/api", responses=PROBLEM_RESPONSES)
 
 RegionQ = Annotated[Literal["US", "EU"], Query(description="US (FDA) or EU (EMA).")]
 AsOfQ = Annotated[
-    dt.date | None, Query(description="The patient's 'today' (YYYY-MM-DD); default today, echoed.")
+    dt.date | None,
+    Query(
+        ge=MIN_DAY,
+        le=MAX_DAY,
+        description="The patient's 'today' (YYYY-MM-DD); default today, echoed.",
+    ),
 ]
 DrugsQ = Annotated[list[str] | None, Query(description="Only these agents (repeatable).")]
 Name = Annotated[str, Path(max_length=100)]
@@ -79,7 +86,7 @@ async def assess_endpoint(
         loaded = load_patient_data(parse_document(raw, media), kb, day, "body")
         return json_response(with_read_warnings(assess(loaded.patient, req, kb), loaded.warnings))
 
-    return await run_sized(raw, work)
+    return await off_loop(work)
 
 
 @router.post(
@@ -104,7 +111,7 @@ async def labs_endpoint(
         loaded = load_patient_data(parse_document(raw, media), kb, day, "body")
         return json_response(evaluate_labs(loaded.patient, req, kb))
 
-    return await run_sized(raw, work)
+    return await off_loop(work)
 
 
 def _known(name: str, names: list[str], what: str) -> str:
@@ -196,17 +203,21 @@ class Health(BaseModel):
     schema_revision: str | None
 
 
-@router.get("/health", tags=["meta"], response_model=Health)
-def health(app: StateDep) -> Health:
-    """Liveness and readiness: the database answers and its schema revision."""
-    from jakguide.store.migrate import current_revision
+_health_threads = anyio.CapacityLimiter(2)
 
-    with app.db.engine.connect() as conn:
-        conn.execute(text("SELECT 1"))
+
+@router.get("/health", tags=["meta"], response_model=Health)
+async def health(app: StateDep) -> Health:
+    """Liveness and readiness: the database answers and its schema revision.
+
+    Runs outside admission control on threads and a database connection of its own, so it
+    answers while the server sheds load (see ``web.admission``).
+    """
+    revision = await anyio.to_thread.run_sync(app.db.health, limiter=_health_threads)
     return Health(
         status="ok",
         version=__version__,
         knowledge_version=app.kb.version,
         database=app.db.engine.dialect.name,
-        schema_revision=current_revision(app.db.engine),
+        schema_revision=revision,
     )

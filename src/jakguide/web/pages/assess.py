@@ -19,6 +19,7 @@ from fastapi import Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData, UploadFile
 
+from jakguide.adapters.native import check_day
 from jakguide.engine import assess
 from jakguide.errors import InputError
 from jakguide.kb.base import Knowledge
@@ -335,9 +336,11 @@ def assess_submit(request: Request, clin: ClinDep, form: FormDep, kb: KbDep) -> 
     raw_day = form_str(form, "as_of", 20)
     if raw_day:
         try:
-            day = dt.date.fromisoformat(raw_day)
+            day = check_day(dt.date.fromisoformat(raw_day), "as_of")
         except ValueError:
             errors["as_of"] = f"Enter a date as YYYY-MM-DD (got {raw_day!r})."
+        except InputError as exc:
+            errors["as_of"] = f"Enter {exc.reason} (got {raw_day!r})."
     region = form_str(form, "region", 4) or "US"
     if region not in REGIONS:
         errors["region"] = "Choose US or EU."

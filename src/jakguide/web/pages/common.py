@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import re
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,16 +24,19 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from jakguide import __version__
+from jakguide.adapters.native import check_day
 from jakguide.errors import InputError
 from jakguide.kb.base import Knowledge
 from jakguide.model import DISCLAIMER
 from jakguide.store.audit import Actor
 from jakguide.store.models import AuthToken, Clinician
 from jakguide.store.records import RecordNotFoundError
-from jakguide.web.deps import SESSION_COOKIE, SessionDep, audit_denied, clinic_today
+from jakguide.web.denied import audit_denied
+from jakguide.web.deps import SESSION_COOKIE, SessionDep, clinic_today
 
 HERE = Path(__file__).parent.parent  # web/: templates and static files
 TEMPLATES = HERE / "templates"
@@ -213,6 +217,11 @@ class PageRoute(APIRoute):
                 return error_page(request, exc.status, exc.title, exc.message)
             except InputError as exc:
                 return error_page(request, 422, "Invalid input", str(exc))
+            except ValidationError as exc:  # a model built from form values (defence in depth)
+                errs = exc.errors()
+                where = ".".join(str(p) for p in errs[0]["loc"]) if errs else "form"
+                msg = errs[0]["msg"] if errs else "invalid"
+                return error_page(request, 422, "Invalid input", f"{where}: {msg}")
             except RequestValidationError as exc:
                 first = exc.errors()[0] if exc.errors() else {}
                 where = ".".join(str(p) for p in first.get("loc", ()))
@@ -298,11 +307,13 @@ def page_day(request: Request, actor: Actor | None, raw: str | None) -> dt.date:
     """The page's "today": ``?as_of=``, else the configured day, else today in the clinic."""
     if raw:
         try:
-            return dt.date.fromisoformat(raw)
+            return check_day(dt.date.fromisoformat(raw), "as_of")
         except ValueError:
             raise PageError(
                 422, "Invalid date", f"as_of {raw[:40]!r} is not a date; use YYYY-MM-DD."
             ) from None
+        except InputError as exc:
+            raise PageError(422, "Invalid date", f"as_of {raw}: {exc.reason}.") from None
     fixed = config(request).as_of
     if fixed is not None:
         return fixed
@@ -320,9 +331,15 @@ def region_of(raw: str | None, default: str = "US") -> str:
 
 
 def form_str(form: FormData, name: str, limit: int = 500) -> str:
-    """A text field of the form, stripped (files and missing fields are empty)."""
+    """A text field of the form, stripped (files and missing fields are empty); control
+    characters and lone surrogates are dropped (no form field may store them)."""
     value = form.get(name)
-    return value.strip()[:limit] if isinstance(value, str) else ""
+    if not isinstance(value, str):
+        return ""
+    return _FORM_BAD.sub("", value).strip()[:limit]
+
+
+_FORM_BAD = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f\\ud800-\\udfff]")
 
 
 def condition_name(kb: Knowledge, cid: str) -> str:

@@ -12,11 +12,12 @@ credential, and another site cannot know it.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import Request
+from fastapi import Path, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jakguide.errors import InputError
@@ -25,7 +26,7 @@ from jakguide.store import links as store_links
 from jakguide.store.convert import to_patient
 from jakguide.store.models import Clinic
 from jakguide.store.records import Records
-from jakguide.web.deps import KbDep, SessionDep
+from jakguide.web.deps import AppState, KbDep, SessionDep
 from jakguide.web.pages.common import (
     REGIONS,
     ClinDep,
@@ -102,7 +103,7 @@ def create_link(
         region=region,
     )
     session.commit()
-    url = str(request.base_url).rstrip("/") + f"/p/{raw}"
+    url = public_base(request) + f"/p/{raw}"
     return render_html(
         kb,
         "link_created.html.j2",
@@ -117,7 +118,7 @@ def create_link(
 @router.post("/patients/{patient_id}/links/{link_id}/revoke")
 def revoke_link(
     patient_id: str,
-    link_id: int,
+    link_id: Annotated[int, Path(ge=1, le=2**62)],
     clin: ClinDep,
     form: FormDep,
     session: SessionDep,
@@ -131,6 +132,18 @@ def revoke_link(
     return RedirectResponse(f"/patients/{patient_id}?added=link revoked#links-h", 303)
 
 
+def public_base(request: Request) -> str:
+    """Where patients reach the server: the configured public URL, else the address this
+    server listens on; never the request's ``Host`` header (anyone can send any Host)."""
+    configured = request.app.state.jakguide.settings.public_url
+    if configured:
+        return str(configured).rstrip("/")
+    host, port = request.scope.get("server") or ("127.0.0.1", 8000)
+    scheme = request.url.scheme
+    default = (scheme, port) in (("http", 80), ("https", 443))
+    return f"{scheme}://{host}" + ("" if default else f":{port}")
+
+
 # --------------------------------------------------------------------------- patient side
 
 
@@ -142,10 +155,22 @@ def _patient_page(
 
 
 def _open(request: Request, session: Session, token: str, what: str) -> store_links.Opened:
-    """The link's patient, or a "not valid" page (the attempt is audited either way)."""
+    """The link's patient, or a "not valid" page (the attempt is audited either way: unknown
+    tokens in aggregate, see ``web.linkguard``; 429 after too many failures from one client)."""
+    app: AppState = request.app.state.jakguide
+    client = request.client.host if request.client else "unknown"
+    wait = app.link_failures.retry_after(client)
+    if wait is not None:
+        raise PageError(
+            429,
+            "Too many attempts",
+            f"Too many links that do not work were opened from here; try again in {wait} s.",
+        )
     opened = store_links.open_link(session, token, what)
     session.commit()
     if opened is None:
+        if not _known_token(session, token):
+            app.link_failures.failed(client, app.db)
         raise PageError(
             404,
             "This link does not work",
@@ -153,6 +178,18 @@ def _open(request: Request, session: Session, token: str, what: str) -> store_li
             "new link.",
         )
     return opened
+
+
+def _known_token(session: Session, token: str) -> bool:
+    """Whether the token belongs to a link (expired or revoked ones are audited per link)."""
+    if not token or len(token) > store_links.MAX_TOKEN_CHARS:
+        return False
+    digest = store_links.token_digest(token)
+    found = session.scalar(
+        select(store_links.PatientLink.id).where(store_links.PatientLink.token_hash == digest)
+    )
+    session.commit()
+    return found is not None
 
 
 def _today(request: Request, session: Session, opened: store_links.Opened) -> dt.date:

@@ -9,13 +9,14 @@ document, unchanged.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jakguide.adapters.native import check_day
 from jakguide.engine import assess
 from jakguide.errors import InputError, JakguideError
 from jakguide.kb.base import Knowledge
@@ -79,7 +80,7 @@ def patient_list(
     clin: ClinDep,
     session: SessionDep,
     kb: KbDep,
-    offset: int = 0,
+    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
     as_of: str | None = None,
 ) -> Response:
     records = _records(clin, session, kb)
@@ -157,9 +158,11 @@ def new_patient_submit(clin: ClinDep, form: FormDep, session: SessionDep, kb: Kb
     birth = None
     if values["birth_date"]:
         try:
-            birth = dt.date.fromisoformat(values["birth_date"])
+            birth = check_day(dt.date.fromisoformat(values["birth_date"]), "birth_date")
         except ValueError:
             errors["birth_date"] = "Enter a date as YYYY-MM-DD."
+        except InputError as exc:
+            errors["birth_date"] = f"Enter {exc.reason}."
     if values["sex"] not in ("female", "male", "other", "unknown"):
         errors["sex"] = "Choose one of the listed values."
     if values["condition"] and values["condition"] not in kb.conditions:

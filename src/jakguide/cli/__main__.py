@@ -1,0 +1,5 @@
+"""``python -m jakguide.cli``: the same as the ``jakguide`` command."""
+
+from jakguide.cli import main
+
+main()
