@@ -213,9 +213,14 @@ def assessment_text(console: Console, kb: Knowledge, a: Assessment, *, explain: 
         fact for o in shown for f in o.findings if f.rule.startswith("derive.") for fact in f.facts
     )
     if derived:
-        console.print(Text("Derived from other recorded data (not entered):", style="cyan"))
+        console.print(
+            Text("Derived from other recorded data (not entered):", style="cyan"), soft_wrap=False
+        )
         for fact in derived:
-            console.print(Text(f"  • {fact}", style="cyan"))
+            console.print(
+                Padding(Text(f"• {fact}", style="cyan"), (0, 0, 0, 2), expand=False),
+                soft_wrap=False,
+            )
     not_indicated = [o.drug for o in best_first if o.status == "not-indicated"]
     if not_indicated:
         console.print(

@@ -12,16 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TypeVar, cast
 
 from jakguide.errors import InputError
 from jakguide.kb.base import Knowledge
 from jakguide.kb.schema import Citation, Monograph, Region, RegionLabel
 from jakguide.model import LabResult, Patient
+from jakguide.rules.derivation import Derivation
 from jakguide.units import CanonicalValue, to_canonical
-
-if TYPE_CHECKING:
-    from jakguide.rules.derive import Derivation
 
 # Cockcroft-Gault (Cockcroft & Gault, Nephron 1976;16:31-41), as used in drug labelling:
 # CrCl [mL/min] = (140 - age) * weight [kg] / (72 * Scr [mg/dL]), times 0.85 for women.

@@ -15,31 +15,21 @@ last, adds one ``derive.<key>`` finding per derivation the option's rules used.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from jakguide.kb.schema import Citation, NumberRange
+from jakguide.kb.schema import NumberRange
 from jakguide.kb.schema_derive import DerivationFile, SeverityCutoff
 from jakguide.model import Finding, ObjectiveInflammation, Patient
 from jakguide.rules.base import make
 from jakguide.rules.context import Context, OptionContext, RenalValue
+from jakguide.rules.derivation import Derivation
 
 __all__ = ["Derivation", "check_derived", "derive", "renal_ruled_out"]
 
 _UNITS = {"egfr": "mL/min/1.73 m2", "creatinine-clearance": "mL/min"}
 _DISEASE_FIELDS = {"pasi": "pasi", "bsa": "bsa_percent", "dlqi": "dlqi"}
 _NAMES = {"bsa": "BSA %", "viga-ad": "vIGA-AD", "partial-mayo": "partial Mayo"}
-
-
-@dataclass(frozen=True)
-class Derivation:
-    """An input settled by other recorded data: its value, the fact shown, and the sources."""
-
-    key: str
-    value: Any
-    fact: str
-    sources: tuple[Citation, ...]
 
 
 def derive(ctx: Context, condition: str | None) -> tuple[Patient, dict[str, Derivation]]:
@@ -320,9 +310,13 @@ def renal_ruled_out(ctx: Context, band: NumberRange, measure: str) -> Derivation
 
 
 def _range_text(band: NumberRange) -> str:
-    from jakguide.rules.predicates import describe_range
-
-    return describe_range(band)
+    # as predicates.describe_range words it (not imported: predicates imports this module)
+    parts = [
+        f"{sym} {value:g}"
+        for sym, value in ((">=", band.gte), (">", band.gt), ("<=", band.lte), ("<", band.lt))
+        if value is not None
+    ]
+    return " and ".join(parts)
 
 
 # -- the findings ----------------------------------------------------------------------------
