@@ -35,6 +35,14 @@ HistoryItem = Literal[
     "hcv-active",
     "interstitial-lung-disease",
     "heart-failure",
+    # issue 10 (rules.derive): liver disease, menopause and permanent sterilisation
+    "cirrhosis",
+    "chronic-liver-disease",
+    "menopause",
+    "hysterectomy",
+    "bilateral-oophorectomy",
+    "bilateral-salpingectomy",
+    "end-stage-renal-disease",  # CKD stage 5 or ESRD: blocks "not on dialysis" (policy 11)
 ]
 CvRiskFactor = Literal[
     "hypertension",

@@ -208,6 +208,19 @@ def assessment_text(console: Console, kb: Knowledge, a: Assessment, *, explain: 
             Col("Top findings"),
         ]
         fit_table(console, None, cols, rows, lines=True)
+    # Implied inputs (rules.derive), once each: what the record did not say but settles.
+    derived = dict.fromkeys(
+        fact for o in shown for f in o.findings if f.rule.startswith("derive.") for fact in f.facts
+    )
+    if derived:
+        console.print(
+            Text("Derived from other recorded data (not entered):", style="cyan"), soft_wrap=False
+        )
+        for fact in derived:
+            console.print(
+                Padding(Text(f"• {fact}", style="cyan"), (0, 0, 0, 2), expand=False),
+                soft_wrap=False,
+            )
     not_indicated = [o.drug for o in best_first if o.status == "not-indicated"]
     if not_indicated:
         console.print(

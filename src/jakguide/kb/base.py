@@ -36,6 +36,7 @@ from jakguide.kb.schema import (
     SourceDocument,
     SourceFile,
 )
+from jakguide.kb.schema_derive import DerivationFile
 from jakguide.kb.schema_guide import GuideStatement
 from jakguide.kb.schema_guidelines import Guideline
 
@@ -60,6 +61,7 @@ class Knowledge:
         drugs: dict[str, Monograph],
         guide: dict[str, GuideStatement] | None = None,
         name_entries: list[NameEntry] | None = None,
+        derivations: DerivationFile | None = None,
     ) -> None:
         self.folder = folder
         self.index = index
@@ -72,6 +74,7 @@ class Knowledge:
         self.drugs = drugs
         self.guide = guide or {}
         self.names = name_entries or []
+        self.derivations = derivations  # boundaries of implied facts (rules.derive)
         self._members = {cid: frozenset(self._resolve_members(cid, set())) for cid in classes}
         self._classes_of: dict[str, set[str]] = {}
         for cid, members in self._members.items():
@@ -353,6 +356,7 @@ def load_knowledge(folder: str | Path | None = None) -> Knowledge:
             [s for g in raw.guide for s in g.statements], "id", None, "statements", issues
         ),
         name_entries=raw.products.names,
+        derivations=raw.derivations,
     )
     issues.extend(_cross_check(raw, kb))
     for _doc, mono in raw.drugs:

@@ -30,6 +30,7 @@ from jakguide.kb.schema import (
     SourceFile,
     denied_urls,
 )
+from jakguide.kb.schema_derive import DerivationFile
 from jakguide.kb.schema_guide import GuideFile
 from jakguide.kb.schema_guidelines import GuidelineFile
 
@@ -225,6 +226,7 @@ class RawKnowledge:
         self.products: ProductCodeFile | None = None
         self.analytes: AnalyteFile | None = None
         self.guidelines: GuidelineFile | None = None
+        self.derivations: DerivationFile | None = None
         self.drugs: list[tuple[_Doc, Monograph]] = []
         self.guide: list[GuideFile] = []
         self.docs: dict[str, _Doc] = {}
@@ -238,7 +240,10 @@ _SINGLE_FILES: dict[str, type[BaseModel]] = {
     "products.yaml": ProductCodeFile,
     "analytes.yaml": AnalyteFile,
     "guidelines.yaml": GuidelineFile,
+    "derivations.yaml": DerivationFile,
 }
+# A knowledge folder without derivations.yaml derives nothing (rules.derive).
+_OPTIONAL_FILES = frozenset({"derivations.yaml"})
 _ATTR = {
     "index.yaml": "index",
     "sources.yaml": "sources",
@@ -247,6 +252,7 @@ _ATTR = {
     "products.yaml": "products",
     "analytes.yaml": "analytes",
     "guidelines.yaml": "guidelines",
+    "derivations.yaml": "derivations",
 }
 
 
@@ -260,7 +266,8 @@ def read_folder(folder: Path) -> tuple[RawKnowledge, list[KnowledgeIssue]]:
     for name, model in _SINGLE_FILES.items():
         path = folder / name
         if not path.exists():
-            issues.append(KnowledgeIssue(name, None, "<file>", "required file is missing"))
+            if name not in _OPTIONAL_FILES:
+                issues.append(KnowledgeIssue(name, None, "<file>", "required file is missing"))
             continue
         doc = _Doc(path, name)
         raw.docs[name] = doc

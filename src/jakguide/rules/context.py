@@ -19,6 +19,7 @@ from jakguide.kb.base import Knowledge
 from jakguide.kb.names import resolve, resolve_ingredients
 from jakguide.kb.schema import Citation, Monograph, Region, RegionLabel
 from jakguide.model import LabResult, Patient
+from jakguide.rules.derivation import Derivation
 from jakguide.units import CanonicalValue, to_canonical
 
 # Cockcroft-Gault (Cockcroft & Gault, Nephron 1976;16:31-41), as used in drug labelling:
@@ -82,6 +83,21 @@ class Context:
     # Same-day results that disagree: (analyte, date, fact, point used or None); see
     # docs/policies.md, "Same-day results".
     same_day: list[tuple[str, dt.date, str, LabPoint | None]] = field(default_factory=list)
+    # Inputs other recorded data settle (rules.derive), and those the current option's rules used.
+    derivations: dict[str, Derivation] = field(default_factory=dict)
+    used_derivations: set[str] = field(default_factory=set)
+
+    def derived(self, key: str) -> Derivation | None:
+        """The derivation of input ``key`` if there is one, noting that a rule used it."""
+        d = self.derivations.get(key)
+        if d is not None:
+            self.used_derivations.add(key)
+        return d
+
+    def derived_fact(self, key: str, default: str) -> str:
+        """The fact for input ``key``: the derivation's (marked derived), else ``default``."""
+        d = self.derived(key)
+        return f"{d.fact} (derived)" if d is not None else default
 
     # -- demographics -----------------------------------------------------------------------
 

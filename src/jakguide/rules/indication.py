@@ -206,7 +206,10 @@ def _disease(ctx: Context, ind: Indication) -> list[Finding]:
     unmet: list[str] = []
     if req.severity is not None:
         sev = disease.severity if disease else None
-        if sev is None:
+        derived = ctx.derived("severity") if sev is None else None
+        if derived is not None and set(derived.value) <= set(req.severity):
+            pass  # opened by the recorded instruments (rules.derive); never closed by them
+        elif sev is None:
             missing.append("disease severity")
         elif sev not in req.severity:
             unmet.append(f"severity {sev} (label: {', '.join(req.severity)})")
@@ -217,6 +220,7 @@ def _disease(ctx: Context, ind: Indication) -> list[Finding]:
         elif not set(cand) & set(req.candidate_for_any):
             unmet.append("not a candidate for " + " or ".join(req.candidate_for_any))
     if req.objective_inflammation:
+        ctx.derived("objective_inflammation")
         oi = disease.objective_inflammation if disease else None
         if oi is None or (oi.crp_elevated is None and oi.mri is None):
             missing.append("objective signs of inflammation (CRP, MRI)")

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from jakguide.kb.schema import NumberRange, When
 from jakguide.rules.context import Context
+from jakguide.rules.derive import renal_ruled_out
 from jakguide.rules.risk import risk_group_status
 from jakguide.rules.truth import Outcome
 
@@ -69,7 +70,8 @@ def evaluate(when: When, ctx: Context, drug: str) -> Outcome:
                 Outcome.unknown("hepatic", "hepatic impairment (Child-Pugh class or none)")
             )
         else:
-            parts.append(Outcome(hep in when.hepatic, [], [f"hepatic impairment: {hep}"]))
+            fact = ctx.derived_fact("hepatic_impairment", f"hepatic impairment: {hep}")
+            parts.append(Outcome(hep in when.hepatic, [], [fact]))
     if when.classes is not None:
         parts.append(_classes(when.classes, ctx, drug, need_all=False))
     if when.all_classes is not None:
@@ -97,7 +99,10 @@ def evaluate(when: When, ctx: Context, drug: str) -> Outcome:
     if when.breastfeeding is not None:
         bf = ctx.patient.breastfeeding
         if ctx.patient.sex == "male" or ctx.patient.reproductive_potential is False:
-            parts.append(Outcome(not when.breastfeeding, [], ["not breastfeeding (sex/potential)"]))
+            fact = "not breastfeeding (sex/potential)"
+            if ctx.patient.sex != "male":
+                fact = ctx.derived_fact("reproductive_potential", fact)
+            parts.append(Outcome(not when.breastfeeding, [], [fact]))
         elif bf == "unknown":
             parts.append(Outcome.unknown("breastfeeding", "breastfeeding status"))
         else:
@@ -153,11 +158,16 @@ def _renal(when: When, ctx: Context) -> Outcome:
         if ctx.patient.on_dialysis is None:
             return Outcome.unknown("dialysis", "dialysis status")
         if ctx.patient.on_dialysis != band.dialysis:
-            return Outcome.false()
+            default = "on dialysis" if ctx.patient.on_dialysis else "not on dialysis"
+            return Outcome.false(ctx.derived_fact("on_dialysis", default))
         if band.dialysis and all(v is None for v in (band.gte, band.gt, band.lte, band.lt)):
             return Outcome.true("on dialysis")
     renal = ctx.renal(band.measure)
     if renal is None:
+        # A band far from the other measure's value is ruled out (never picked): policy 16.
+        ruled_out = renal_ruled_out(ctx, band, band.measure)
+        if ruled_out is not None:
+            return Outcome.false(f"{ruled_out.fact} (derived)")
         return Outcome.unknown("renal", ctx.renal_missing_text(band.measure))
     unit = "mL/min" if band.measure == "creatinine-clearance" else "mL/min/1.73 m2"
     return Outcome(in_range(renal.value, band), [], [f"{renal.detail}: {renal.value} {unit}"])
@@ -196,6 +206,9 @@ def _unidentified_text(entered: str, suggestions: Sequence[str]) -> str:
 def _history(items: Sequence[str], ctx: Context) -> Outcome:
     history = ctx.patient.history
     if history is None:
+        # Items settled by other data (e.g. negative hepatitis serology, rules.derive)
+        if items and all(ctx.derivations.get(h) is not None for h in items):
+            return Outcome.false(*(ctx.derived_fact(h, h) for h in items))
         return Outcome.unknown("history", "medical history")
     hits = [h for h in items if h in history]
     return Outcome(bool(hits), [], [f"history of {h}" for h in hits])
@@ -224,6 +237,8 @@ def _pregnancy(wanted: bool, ctx: Context) -> Outcome:
         return Outcome(not wanted, [], ["male"])
     if p.pregnancy == "unknown":
         if p.reproductive_potential is False:
-            return Outcome(not wanted, [], ["not of reproductive potential"])
+            fact = ctx.derived_fact("reproductive_potential", "not of reproductive potential")
+            return Outcome(not wanted, [], [fact])
         return Outcome.unknown("pregnancy", "pregnancy status")
-    return Outcome((p.pregnancy == "pregnant") == wanted, [], [f"pregnancy: {p.pregnancy}"])
+    fact = ctx.derived_fact("pregnancy", f"pregnancy: {p.pregnancy}")
+    return Outcome((p.pregnancy == "pregnant") == wanted, [], [fact])

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from jakguide.model import Finding
 from jakguide.rules.context import Context, OptionContext
 from jakguide.rules.contraindications import check_contraindications
+from jakguide.rules.derive import check_derived
 from jakguide.rules.dosing import check_dosing
 from jakguide.rules.indication import check_indication
 from jakguide.rules.interactions import check_interactions
@@ -149,6 +150,13 @@ CHECKS: tuple[Check, ...] = (
         "Regimen selection and renal/hepatic/age adjustments",
         check_dosing,
         ("indications.regimens", "adjustments", "risk_groups.lower_dose"),
+    ),
+    # Last: reports the derived inputs (rules.derive) that the checks above used.
+    _one(
+        "derive",
+        "Inputs derived from other recorded data (implied is known)",
+        check_derived,
+        ("derivations",),
     ),
 )
 

@@ -27,6 +27,8 @@ def check_reproduction(ctx: Context, opt: OptionContext) -> list[Finding]:
     p = ctx.patient
     if p.sex == "male":
         return []
+    ctx.derived("reproductive_potential")  # shown when a derivation settles what is asked here
+    ctx.derived("pregnancy")
     covered = any(ci.when.pregnancy for ci in label.contraindications)
     findings: list[Finding] = []
     strict = rep.pregnancy in _STATUS

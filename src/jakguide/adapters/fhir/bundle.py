@@ -50,6 +50,7 @@ _READ_TYPES = (
     "AllergyIntolerance",
     "Immunization",
     "Medication",
+    "Procedure",
 )
 _NDJSON_NAME = re.compile(r"^([A-Z][A-Za-z]+)(?:[._-][^/]*)?\.ndjson$")
 
@@ -148,6 +149,8 @@ class _Collector:
             res.allergies.append(model)
         elif rtype == "Immunization":
             res.immunizations.append(model)
+        elif rtype == "Procedure":
+            res.procedures.append(model)
         elif rtype == "Medication":
             if model.id:
                 res.medications[f"Medication/{model.id}"] = model

@@ -93,9 +93,29 @@ class UnitTables(_Strict):
     dose_mg: dict[str, str]
 
 
+class PriorOutcomeWords(_Strict):
+    """Words of a stopped medicine's ``statusReason`` (text or coding display) per outcome."""
+
+    source: str
+    # tried in this order; the first outcome with an un-negated phrase wins
+    outcomes: dict[Literal["loss-of-response", "intolerance", "inadequate-response"], list[str]]
+    negations: list[str]  # cue words that negate a phrase within ``window`` words before it
+    window: int
+
+
+class LiverWords(_Strict):
+    """Words in a Condition's text or display that mark possible liver disease (blocks the
+    engine's hepatic "none" derivation when the code itself is not in table ``history``)."""
+
+    source: str
+    words: list[str]
+
+
 class _TablesFile(_Strict):
     tables: dict[TableName, CodeTable]
     units: UnitTables
+    prior_outcome_words: PriorOutcomeWords
+    liver_disease_words: LiverWords
 
 
 class CodeTables:
@@ -104,6 +124,8 @@ class CodeTables:
     def __init__(self, data: _TablesFile) -> None:
         self.tables = data.tables
         self.units = data.units
+        self.prior_outcome_words = data.prior_outcome_words
+        self.liver_disease_words = data.liver_disease_words
         self._index: dict[tuple[str, str, str], list[str]] = {}
         for name, table in data.tables.items():
             for item, codes in table.items.items():

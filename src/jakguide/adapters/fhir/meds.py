@@ -146,6 +146,35 @@ def _prior_outcome(ctx: Ctx, r: MedicationResource) -> str | None:
         for outcome in ctx.local("prior-outcome", cc):
             if outcome in _OUTCOMES:
                 return outcome
+    for cc in reasons:
+        texts = [cc.text or "", *(d or "" for _s, _c, d in codings(cc))]
+        for text in texts:
+            said = outcome_in_text(text, ctx)
+            if said is not None:
+                return said
+    return None
+
+
+_CLAUSE = re.compile(r"[.;,:()\n]|\bbut\b")
+_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def outcome_in_text(text: str, ctx: Ctx) -> str | None:
+    """The prior-therapy outcome a statusReason text states, negation-aware (codes.yaml)."""
+    words_table = ctx.tables.prior_outcome_words
+    for outcome, phrases in words_table.outcomes.items():
+        for clause in _CLAUSE.split(text.lower()):
+            words = _WORD.findall(clause)
+            for phrase in phrases:
+                target = _WORD.findall(phrase.lower())
+                for i in range(len(words) - len(target) + 1):
+                    if words[i : i + len(target)] != target:
+                        continue
+                    before = " ".join(words[max(0, i - words_table.window) : i])
+                    if not any(
+                        re.search(rf"\b{re.escape(cue)}\b", before) for cue in words_table.negations
+                    ):
+                        return outcome
     return None
 
 

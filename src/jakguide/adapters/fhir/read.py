@@ -10,6 +10,7 @@ none" (``[]``). Medicines, allergies and vaccines are in ``fhir_meds``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Literal
 
@@ -17,6 +18,7 @@ from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.condition import Condition
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient as FhirPatientResource
+from fhir.resources.R4B.procedure import Procedure
 from fhir.resources.R4B.quantity import Quantity
 
 from jakguide.adapters.fhir.codes import LOINC, SNOMED, CodeTables, local_system
@@ -74,6 +76,7 @@ def read_patient(
     ctx = Ctx(kb=kb, as_of=as_of, tables=tables)
     _demographics(ctx, res.patient, patient_id)
     _conditions(ctx, res.conditions)
+    _procedures(ctx, res.procedures)
     _observations(ctx, res.observations)
     ctx.out["pregnancy"] = latest(ctx.pregnancy) or "unknown"
     medicines(ctx, res)
@@ -169,6 +172,9 @@ def _condition_items(ctx: Ctx, c: Condition, current: bool, start: dt.date | Non
         if item in _HISTORY_ITEMS:
             ctx.append("history", item)
             used = True
+    if not used and _names_liver_disease(ctx, c):
+        ctx.append("history", "chronic-liver-disease")  # blocks hepatic "none" only (policy 12)
+        used = True
     if not current:
         return used
     snomed = {code for system, code, _d in codings(c.code) if system == SNOMED}
@@ -201,6 +207,48 @@ def _condition_items(ctx: Ctx, c: Condition, current: bool, start: dt.date | Non
         ctx.out["on_dialysis"] = True
         used = True
     return used
+
+
+def _names_liver_disease(ctx: Ctx, c: Condition) -> bool:
+    names = [c.code.text or "" if c.code else "", *(d or "" for _s, _c, d in codings(c.code))]
+    text = " ".join(names).lower()
+    return any(
+        re.search(rf"\b{re.escape(w)}\b", text) for w in ctx.tables.liver_disease_words.words
+    )
+
+
+# --------------------------------------------------------------------------- procedures
+
+_PROCEDURE_DONE = frozenset({"completed", "in-progress"})
+
+
+def _procedures(ctx: Ctx, procedures: list[Procedure]) -> None:
+    """A dialysis Procedure within the knowledge's window sets ``on_dialysis``; a sterilising
+    procedure is a history item (issue 10; rules.derive reads both)."""
+    rules = ctx.kb.derivations
+    for p in procedures:
+        if p.status not in _PROCEDURE_DONE:
+            continue
+        day = _procedure_day(p)
+        if day is None or day > ctx.as_of:
+            continue
+        for item in ctx.items("history", p.code):
+            if item in _HISTORY_ITEMS and ctx.out.get("history") is not None:
+                ctx.append("history", item)
+        if "dialysis-procedure" in ctx.items("dialysis", p.code):
+            window = rules.dialysis.procedure_max_age_days if rules is not None else None
+            if window is not None and (ctx.as_of - day).days <= window:
+                ctx.out["on_dialysis"] = True
+            else:
+                ctx.w.skip(label(p), "performed", str(day), "dialysis longer ago than the window")
+
+
+def _procedure_day(p: Procedure) -> dt.date | None:
+    if p.performedDateTime is not None:
+        return earliest(p.performedDateTime)
+    if p.performedPeriod is not None:
+        return earliest(p.performedPeriod.end or p.performedPeriod.start)
+    return None
 
 
 # --------------------------------------------------------------------------- observations

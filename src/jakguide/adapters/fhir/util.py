@@ -16,6 +16,7 @@ from fhir.resources.R4B.medicationrequest import MedicationRequest
 from fhir.resources.R4B.medicationstatement import MedicationStatement
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient as FhirPatientResource
+from fhir.resources.R4B.procedure import Procedure
 from fhir.resources.R4B.quantity import Quantity
 from pydantic import BaseModel
 
@@ -46,6 +47,7 @@ class PatientResources:
     statements: list[MedicationStatement] = field(default_factory=list)
     allergies: list[AllergyIntolerance] = field(default_factory=list)
     immunizations: list[Immunization] = field(default_factory=list)
+    procedures: list[Procedure] = field(default_factory=list)  # dialysis, sterilisation (issue 10)
     medications: dict[str, FhirMedication] = field(default_factory=dict)  # by reference key
 
 
