@@ -23,6 +23,8 @@ from jakguide.store import accounts
 from jakguide.web.deps import AppState
 
 PASSWORD = "correct horse battery"
+# The thread serving each started server, so that ``stop`` can wait for it to end.
+_THREADS: dict[int, threading.Thread] = {}
 
 
 def free_port() -> int:
@@ -66,6 +68,7 @@ def start(app: FastAPI, limit_concurrency: int | None = None) -> tuple[uvicorn.S
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
+    _THREADS[id(server)] = thread
     thread.start()
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -77,10 +80,11 @@ def start(app: FastAPI, limit_concurrency: int | None = None) -> tuple[uvicorn.S
 
 
 def stop(server: uvicorn.Server) -> None:
+    """Ask the server to exit and wait for its thread (uvicorn never resets ``started``)."""
     server.should_exit = True
-    deadline = time.monotonic() + 30
-    while server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
+    thread = _THREADS.pop(id(server), None)
+    if thread is not None:
+        thread.join(timeout=30)
 
 
 def make_user(app: FastAPI, clinic: str, username: str) -> str:
