@@ -141,9 +141,11 @@ def cached_knowledge(folder: str | Path | None = None) -> Knowledge:
     if kb is None:
         kb = load_knowledge(folder)
         if directory is not None:
+            from jakguide.kb.names import names
             from jakguide.kb.status import superseded_index
 
             superseded_index(kb)  # derived from the knowledge alone: stored with it
+            names(kb)  # the name table too
             _write(directory, path, key, kb)
     prime_bundled_sources(kb)
     return kb
