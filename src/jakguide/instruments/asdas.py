@@ -17,11 +17,11 @@ by the published inequality and not by binary rounding.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Context, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from jakguide.instruments._common import assessment_value
+from jakguide.instruments._common import DECIMALS, assessment_value, crp_mg_l, decimal
 from jakguide.instruments._exact import Reader, check_number, fmt, to_float
 from jakguide.instruments.errors import InstrumentInputError
 from jakguide.instruments.model import Band, Response, Score, band_rule, cite, classify
@@ -45,7 +45,7 @@ NAME_CRP = "asdas-crp"
 NAME_ESR = "asdas-esr"
 RESPONSE_NAME = "asdas"
 
-_CTX = Context(prec=50)
+_CTX = DECIMALS
 
 # ASDAS-CRP, Lukas 2009 table 1 ("ASDAS C"): 0.121 back pain + 0.058 duration of morning
 # stiffness + 0.110 patient global + 0.073 peripheral pain/swelling + 0.579 ln(CRP[mg/L] + 1).
@@ -67,7 +67,6 @@ ASDAS_ESR_SQRT_ESR = Decimal("0.293")
 # CRP below 2 mg/L is replaced by 2 mg/L (Machado 2015; RMD Open 2025 table 2 footnote:
 # "ln(max(CRP,2)+1)"). No floor is defined for ESR.
 ASDAS_CRP_FLOOR_MG_L = Decimal(2)
-MG_L_PER_MG_DL = Decimal(10)  # unit conversion: 1 mg/dL = 10 mg/L
 
 # Items are 0-10 NRS/VAS (Lukas 2009).
 ASDAS_ITEM_MIN = Fraction(0)
@@ -132,38 +131,18 @@ RESPONSE_SOURCES = (
 )
 
 
-def _dec(value: Fraction) -> Decimal:
-    return _CTX.divide(Decimal(value.numerator), Decimal(value.denominator))
-
-
-def _crp_mg_l(reader: Reader) -> tuple[Decimal, str]:
-    has_l, has_dl = reader.has("crp_mg_l"), reader.has("crp_mg_dl")
-    if has_l == has_dl:
-        raise InstrumentInputError(
-            "crp_mg_l",
-            reader.raw("crp_mg_l") if has_l else None,
-            "exactly one of crp_mg_l (number >= 0, mg/L) or crp_mg_dl (mg/dL)",
-        )
-    if has_l:
-        reader.raw("crp_mg_dl")
-        return _dec(reader.number("crp_mg_l", Fraction(0), unit="mg/L")), "mg/L"
-    reader.raw("crp_mg_l")
-    mg_dl = _dec(reader.number("crp_mg_dl", Fraction(0), unit="mg/dL"))
-    return _CTX.multiply(mg_dl, MG_L_PER_MG_DL), "mg/dL"
-
-
 def _compute(
     version: str, inputs: Mapping[str, Any]
 ) -> tuple[Decimal, dict[str, Any], tuple[str, ...]]:
     reader = Reader(inputs)
-    items = [_dec(reader.number(key, ASDAS_ITEM_MIN, ASDAS_ITEM_MAX)) for key in _ITEM_KEYS]
+    items = [decimal(reader.number(key, ASDAS_ITEM_MIN, ASDAS_ITEM_MAX)) for key in _ITEM_KEYS]
     terms: dict[str, Decimal] = {}
     for (key, _), coefficient, item in zip(ITEMS, _COEFFICIENTS[version], items, strict=True):
         terms[key] = _CTX.multiply(coefficient, item)
     notes: tuple[str, ...] = ()
     components: dict[str, Any] = {}
     if version == NAME_CRP:
-        crp, unit = _crp_mg_l(reader)
+        crp, unit = crp_mg_l(reader)
         reader.finish(_CRP_KEYS)
         used = max(crp, ASDAS_CRP_FLOOR_MG_L)
         floored = crp < ASDAS_CRP_FLOOR_MG_L
@@ -182,7 +161,7 @@ def _compute(
                 f" {fmt(ASDAS_CRP_FLOOR_MG_L)} mg/L (Machado 2015).",
             )
     else:
-        esr = _dec(reader.number("esr_mm_h", Fraction(0), unit="mm/h"))
+        esr = decimal(reader.number("esr_mm_h", Fraction(0), unit="mm/h"))
         reader.finish(_ESR_KEYS)
         terms["esr"] = _CTX.multiply(ASDAS_ESR_SQRT_ESR, _CTX.sqrt(esr))
         components["esr_mm_h"] = float(esr)

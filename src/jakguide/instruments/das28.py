@@ -19,11 +19,11 @@ and CRP 0) is classified by the published inequality and not by binary rounding.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Context, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from jakguide.instruments._common import assessment_value
+from jakguide.instruments._common import DECIMALS, assessment_value, crp_mg_l, decimal
 from jakguide.instruments._exact import Reader, check_number, fmt, to_float
 from jakguide.instruments.errors import InstrumentInputError
 from jakguide.instruments.model import Band, Response, Score, band_rule, cite, classify
@@ -46,7 +46,7 @@ NAME_CRP = "das28-crp"
 NAME_ESR = "das28-esr"
 RESPONSE_NAME = "das28"
 
-_CTX = Context(prec=50)
+_CTX = DECIMALS
 
 # Formula coefficients (Prevoo 1995 for ESR; DAS authors' DAS28-CRP(4) for CRP).
 DAS28_TENDER = Decimal("0.56")
@@ -56,7 +56,6 @@ DAS28_ESR_LN = Decimal("0.70")
 DAS28_CRP_LN = Decimal("0.36")
 DAS28_CRP_LN_OFFSET_MG_L = Decimal(1)  # the "+ 1" inside ln(CRP + 1)
 DAS28_CRP_CONSTANT = Decimal("0.96")
-MG_L_PER_MG_DL = Decimal(10)  # unit conversion: 1 mg/dL = 10 mg/L
 
 # Inputs (Prevoo 1995): 28-joint counts; patient global on a 100 mm VAS; scores are >= 0.
 DAS28_JOINTS = Fraction(28)
@@ -97,35 +96,15 @@ RESPONSE_SOURCES = (
 )
 
 
-def _dec(value: Fraction) -> Decimal:
-    return _CTX.divide(Decimal(value.numerator), Decimal(value.denominator))
-
-
-def _crp_mg_l(reader: Reader) -> tuple[Decimal, str]:
-    has_l, has_dl = reader.has("crp_mg_l"), reader.has("crp_mg_dl")
-    if has_l == has_dl:
-        raise InstrumentInputError(
-            "crp_mg_l",
-            reader.raw("crp_mg_l") if has_l else None,
-            "exactly one of crp_mg_l (number >= 0, mg/L) or crp_mg_dl (mg/dL)",
-        )
-    if has_l:
-        reader.raw("crp_mg_dl")
-        return _dec(reader.number("crp_mg_l", Fraction(0), unit="mg/L")), "mg/L"
-    reader.raw("crp_mg_l")
-    mg_dl = _dec(reader.number("crp_mg_dl", Fraction(0), unit="mg/dL"))
-    return _CTX.multiply(mg_dl, MG_L_PER_MG_DL), "mg/dL"
-
-
 def _compute(version: str, inputs: Mapping[str, Any]) -> tuple[Decimal, dict[str, Any]]:
     reader = Reader(inputs)
     tender = reader.number("tender_28", Fraction(0), DAS28_JOINTS, integer=True)
     swollen = reader.number("swollen_28", Fraction(0), DAS28_JOINTS, integer=True)
     global_mm = reader.number("patient_global", Fraction(0), DAS28_GLOBAL_MAX_MM, unit="mm")
     terms = {
-        "tender_28": _CTX.multiply(DAS28_TENDER, _CTX.sqrt(_dec(tender))),
-        "swollen_28": _CTX.multiply(DAS28_SWOLLEN, _CTX.sqrt(_dec(swollen))),
-        "patient_global": _CTX.multiply(DAS28_GLOBAL, _dec(global_mm)),
+        "tender_28": _CTX.multiply(DAS28_TENDER, _CTX.sqrt(decimal(tender))),
+        "swollen_28": _CTX.multiply(DAS28_SWOLLEN, _CTX.sqrt(decimal(swollen))),
+        "patient_global": _CTX.multiply(DAS28_GLOBAL, decimal(global_mm)),
     }
     components: dict[str, Any] = {
         "tender_28": int(tender),
@@ -133,7 +112,7 @@ def _compute(version: str, inputs: Mapping[str, Any]) -> tuple[Decimal, dict[str
         "patient_global_mm": to_float(global_mm),
     }
     if version == NAME_CRP:
-        crp, unit = _crp_mg_l(reader)
+        crp, unit = crp_mg_l(reader)
         reader.finish(_CRP_KEYS)
         terms["crp"] = _CTX.multiply(DAS28_CRP_LN, _CTX.ln(_CTX.add(crp, DAS28_CRP_LN_OFFSET_MG_L)))
         terms["constant"] = DAS28_CRP_CONSTANT
@@ -141,7 +120,7 @@ def _compute(version: str, inputs: Mapping[str, Any]) -> tuple[Decimal, dict[str
     else:
         esr = reader.number("esr_mm_h", DAS28_ESR_MIN_MM_H, unit="mm/h")
         reader.finish(_ESR_KEYS)
-        terms["esr"] = _CTX.multiply(DAS28_ESR_LN, _CTX.ln(_dec(esr)))
+        terms["esr"] = _CTX.multiply(DAS28_ESR_LN, _CTX.ln(decimal(esr)))
         components["esr_mm_h"] = to_float(esr)
     total = Decimal(0)
     for term in terms.values():
