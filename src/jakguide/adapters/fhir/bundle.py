@@ -30,6 +30,8 @@ from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError
 
 from jakguide.adapters.fhir.codes import code_tables
+from jakguide.adapters.fhir.light import BundleEntry as LightEntry
+from jakguide.adapters.fhir.light import Observation as LightObservation
 from jakguide.adapters.fhir.read import read_patient
 from jakguide.adapters.fhir.util import PatientResources
 from jakguide.errors import FhirInputError
@@ -71,29 +73,62 @@ def looks_like_fhir(data: dict[str, Any]) -> bool:
 # --------------------------------------------------------------------------- validation
 
 
+# Resource types read through a light model (light.py): the elements the mapping uses, with
+# FHIR's own primitive types, at a fraction of a full model's cost (records hold thousands).
+_LIGHT: dict[str, Any] = {"Observation": LightObservation}
+
+
 def _model(resource_type: str) -> Any:
-    """The R4B model class of a resource type (explicitly R4B: the package defaults to R5)."""
-    return get_fhir_model_class(resource_type)
+    """The model class of a resource type: light, else R4B (the package defaults to R5)."""
+    return _LIGHT.get(resource_type) or get_fhir_model_class(resource_type)
 
 
 def _validate(resource: dict[str, Any], where: str) -> Any:
-    """The R4B model of ``resource``; FhirInputError naming the first invalid element."""
+    """The model of ``resource``; FhirInputError naming the first invalid element."""
     rtype = resource["resourceType"]
+    rid = resource.get("id")
+    ident = f"{rtype}/{rid}" if isinstance(rid, str) else rtype
+    return _validate_as(_model(rtype), resource, where, ident)
+
+
+def _validate_as(model: Any, data: object, where: str, ident: str) -> Any:
+    """``model`` validated from ``data``; FhirInputError at ``where`` + the element's path."""
     try:
-        return _model(rtype).model_validate(resource)
+        return model.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors()
         first = errors[0]
         path = ".".join(str(p) for p in first["loc"] if not str(p).startswith("function-"))
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        rid = resource.get("id")
-        ident = f"{rtype}/{rid}" if isinstance(rid, str) else rtype
         raise FhirInputError(
             f"{where}.{path}" if path else where,
             first.get("input"),
             f"invalid {ident} (FHIR {FHIR_VERSION}): {first['msg']}{more}; fix the resource "
             "or leave it out of the export",
         ) from None
+
+
+def _validate_envelope(bundle: dict[str, Any]) -> list[Any]:
+    """Validate the Bundle without its resources; return its entries.
+
+    Entries holding only a resource and a ``fullUrl`` (nearly all) are checked with a light
+    model; an entry with more (request, response, search) with the full R4B model.
+    """
+    entries = bundle.get("entry")
+    if not isinstance(entries, list):
+        _validate(bundle, "Bundle")  # names a non-list entry; reads nothing else
+        return []
+    _validate({k: v for k, v in bundle.items() if k != "entry"}, "Bundle")
+    full = get_fhir_model_class("BundleEntry")
+    for i, entry in enumerate(entries):
+        rest = (
+            {k: v for k, v in entry.items() if k != "resource"}
+            if isinstance(entry, dict)
+            else entry
+        )
+        light = isinstance(rest, dict) and rest.keys() <= {"fullUrl"}
+        _validate_as(LightEntry if light else full, rest, f"Bundle.entry[{i}]", "Bundle.entry")
+    return entries
 
 
 def _resource_type(resource: object, where: str) -> str:
@@ -199,14 +234,7 @@ def read_bundle(data: str | bytes | dict[str, Any], kb: Knowledge, as_of: dt.dat
         raise FhirInputError(
             "resourceType", rtype, "expected 'Bundle'; wrap single resources in a collection Bundle"
         )
-    entries = bundle.get("entry") or []
-    shell = dict(bundle)
-    if isinstance(entries, list):
-        shell["entry"] = [
-            {k: v for k, v in e.items() if k != "resource"} if isinstance(e, dict) else e
-            for e in entries
-        ]
-    _validate(shell, "Bundle")
+    entries = _validate_envelope(bundle)
     found: list[tuple[str, dict[str, Any], str | None]] = []
     for i, entry in enumerate(entries):
         resource = entry.get("resource")

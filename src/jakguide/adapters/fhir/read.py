@@ -14,16 +14,16 @@ import re
 from decimal import Decimal
 from typing import Literal
 
-from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.condition import Condition
-from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient as FhirPatientResource
 from fhir.resources.R4B.procedure import Procedure
-from fhir.resources.R4B.quantity import Quantity
 
 from jakguide.adapters.fhir.codes import LOINC, SNOMED, CodeTables, local_system
+from jakguide.adapters.fhir.light import Observation
 from jakguide.adapters.fhir.meds import allergies, immunizations, medicines
 from jakguide.adapters.fhir.util import (
+    AnyQuantity,
+    Concept,
     Ctx,
     PatientResources,
     codings,
@@ -330,8 +330,8 @@ def _measurement(
 def _lab(
     ctx: Ctx,
     where: str,
-    code: CodeableConcept | None,
-    q: Quantity | None,
+    code: Concept | None,
+    q: AnyQuantity | None,
     day: dt.date | None,
     partial: bool,
     prefix: str = "",

@@ -14,12 +14,12 @@ from fhir.resources.R4B.immunization import Immunization
 from fhir.resources.R4B.medication import Medication as FhirMedication
 from fhir.resources.R4B.medicationrequest import MedicationRequest
 from fhir.resources.R4B.medicationstatement import MedicationStatement
-from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient as FhirPatientResource
 from fhir.resources.R4B.procedure import Procedure
 from fhir.resources.R4B.quantity import Quantity
 from pydantic import BaseModel
 
+from jakguide.adapters.fhir import light
 from jakguide.adapters.fhir.codes import (
     CVX,
     LOINC,
@@ -33,6 +33,10 @@ from jakguide.adapters.fhir.codes import (
 )
 from jakguide.kb.base import Knowledge
 
+Concept = CodeableConcept | light.CodeableConcept
+"""A CodeableConcept, from a full R4B model or a light one (Observations, light.py)."""
+AnyQuantity = Quantity | light.Quantity
+
 _SYSTEM_NAMES = {SNOMED: "SNOMED", LOINC: "LOINC", RXNORM: "RxNorm", CVX: "CVX"}
 
 
@@ -42,7 +46,7 @@ class PatientResources:
 
     patient: FhirPatientResource | None = None
     conditions: list[Condition] = field(default_factory=list)
-    observations: list[Observation] = field(default_factory=list)
+    observations: list[light.Observation] = field(default_factory=list)
     requests: list[MedicationRequest] = field(default_factory=list)
     statements: list[MedicationStatement] = field(default_factory=list)
     allergies: list[AllergyIntolerance] = field(default_factory=list)
@@ -91,7 +95,7 @@ class Ctx:
     out: dict[str, Any] = field(default_factory=dict)
     pregnancy: list[tuple[dt.date | None, str]] = field(default_factory=list)
 
-    def items(self, table: TableName, cc: CodeableConcept | None) -> list[str]:
+    def items(self, table: TableName, cc: Concept | None) -> list[str]:
         """Item ids of ``table`` that any coding of ``cc`` stands for, in order, once each."""
         found: list[str] = []
         for system, code, _display in codings(cc):
@@ -100,7 +104,7 @@ class Ctx:
                     found.append(item)
         return found
 
-    def local(self, kind: LocalKind, cc: CodeableConcept | None) -> list[str]:
+    def local(self, kind: LocalKind, cc: Concept | None) -> list[str]:
         """Codes of ``cc`` in jakguide's own code system ``kind``."""
         system = local_system(kind)
         return [code for s, code, _d in codings(cc) if s == system and code]
@@ -181,14 +185,14 @@ def latest(evidence: list[tuple[dt.date | None, str]]) -> str | None:
     return evidence[best][1]
 
 
-def codings(cc: CodeableConcept | None) -> list[tuple[str | None, str | None, str | None]]:
+def codings(cc: Concept | None) -> list[tuple[str | None, str | None, str | None]]:
     """(system, code, display) of every coding of ``cc``."""
     if cc is None:
         return []
     return [(c.system, c.code, c.display) for c in cc.coding or []]
 
 
-def concept_text(cc: CodeableConcept | None) -> str | None:
+def concept_text(cc: Concept | None) -> str | None:
     """What a person reads: CodeableConcept.text, else the first display, else the first code."""
     if cc is None:
         return None
@@ -200,7 +204,7 @@ def concept_text(cc: CodeableConcept | None) -> str | None:
     )
 
 
-def show_code(cc: CodeableConcept | None) -> str:
+def show_code(cc: Concept | None) -> str:
     """``SYSTEM code 'display'`` of the first coding (or the text), for warnings."""
     for system, code, display in codings(cc):
         name = _SYSTEM_NAMES.get(system or "", system or "?")
@@ -208,12 +212,12 @@ def show_code(cc: CodeableConcept | None) -> str:
     return repr(concept_text(cc) or "")
 
 
-def status_code(cc: CodeableConcept | None) -> str | None:
+def status_code(cc: Concept | None) -> str | None:
     """The code of a status CodeableConcept (clinicalStatus, verificationStatus)."""
     return next((code for _s, code, _d in codings(cc) if code), None)
 
 
-def quantity_unit(q: Quantity) -> str | None:
+def quantity_unit(q: AnyQuantity) -> str | None:
     """The UCUM code when the system is UCUM, else the unit as written."""
     if q.system == UCUM and q.code:
         return str(q.code)
