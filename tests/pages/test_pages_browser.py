@@ -386,3 +386,71 @@ def test_a_link_cannot_open_other_patients_pages(
     assert response is not None
     assert response.status == 404 and "This link does not work" in page.inner_text("main")
     patient_browser.shot("patient-bad-link", full=False)
+
+
+WIDE: ViewportSize = {"width": 1366, "height": 900}
+CONFLICT = "Changed by someone else since you opened this form"
+
+
+def _submit(s: Session) -> int:
+    """Send the edit form; the status of the page that comes back."""
+    with s.page.expect_navigation() as nav:
+        s.page.click("#edit-form button[type=submit]")
+    response = nav.value
+    assert response is not None
+    return response.status
+
+
+def _no_sideways_scroll(s: Session, width: int) -> None:
+    scroll = s.page.evaluate("document.documentElement.scrollWidth")
+    assert scroll <= width, f"the page scrolls sideways at {width} px ({scroll} px)"
+
+
+def test_two_clinicians_edit_one_record(browser: Browser, server: DemoServer) -> None:
+    """Two browser contexts open the same record's forms; the second to save is told the
+    record changed, keeps what it typed, sees the values now, and can save on purpose."""
+    wide, phone = Session(browser, server, WIDE), Session(browser, server, PHONE)
+    phone.expect_http_errors = wide.expect_http_errors = True  # 409 pages are expected
+    for s in (wide, phone):
+        s.login()
+    pid = wide.patient_id("DEMO-AS-2")
+    for s in (wide, phone):
+        s.goto(f"/patients/{pid}")
+        s.page.click("#edit-details")
+        s.page.wait_for_url(f"**/patients/{pid}/edit")
+    wide.shot("edit-details-1366")
+    phone.shot("edit-details-390")
+
+    wide.page.select_option("#smoking", "current")
+    assert _submit(wide) == 200  # 303 to the record
+    assert "Saved: patient details." in wide.page.inner_text("main")
+
+    phone.page.fill("#label", "AS-2 from the phone")
+    phone.page.select_option("#sex", "female")
+    assert _submit(phone) == 409
+    assert CONFLICT in phone.page.inner_text("#conflict")
+    assert phone.page.input_value("#label") == "AS-2 from the phone"
+    assert phone.page.input_value("#sex") == "female"
+    now = phone.page.inner_text("#current")
+    assert "Smoking\ncurrent" in now and "DEMO-AS-2" in now
+    _no_sideways_scroll(phone, PHONE["width"])
+    phone.shot("edit-conflict-390")
+    assert _submit(phone) == 200  # saving again, knowingly
+    assert phone.page.inner_text("h1") == "AS-2 from the phone"
+
+    # and a lab row, the other way round: the phone saves first, the wide screen is stale
+    phone.goto(f"/patients/{pid}")
+    link = phone.page.get_attribute("#visits li[data-kind=lab] a.edit", "href")
+    assert link is not None
+    for s in (wide, phone):
+        s.goto(link)
+    phone.page.fill("#value", "1.11")
+    assert _submit(phone) == 200
+    wide.page.fill("#value", "2.22")
+    assert _submit(wide) == 409
+    assert wide.page.input_value("#value") == "2.22"
+    assert "Value\n1.11" in wide.page.inner_text("#current")
+    _no_sideways_scroll(wide, WIDE["width"])
+    wide.shot("edit-conflict-1366")
+    wide.close()
+    phone.close()

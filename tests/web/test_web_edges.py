@@ -137,6 +137,11 @@ def test_duplicate_condition_is_409_with_the_existing_row(client: TestClient, us
     problem = _problem(again, 409)
     assert problem["existing"] == first.json()
     assert len(client.get(url, headers=user.headers).json()) == 1
+    other = client.post(url, json={"condition": "psoriatic-arthritis"}, headers=user.headers)
+    replaced = client.put(
+        f"{url}/{other.json()['id']}", json={"condition": "plaque-psoriasis"}, headers=user.headers
+    )  # replacing a row with one the record already has: 409 too, not an IntegrityError
+    assert _problem(replaced, 409)["existing"] == first.json()
 
 
 def test_stale_if_match_is_412_and_changes_nothing(client: TestClient, user: User) -> None:

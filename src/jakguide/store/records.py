@@ -236,10 +236,23 @@ class Records:
         body: BaseModel,
         if_match: str | None = None,
     ) -> Any:
+        """Replace a dated row; ``DuplicateRowError`` (409) if it would repeat a condition."""
         spec = kind(name)
         self.check_version(patient_id, if_match)
         row = self._row(spec, patient_id, row_id)
-        for key, value in spec.to_columns(body, self.kb).items():
+        cols = spec.to_columns(body, self.kb)
+        if spec.unique:
+            table: Any = spec.row
+            existing = self.session.scalar(
+                select(table).where(
+                    table.patient_id == patient_id,
+                    table.id != row_id,
+                    *(getattr(table, c) == cols.get(c) for c in spec.identity),
+                )
+            )
+            if existing is not None:
+                raise DuplicateRowError(spec.resource, existing)
+        for key, value in cols.items():
             setattr(row, key, value)
         self._touch(patient_id)
         self.session.flush()

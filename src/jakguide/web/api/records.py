@@ -107,6 +107,18 @@ def _kind_routes(spec: ChildKind) -> None:
     name = spec.name
     what = spec.resource
 
+    def _duplicate(exc: DuplicateRowError, body: BaseModel) -> ProblemError:
+        existing = model_out.model_validate(exc.existing).model_dump(mode="json")
+        return ProblemError(
+            409,
+            "duplicate",
+            f"The record already has this {what}.",
+            field="body",
+            value=body.model_dump(mode="json"),
+            reason=f"already in the record as {what} {exc.existing.id}",
+            extra={"existing": existing},
+        )
+
     def list_rows(patient_id: PatientId, records: RecordsDep) -> list[Any]:
         rows = records.list_rows(patient_id, name)
         out = [model_out.model_validate(r) for r in rows]
@@ -119,16 +131,7 @@ def _kind_routes(spec: ChildKind) -> None:
         try:
             row = records.add_row(patient_id, name, body, if_match)
         except DuplicateRowError as exc:
-            existing = model_out.model_validate(exc.existing).model_dump(mode="json")
-            raise ProblemError(
-                409,
-                "duplicate",
-                f"The record already has this {what}.",
-                field="body",
-                value=body.model_dump(mode="json"),
-                reason=f"already in the record as {what} {exc.existing.id}",
-                extra={"existing": existing},
-            ) from None
+            raise _duplicate(exc, body) from None
         out = model_out.model_validate(row)
         records.session.commit()
         return out
@@ -145,7 +148,10 @@ def _kind_routes(spec: ChildKind) -> None:
         records: RecordsDep,
         if_match: IfMatch = None,
     ) -> Any:
-        row = records.update_row(patient_id, name, row_id, body, if_match)
+        try:
+            row = records.update_row(patient_id, name, row_id, body, if_match)
+        except DuplicateRowError as exc:
+            raise _duplicate(exc, body) from None
         out = model_out.model_validate(row)
         records.session.commit()
         return out

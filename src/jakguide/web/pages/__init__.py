@@ -12,6 +12,7 @@ intended-use disclaimer and the knowledge version and release date.
 | ``/assess`` | ``assess`` |
 | ``/patients...`` (list, record, timeline, assessment, guide) | ``patients`` |
 | ``/patients/{id}/scores/new`` | ``scores`` |
+| ``/patients/{id}/edit``, ``.../{labs,conditions}/{row}/edit`` (versioned) | ``edit`` |
 | ``/patients/{id}/links``, ``/p/{token}...`` (patient link and self-report) | ``links`` |
 """
 
@@ -24,7 +25,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from jakguide.web.pages import assess, auth, claims, drugs, links, patients, scores
+from jakguide.web.pages import assess, auth, claims, drugs, edit, links, patients, scores
 from jakguide.web.pages.common import STATIC, PagesConfig
 
 __all__ = ["PagesConfig", "register", "set_default_as_of"]
@@ -53,6 +54,7 @@ def register(app: FastAPI) -> None:
         drugs,
         assess,
         scores,
+        edit,
         links,
         patients,
         claims,

@@ -252,6 +252,7 @@ def patient_page(
             regions=REGIONS,
             age=patient.age_on(day),
             conditions=[(c, condition_name(kb, c)) for c in conditions],
+            condition_rows={r.condition: r.id for r in rec.rows("conditions")},
             badges=response_badges(rec, conditions, start, day),
             lab=state,
             visits=visits(kb, rec, reports, state.actions),

@@ -291,6 +291,7 @@ class VisitItem:
     alert: str | None = None  # words saying why it is highlighted
     tag: str | None = None
     detail: list[str] = field(default_factory=list)
+    edit: str | None = None  # the row's edit form (labs)
 
 
 @dataclass
@@ -333,7 +334,8 @@ def visits(
         action = actions.get((lab.analyte, lab.date, lab.value_entered, lab.unit_entered))
         alert = f"label action: {action}" if action in ALERT_ACTIONS else None
         text = f"{analyte_name(kb, lab.analyte)} {lab.value_entered:g} {lab.unit_entered}"
-        add(lab.date, VisitItem("lab", text, alert))
+        edit = f"/patients/{lab.patient_id}/labs/{lab.id}/edit"
+        add(lab.date, VisitItem("lab", text, alert, edit=edit))
     for s in rec.rows("screening"):
         if s.date is not None:
             add(s.date, VisitItem("screening", f"Screening {s.item}: {s.result}"))
