@@ -42,6 +42,7 @@ _STRING = frozenset(
     }
 )
 PRIMITIVES = _INTEGER | _STRING | {"boolean", "decimal"}
+LITERAL_DECIMALS = "literal decimals"  # a need: decimals with their digits as written
 
 
 @cache
@@ -96,6 +97,9 @@ class Scope:
     # and the SQL of this context's key (the iteration indexes), for a repeat's recursive CTE.
     chain: tuple[tuple[Any, bool, str], ...] | None = ()
     key: str = "''"
+    # What the compiled SQL needs from the input, shared by every scope of one compilation
+    # ("literal decimals": a decimal's digits as written, for its boundaries).
+    needs: set[str] = field(default_factory=set)
 
     def var(self) -> str:
         """A fresh lambda variable name."""
@@ -442,6 +446,8 @@ class PathCompiler:
         v = self.first(base)
         t = v.type
         if t == "decimal":
+            if not v.native:
+                self.s.needs.add(LITERAL_DECIMALS)
             text = d.number_text(v.sql) if not v.native else f"CAST({v.sql} AS VARCHAR)"
             digits = (
                 f"CASE WHEN instr({text}, '.') > 0 "
