@@ -30,6 +30,8 @@ LINES = [
     '{"resourceType": "Observation", "id": "o4", "status": "final", "code": {"text": "x"}, '
     '"valueQuantity": {"value": -2.0}}',
     '{"resourceType":"Observation","id":"o5","status":"final","code":{"text":"1.0"}}',
+    '{"resourceType":"Observation","id":"o7","status":"final","code":{"text":"e"},'
+    '"valueQuantity":{"value":1.5e2}}',
     '{"resourceType":"Observation","id":"o6","status":"final","code":{"text":"c"},'
     '"component":[{"code":{"text":"a"},"valueQuantity":{"value":1.0}},'
     '{"code":{"text":"b"},"valueQuantity":{"value":2.500}}]}',
@@ -65,7 +67,8 @@ COMPONENT_VIEW: dict[str, Any] = {
         },
     ],
 }
-# (low, high) from the digits as written: 1.50 -> 2 digits, 0.010 -> 3, 12 -> 0, -2.0 -> 1.
+# (low, high) from the digits as written: 1.50 -> 2 digits, 0.010 -> 3, 12 -> 0, -2.0 -> 1,
+# 1.5e2 -> -1.
 BOUNDS = {
     "o1": (1.495, 1.505),
     "o2": (0.0095, 0.0105),
@@ -73,6 +76,7 @@ BOUNDS = {
     "o4": (-2.05, -1.95),
     "o5": (None, None),
     "o6": (None, None),
+    "o7": (145.0, 155.0),  # 1.5e2: the last digit written is in the tens
 }
 COMPONENT_BOUNDS = {("o6", "a"): (0.95, 1.05), ("o6", "b"): (2.4995, 2.5005)}
 
@@ -153,3 +157,19 @@ def test_only_decimal_boundaries_parse_the_text(dialect: str) -> None:
         compiled = compile_view(load_view(view), dialect)
         assert "chr(2)" not in compiled.sql
         assert compiled.input_column == "resource"
+
+
+def test_views_sql_names_the_input_column(tmp_path: Path) -> None:
+    """`views sql` says which column the SQL reads: the JSON text for decimal boundaries."""
+    from typer.testing import CliRunner
+
+    from jakguide.cli import app
+
+    view = tmp_path / "bounds.json"
+    view.write_text(json.dumps(BOUNDS_VIEW))
+    runner = CliRunner()
+    spark = runner.invoke(app, ["views", "sql", str(view), "--engine", "spark"])
+    assert spark.exit_code == 0, spark.stderr
+    assert "with a column json (STRING" in spark.stdout
+    plain = runner.invoke(app, ["views", "sql", "observation", "--engine", "spark"])
+    assert "with a column resource (VARIANT)" in plain.stdout

@@ -449,9 +449,11 @@ class PathCompiler:
             if not v.native:
                 self.s.needs.add(LITERAL_DECIMALS)
             text = d.number_text(v.sql) if not v.native else f"CAST({v.sql} AS VARCHAR)"
+            # The place of the last digit written: 1.50 -> 2, 12 -> 0, 1.5e2 -> -1 (tens).
+            fraction = d.regexp_extract(text, r"\.([0-9]+)", 1)
+            exponent = d.regexp_extract(text, r"[eE]([+-]?[0-9]+)", 1)
             digits = (
-                f"CASE WHEN instr({text}, '.') > 0 "
-                f"THEN length({text}) - instr({text}, '.') ELSE 0 END"
+                f"(coalesce(length({fraction}), 0) - coalesce(TRY_CAST({exponent} AS BIGINT), 0))"
             )
             num = self.scalar(v, "decimal")
             sign = "-" if low else "+"
