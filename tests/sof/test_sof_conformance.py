@@ -80,19 +80,7 @@ def test_duckdb(case_id: str, duckdb_results: dict[str, suite.Outcome]) -> None:
 @pytest.mark.parametrize("case_id", [c.id for c in CASES])
 def test_spark(case_id: str, spark_results: dict[str, suite.Outcome]) -> None:
     outcome = spark_results[case_id]
-    if not outcome.passed and case_id in SPARK_KNOWN:
-        pytest.xfail(SPARK_KNOWN[case_id])
     assert outcome.passed, outcome.reason
-
-
-SPARK_KNOWN = {
-    "fn_boundary.json:decimal lowBoundary": (
-        "Spark's parse_json drops trailing zeros (1.0 -> 1), so the precision of 1.0 is lost"
-    ),
-    "fn_boundary.json:decimal highBoundary": (
-        "Spark's parse_json drops trailing zeros (1.0 -> 1), so the precision of 1.0 is lost"
-    ),
-}
 
 
 def test_duckdb_floor(duckdb_results: dict[str, suite.Outcome]) -> None:

@@ -188,6 +188,11 @@ def views_sql(
         parsed = read_view(view_path(view))
         dialect = "duckdb" if engine is EngineOpt.duckdb else "spark-sql"
         compiled = compile_view(parsed, dialect)
+        column = compiled.input_column
+        if column == "resource":
+            kind = "JSON" if dialect == "duckdb" else "VARIANT"
+        else:
+            kind = "STRING: the resource's JSON text, so that decimals keep their digits"
         if fmt is Fmt.json:
             import base64
 
@@ -198,8 +203,8 @@ def views_sql(
                 "status": "draft",
                 "type": {"coding": [{"system": LIBRARY_TYPES, "code": "sql-query"}]},
                 "description": f"ViewDefinition {parsed.name or parsed.resource} compiled by "
-                f"jakguide; input: a table {parsed.resource} with one column, resource, one "
-                "row per resource.",
+                f"jakguide; input: a table {parsed.resource} with a column {column} "
+                f"({kind}), one row per resource.",
                 "content": [
                     {
                         "contentType": f"application/sql;dialect={dialect}",
@@ -211,8 +216,8 @@ def views_sql(
             return
         sys.stdout.write(
             f"-- SQL on FHIR view {parsed.name or parsed.resource}, dialect {dialect}\n"
-            f"-- input: a table named {parsed.resource} with one column, resource "
-            f"({'JSON' if dialect == 'duckdb' else 'VARIANT'}), one row per resource\n"
+            f"-- input: a table named {parsed.resource} with a column {column} ({kind}), "
+            "one row per resource\n"
             f"{compiled.sql};\n"
         )
 

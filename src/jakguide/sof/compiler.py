@@ -7,7 +7,10 @@ is a recursive CTE (no depth cap) that collects, per resource, every node reache
 paths in depth-first order; ``%rowIndex`` is the element's position (from the list index).
 
 The input table has one column, ``resource`` (JSON in DuckDB, VARIANT in Spark), one row per
-resource of the view's type.
+resource of the view's type. A view that takes the boundaries of a decimal parses the resource's
+JSON text itself, marking decimals so that they keep their written digits (``dialect
+._LiteralDecimals``); in Spark it reads the text from a second column, ``json``
+(``Compiled.input_column`` says which column the SQL reads).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from dataclasses import dataclass, field
 from jakguide.sof import fhirpath as fp
 from jakguide.sof.dialect import DIALECTS, Dialect
 from jakguide.sof.errors import ViewError
-from jakguide.sof.paths import PathCompiler, Scope, Val, kind_of
+from jakguide.sof.paths import LITERAL_DECIMALS, PathCompiler, Scope, Val, kind_of
 from jakguide.sof.view import Column, Select, View
 
 MANY_VALUES = "returned more than one value; set collection to true to keep a list"
@@ -62,6 +65,7 @@ class Compiled:
     dialect: str
     fields: dict[str, str] = field(default_factory=dict)
     uses_resource: bool = True
+    input_column: str = "resource"  # the column of the input table the SQL reads
 
 
 @dataclass
@@ -72,6 +76,7 @@ class _Compiler:
     prefetched: bool = False
     counter: itertools.count[int] = field(default_factory=itertools.count)
     repeats: list[_Repeat] = field(default_factory=list)
+    needs: set[str] = field(default_factory=set)
 
     # -- scopes ----------------------------------------------------------------------------
     def root_scope(self) -> Scope:
@@ -86,7 +91,7 @@ class _Compiler:
             else:
                 sql = self.d.string(str(c.value))
             constants[c.name] = Val(sql, c.type, False, native=True)
-        return Scope(self.d, resource, resource, "0", constants, self.counter)
+        return Scope(self.d, resource, resource, "0", constants, self.counter, needs=self.needs)
 
     def path(self, scope: Scope, node: fp.Node, at: str, source: str) -> Val:
         try:
@@ -236,6 +241,7 @@ class _Compiler:
             scope.counter,
             scope.checked,
             scope.fields,
+            needs=scope.needs,
         )
         if node.repeat or scope.chain is None:
             inner.chain = None
@@ -330,7 +336,7 @@ class _Compiler:
         )
         if self.repeats:
             materialized = " MATERIALIZED" if d.name == "duckdb" else ""
-            scan = f"SELECT {d.rowid()} AS rid, resource AS r FROM {self.table}"
+            scan = f"SELECT {d.rowid()} AS rid, resource AS r FROM {d.relation(self.table)}"
             ctes.append(f"base AS{materialized} ({scan})")
             ctes.extend(self.repeat_ctes())
             joins = " ".join(
@@ -340,7 +346,7 @@ class _Compiler:
             reps = "".join(f", a{n}.entries AS {rep.name}" for n, rep in enumerate(self.repeats))
             source = f"(SELECT b.r AS r{reps} FROM base b {joins})"
         else:
-            source = f"(SELECT resource AS r FROM {self.table})"
+            source = f"(SELECT resource AS r FROM {d.relation(self.table)})"
         if self.prefetched and not self.repeats:
             # The input relation already holds the top-level members as f_<name> columns.
             source, cols = f"(SELECT * FROM {self.table})", ""
@@ -367,7 +373,9 @@ class _Compiler:
             )
         prefetched = self.prefetched and not self.repeats
         uses_resource = not prefetched or re.search(r"\br\b", sql) is not None
-        return Compiled(sql, rows.fields, rows.kinds, d.name, dict(scope.fields), uses_resource)
+        return Compiled(
+            sql, rows.fields, rows.kinds, d.name, dict(scope.fields), uses_resource, d.input_column
+        )
 
 
 def compile_view(
@@ -376,13 +384,21 @@ def compile_view(
     """Compile ``view`` to SQL for ``dialect`` (``duckdb`` or ``spark-sql``).
 
     ``table`` is the input relation (default: the resource type, quoted), with one column
-    ``resource``. With ``prefetched`` it holds instead one JSON column ``f_<name>`` per top-level
-    member in ``Compiled.fields`` (check ``uses_resource``: if true, that form cannot be used).
+    ``resource`` (or ``json``, the JSON text, when ``Compiled.input_column`` says so). With
+    ``prefetched`` it holds instead one JSON column ``f_<name>`` per top-level member in
+    ``Compiled.fields`` (check ``uses_resource``: if true, that form cannot be used).
     """
     d = DIALECTS.get(dialect)
     if d is None:
         raise ViewError(f"unknown dialect {dialect!r}; use duckdb or spark-sql", "--engine")
-    return _Compiler(view, d, table or d.ident(view.resource), prefetched).compile()
+    compiler = _Compiler(view, d, table or d.ident(view.resource), prefetched)
+    compiled = compiler.compile()
+    if LITERAL_DECIMALS in compiler.needs:
+        # A decimal's boundaries need its digits as written, which the engines' JSON readers
+        # drop; this dialect reads the resource's text (so never the prefetched members).
+        exact = d.literal_decimals()
+        return _Compiler(view, exact, table or exact.ident(view.resource)).compile()
+    return compiled
 
 
 _MANY = re.compile(r"((?:select|where)[\w\[\].]*\.path: .*? " + re.escape(MANY_VALUES) + ")")

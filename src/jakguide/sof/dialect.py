@@ -21,6 +21,24 @@ class Dialect:
     index_base: ClassVar[int] = 0
     wildcards: ClassVar[bool] = False  # JSONPath with [*] returns a list
     sql_types: ClassVar[dict[str, str]] = {}
+    input_column: ClassVar[str] = "resource"  # the input table's column the SQL reads
+
+    def relation(self, table: str) -> str:
+        """The input relation, one column ``resource``, over ``table``."""
+        return table
+
+    def literal_decimals(self) -> Dialect:
+        """A variant of this dialect whose decimals keep their digits as written (for
+        ``lowBoundary()``/``highBoundary()``, where ``1.0`` and ``1.00`` differ)."""
+        raise NotImplementedError
+
+    def group(self, n: int) -> str:
+        """Group ``n`` of a match, in a regexp_replace replacement."""
+        raise NotImplementedError
+
+    def regexp_replace_all(self, text: str, pattern: str, replacement: str) -> str:
+        """``text`` with every match of ``pattern`` replaced."""
+        raise NotImplementedError
 
     # -- literals and names -------------------------------------------------------------
     def ident(self, name: str) -> str:
@@ -304,6 +322,15 @@ class DuckDB(Dialect):
     def agg_list(self, value: str) -> str:
         return f"list({value})"
 
+    def literal_decimals(self) -> Dialect:
+        return _LITERAL[self.name]
+
+    def group(self, n: int) -> str:
+        return f"\\{n}"
+
+    def regexp_replace_all(self, text: str, pattern: str, replacement: str) -> str:
+        return f"regexp_replace({text}, {self.string(pattern)}, {self.string(replacement)}, 'g')"
+
 
 class Spark(Dialect):
     """Spark SQL 4.1+ (VARIANT, higher-order functions, ``x -> body`` lambdas)."""
@@ -423,6 +450,118 @@ class Spark(Dialect):
 
     def agg_list(self, value: str) -> str:
         return f"collect_list({value})"
+
+    def literal_decimals(self) -> Dialect:
+        return _LITERAL[self.name]
+
+    def group(self, n: int) -> str:
+        return f"${n}"
+
+    def regexp_replace_all(self, text: str, pattern: str, replacement: str) -> str:
+        return f"regexp_replace({text}, {self.string(pattern)}, {self.string(replacement)})"
+
+
+# The pre-pass of _LiteralDecimals, in the regular-expression syntax both engines share (Java's
+# in Spark, RE2 in DuckDB); ``Dialect.string`` quotes them for SQL.
+_NUMBER = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+(?:[eE][+-]?[0-9]+)?|[eE][+-]?[0-9]+)"
+_NUMBER_AFTER = r"([:\[,]\s*)(" + _NUMBER + ")"  # a number token, in text outside strings
+_MARKED_JSON = r'"\\u0001([^"]*)"'  # a marked number in JSON text
+_MARK = r"^\x01"
+_HIDDEN = r"[\x02\x03]"
+_BACKSLASHES = "\\\\"  # the JSON escape of a backslash
+_ESCAPED_QUOTE = '\\"'  # the JSON escape of a quote
+
+
+class _LiteralDecimals(Dialect):
+    """A dialect whose decimals keep their digits as written.
+
+    The engines' JSON readers drop trailing zeros (Spark's VARIANT reads ``1.50`` as ``1.5``;
+    DuckDB's JSON functions write an extracted ``1.50`` back as ``1.5``), so the precision that
+    ``lowBoundary()``/``highBoundary()`` need is lost. This dialect reads the resource's JSON
+    text and, before parsing it, writes every number that has a fraction or an exponent as a JSON
+    string: U+0001, then the number as written. A FHIR string never holds U+0001 (control
+    characters other than tab, CR and LF are not allowed), so the mark is unambiguous, and the
+    reads below remove it: every value reads as in the plain dialect, and a decimal's text keeps
+    its zeros. The pre-pass is set-based and linear: escaped backslashes and quotes are set
+    aside (as U+0002 and U+0003, which valid JSON never holds raw), the text is split on quotes
+    so that the even parts lie outside strings, numbers in those parts are marked, and the text
+    is joined back.
+    """
+
+    def literal_decimals(self) -> Dialect:
+        return self
+
+    def input_text(self) -> str:
+        """The resource's JSON text, from the input table."""
+        raise NotImplementedError
+
+    def parse(self, text: str) -> str:
+        """JSON text as the dialect's JSON value."""
+        raise NotImplementedError
+
+    def relation(self, table: str) -> str:
+        s, text, quote = self.string, self.input_text(), self.string('"')
+        hidden = f"replace(replace({text}, {s(_BACKSLASHES)}, chr(2)), {s(_ESCAPED_QUOTE)}, chr(3))"
+        p, i = "p", "i"
+        marked = self.regexp_replace_all(
+            p, _NUMBER_AFTER, self.group(1) + '"\\\\u0001' + self.group(2) + '"'
+        )
+        outside = f"({i} - {self.index_base}) % 2 = 0"
+        parts = self.transform(
+            f"split({hidden}, {quote})", (p, i), f"CASE WHEN {outside} THEN {marked} ELSE p END"
+        )
+        joined = (
+            f"replace(replace({self.join(parts, quote)}, chr(3), {s(_ESCAPED_QUOTE)}), "
+            f"chr(2), {s(_BACKSLASHES)})"
+        )
+        # A line holding U+0002 or U+0003 raw is not JSON: the parser gets it as it is and fails.
+        line = f"CASE WHEN {self.regexp_like(text, _HIDDEN)} THEN {text} ELSE {joined} END"
+        return f"(SELECT {self.parse(line)} AS resource FROM {table})"
+
+    def _text(self, json: str) -> str:
+        """A scalar as text; a marked decimal as written."""
+        return self.regexp_replace_all(super().native(json, "string"), _MARK, "")
+
+    def native(self, json: str, kind: str) -> str:
+        if kind == "string":
+            return self._text(json)
+        if kind == "json":
+            return self.regexp_replace_all(super().native(json, kind), _MARKED_JSON, self.group(1))
+        if kind in ("integer", "decimal"):
+            typed = super().native(json, kind)
+            return f"coalesce({typed}, TRY_CAST({self._text(json)} AS {self.sql_types[kind]}))"
+        return super().native(json, kind)
+
+    def native_path(self, json: str, path: str, kind: str) -> str:
+        return self.native(self.path(json, path, False), kind)
+
+    def number_text(self, json: str) -> str:
+        return self._text(json)
+
+
+class DuckDBLiteralDecimals(_LiteralDecimals, DuckDB):
+    """DuckDB with decimals as written: the JSON column holds each line's text unchanged."""
+
+    def input_text(self) -> str:
+        return "CAST(resource AS VARCHAR)"
+
+    def parse(self, text: str) -> str:
+        return f"CAST({text} AS JSON)"
+
+
+class SparkLiteralDecimals(_LiteralDecimals, Spark):
+    """Spark with decimals as written: reads the input's second column, ``json``, the text."""
+
+    input_column = "json"
+
+    def input_text(self) -> str:
+        return self.ident(self.input_column)
+
+    def parse(self, text: str) -> str:
+        return f"parse_json({text})"
+
+
+_LITERAL = {"duckdb": DuckDBLiteralDecimals(), "spark-sql": SparkLiteralDecimals()}
 
 
 DIALECTS: dict[str, Dialect] = {"duckdb": DuckDB(), "spark": Spark(), "spark-sql": Spark()}

@@ -2,10 +2,11 @@
 
 Input is a folder of FHIR Bulk Data NDJSON: ``<ResourceType>[.<n>].ndjson[.gz]``; other files
 are ignored. Each resource type becomes a table with one column, ``resource``, without any
-per-resource schema (DuckDB ``read_json_objects`` into JSON; Spark text lines through
-``parse_json`` into VARIANT). DuckDB reads out of core under a memory limit and never installs
-an extension (JSON and Parquet are built into its Python wheels); Spark needs PySpark >= 4.1 and
-Java 17.
+per-resource schema (DuckDB ``read_json_objects`` into JSON, which keeps each line's text;
+Spark text lines through ``parse_json`` into VARIANT, with the line kept as a second column,
+``json``, for the views that need a decimal's digits as written). DuckDB reads out of core under
+a memory limit and never installs an extension (JSON and Parquet are built into its Python
+wheels); Spark needs PySpark >= 4.1 and Java 17.
 """
 
 from __future__ import annotations
@@ -200,12 +201,16 @@ class SparkEngine:
         logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
 
     def load(self, folder: Path) -> dict[str, int]:
-        """Register every resource type of ``folder`` as a temp view; returns file counts."""
+        """Register every resource type of ``folder`` as a temp view; returns file counts.
+
+        Columns: ``resource`` (VARIANT) and ``json`` (the line); a query reads only the one its
+        SQL names (Spark prunes the other), see ``Compiled.input_column``.
+        """
         files = bulk_files(folder)
         for rtype, paths in files.items():
             frame = self.spark.read.text([str(p) for p in paths])
             frame.where("trim(value) <> ''").selectExpr(
-                "parse_json(value) AS resource"
+                "parse_json(value) AS resource", "value AS json"
             ).createOrReplaceTempView(rtype)
             self.loaded.add(rtype)
         return {k: len(v) for k, v in files.items()}
@@ -213,7 +218,7 @@ class SparkEngine:
     def _ensure(self, rtype: str) -> None:
         if rtype not in self.loaded:
             self.spark.sql(
-                "SELECT CAST(NULL AS VARIANT) AS resource WHERE FALSE"
+                "SELECT CAST(NULL AS VARIANT) AS resource, CAST(NULL AS STRING) AS json WHERE FALSE"
             ).createOrReplaceTempView(rtype)
             self.loaded.add(rtype)
 

@@ -42,6 +42,7 @@ _STRING = frozenset(
     }
 )
 PRIMITIVES = _INTEGER | _STRING | {"boolean", "decimal"}
+LITERAL_DECIMALS = "literal decimals"  # a need: decimals with their digits as written
 
 
 @cache
@@ -96,6 +97,9 @@ class Scope:
     # and the SQL of this context's key (the iteration indexes), for a repeat's recursive CTE.
     chain: tuple[tuple[Any, bool, str], ...] | None = ()
     key: str = "''"
+    # What the compiled SQL needs from the input, shared by every scope of one compilation
+    # ("literal decimals": a decimal's digits as written, for its boundaries).
+    needs: set[str] = field(default_factory=set)
 
     def var(self) -> str:
         """A fresh lambda variable name."""
@@ -442,10 +446,14 @@ class PathCompiler:
         v = self.first(base)
         t = v.type
         if t == "decimal":
+            if not v.native:
+                self.s.needs.add(LITERAL_DECIMALS)
             text = d.number_text(v.sql) if not v.native else f"CAST({v.sql} AS VARCHAR)"
+            # The place of the last digit written: 1.50 -> 2, 12 -> 0, 1.5e2 -> -1 (tens).
+            fraction = d.regexp_extract(text, r"\.([0-9]+)", 1)
+            exponent = d.regexp_extract(text, r"[eE]([+-]?[0-9]+)", 1)
             digits = (
-                f"CASE WHEN instr({text}, '.') > 0 "
-                f"THEN length({text}) - instr({text}, '.') ELSE 0 END"
+                f"(coalesce(length({fraction}), 0) - coalesce(TRY_CAST({exponent} AS BIGINT), 0))"
             )
             num = self.scalar(v, "decimal")
             sign = "-" if low else "+"
