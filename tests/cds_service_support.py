@@ -177,3 +177,76 @@ def order_request(
     if pre is not None:
         body["prefetch"] = pre
     return body
+
+
+# --------------------------------------------------------------------------- a FHIR server
+
+
+@dataclass
+class FhirServer:
+    """A real FHIR server on 127.0.0.1 answering reads and searches of one patient's resources;
+    it can be slow (``delay_seconds``) and records the Authorization headers it received."""
+
+    resources: list[dict[str, Any]]
+    delay_seconds: float = 0.0
+    url: str = ""
+    seen_authorization: list[str | None] | None = None
+    requests: list[str] | None = None
+
+
+@contextmanager
+def fhir_server(resources: list[dict[str, Any]], delay_seconds: float = 0.0) -> Iterator[FhirServer]:
+    import json
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from urllib.parse import urlsplit
+
+    state = FhirServer(resources, delay_seconds, seen_authorization=[], requests=[])
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            assert state.seen_authorization is not None and state.requests is not None
+            state.seen_authorization.append(self.headers.get("Authorization"))
+            state.requests.append(self.path)
+            if state.delay_seconds:
+                time.sleep(state.delay_seconds)
+            parts = urlsplit(self.path)
+            segments = [s for s in parts.path.split("/") if s][-2:]
+            body: dict[str, Any]
+            if len(segments) == 2 and segments[0] == "Patient":
+                found = [r for r in state.resources if r["resourceType"] == "Patient"]
+                body = found[0] if found else {"resourceType": "OperationOutcome", "issue": []}
+            else:
+                rtype = segments[-1] if segments else ""
+                matching = [r for r in state.resources if r["resourceType"] == rtype]
+                body = {
+                    "resourceType": "Bundle",
+                    "type": "searchset",
+                    "total": len(matching),
+                    "entry": [{"resource": r} for r in matching],
+                }
+            data = json.dumps(body).encode()
+            try:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/fhir+json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the service gave up waiting (the slow-server test)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Quiet: tests read ``requests`` instead."""
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    state.url = f"http://127.0.0.1:{server.server_address[1]}/fhir"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
