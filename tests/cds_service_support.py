@@ -66,12 +66,13 @@ def cds_app(
     kb: Knowledge,
     as_of: dt.date,
     fhir_servers: tuple[str, ...] = (),
+    database_url: str | None = None,
     **config: Any,
 ) -> Iterator[CdsApp]:
     issuer = Issuer()
     clients = write_clients_file(tmp_path / "clients.json", [issuer], fhir_servers=fhir_servers)
     security = CdsSecurity.from_file(clients)
-    settings = Settings(data_dir=tmp_path / "data")
+    settings = Settings(data_dir=tmp_path / "data", database_url=database_url)
     mount = partial(register, config=CdsConfig(as_of=as_of, **config), security=security)
     app = create_app(settings, knowledge=kb, cds=mount)
     with TestClient(app) as client:

@@ -116,8 +116,7 @@ def render(
             for s in spec.suggestions
         ]
         card["selectionBehavior"] = spec.selection
-    if spec.indicator != "info" or spec.suggestions:
-        card["overrideReasons"] = [r.coding() for r in definitions().overrideReasons]
+    card["overrideReasons"] = [r.coding() for r in definitions().overrideReasons]
     if smart_launch_url:
         card["links"] = [
             {"label": "Open in jakguide", "url": smart_launch_url, "type": "smart"}
