@@ -67,9 +67,10 @@ def cds_app(
     as_of: dt.date,
     fhir_servers: tuple[str, ...] = (),
     database_url: str | None = None,
+    issuer: Issuer | None = None,
     **config: Any,
 ) -> Iterator[CdsApp]:
-    issuer = Issuer()
+    issuer = issuer or Issuer()
     clients = write_clients_file(tmp_path / "clients.json", [issuer], fhir_servers=fhir_servers)
     security = CdsSecurity.from_file(clients)
     settings = Settings(data_dir=tmp_path / "data", database_url=database_url)
