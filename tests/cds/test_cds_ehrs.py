@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from cds_service_support import (
+    AS_OF,
     PATIENT_ID,
     RXNORM,
     cds_app,
@@ -18,8 +19,6 @@ from cds_service_support import (
     prefetch,
 )
 from cds_support import Issuer
-from conftest import AS_OF
-
 from jakguide.kb.base import Knowledge
 
 KETOCONAZOLE = {"medications": [{"drug": "ketoconazole", "route": "oral"}]}
@@ -100,7 +99,9 @@ def test_an_epic_style_order_sign_fetching_from_its_fhir_server(
                 sub="jakguide-client-id",
                 tenant="epic-tenant",
             )
-            response = cds.client.post(path, json=body, headers={"Authorization": f"Bearer {token}"})
+            response = cds.client.post(
+                path, json=body, headers={"Authorization": f"Bearer {token}"}
+            )
         assert set(fhir.seen_authorization or []) == {"Bearer epic-access-token"}
     assert response.status_code == 200, response.text
     warnings = _warnings(response.json()["cards"])

@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cds_service_support import cds_app, draft, order_request, patient, prefetch
-from conftest import AS_OF
 from typer.testing import CliRunner
 
+from cds_service_support import AS_OF, cds_app, draft, order_request, patient, prefetch
 from jakguide.cli import build_app
 from jakguide.kb.base import Knowledge
 from jakguide.store.models import CdsFeedbackRow
