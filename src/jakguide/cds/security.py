@@ -142,7 +142,9 @@ def endpoint_url(request: Request, public_url: str | None) -> str:
     Behind a proxy, set the public URL (else every token's ``aud`` mismatches and calls get 401).
     The query string is not part of it.
     """
-    path = str(request.scope.get("root_path", "")) + str(request.scope["path"])
+    root, path = str(request.scope.get("root_path", "")), str(request.scope["path"])
+    if root and not path.startswith(root):  # ASGI servers differ on whether path holds it
+        path = root + path
     if public_url:
         return public_url.rstrip("/") + path
     host, port = request.scope.get("server") or ("127.0.0.1", 80)
