@@ -78,7 +78,7 @@ class Issuer:
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
         )
 
-    def claims(self, aud: str, **override: Any) -> dict[str, Any]:
+    def claims(self, aud: Any, **override: Any) -> dict[str, Any]:
         """The claims a CDS client sends, with overrides (``DROP`` removes one)."""
         now = int(time.time())
         claims: dict[str, Any] = {
@@ -91,8 +91,9 @@ class Issuer:
         claims.update(override)
         return {k: v for k, v in claims.items() if v is not DROP}
 
-    def token(self, aud: str, *, headers: dict[str, Any] | None = None, **claims: Any) -> str:
-        """A JWT signed with this issuer's key for the endpoint ``aud``.
+    def token(self, aud: Any, *, headers: dict[str, Any] | None = None, **claims: Any) -> str:
+        """A JWT signed with this issuer's key for the endpoint ``aud`` (a URL, a list of them,
+        or ``DROP``).
 
         ``headers`` adds or replaces header fields (``DROP`` removes one, e.g. ``kid``);
         keyword arguments override claims (``DROP`` removes one).
@@ -195,7 +196,7 @@ def jwks_server() -> Iterator[JwksServer]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield state

@@ -7,6 +7,7 @@ import asyncio
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -135,3 +136,152 @@ def test_unknown_iss_is_refused(security: CdsSecurity) -> None:
 
 def test_missing_jti_is_refused(security: CdsSecurity, es: Issuer) -> None:
     assert "jti claim missing" in refused(security, es.token(AUD, jti=DROP))
+
+
+def test_not_yet_valid_is_refused(security: CdsSecurity, es: Issuer) -> None:
+    now = int(time.time())
+    assert "not yet valid (nbf" in refused(security, es.token(AUD, nbf=now + 600))
+
+
+def test_future_iat_is_refused(security: CdsSecurity, es: Issuer) -> None:
+    now = int(time.time())
+    token = es.token(AUD, iat=now + 600, exp=now + 900)
+    assert "iat is in the future" in refused(security, token)
+
+
+def test_small_clock_skew_is_tolerated(security: CdsSecurity, es: Issuer) -> None:
+    """An EHR clock 30 s off either way still works (default skew 60 s)."""
+    now = int(time.time())
+    verify(security, es.token(AUD, iat=now - 300, exp=now - 30))
+    verify(security, es.token(AUD, iat=now + 30, nbf=now + 30, exp=now + 330))
+
+
+def test_a_token_living_too_long_is_refused(security: CdsSecurity, es: Issuer) -> None:
+    now = int(time.time())
+    reason = refused(security, es.token(AUD, exp=now + 7 * 86400))
+    assert "token lifetime" in reason and "longer than 3600 s" in reason
+
+
+def test_epic_shaped_claims_are_tolerated(security: CdsSecurity, rs: Issuer) -> None:
+    """Epic signs RS384 and adds nbf and sub; CDS Hooks 3.0 adds tenant: kept, not judged."""
+    now = int(time.time())
+    token = rs.token([AUD, "urn:other"], nbf=now, sub="epic-client-id-1234", tenant="clinic-7")
+    caller = verify(security, token)
+    assert caller.claims["sub"] == "epic-client-id-1234"
+    assert caller.claims["tenant"] == "clinic-7"
+
+
+def test_unknown_kid_is_refused(security: CdsSecurity, es: Issuer) -> None:
+    reason = refused(security, es.token(AUD, headers={"kid": "nobody"}))
+    assert reason == f"kid 'nobody' not found in the configured JWK Set of iss {es.iss!r}"
+
+
+def test_missing_kid_is_refused(security: CdsSecurity, es: Issuer) -> None:
+    assert "kid header missing" in refused(security, es.token(AUD, headers={"kid": DROP}))
+
+
+def test_another_key_under_a_trusted_kid_is_refused(security: CdsSecurity, es: Issuer) -> None:
+    impostor = Issuer(iss=es.iss, alg="ES384", kid=es.kid)  # same iss and kid, its own key
+    assert (
+        refused(security, impostor.token(AUD)) == f"signature does not verify with key {es.kid!r}"
+    )
+
+
+def test_a_tampered_payload_is_refused(security: CdsSecurity, es: Issuer) -> None:
+    head, _, sig = es.token(AUD).split(".")
+    other = es.token(AUD, sub="someone-else").split(".")[1]
+    assert "signature does not verify" in refused(security, f"{head}.{other}.{sig}")
+
+
+def test_alg_must_fit_the_key_type(security: CdsSecurity, es: Issuer, rs: Issuer) -> None:
+    """Algorithm confusion: an RS384 token naming the EC key's kid never reaches the key."""
+    forger = Issuer(iss=es.iss, alg="RS384", kid=es.kid)
+    reason = refused(security, forger.token(AUD))
+    assert reason == f"key {es.kid!r} of {es.iss!r} is EC ES384; alg RS384 needs a RSA key"
+
+
+@pytest.mark.parametrize("alg", ["ES256", "RS256", "PS384", "EdDSA", "HS384", "HS512", "NONE"])
+def test_other_algorithms_are_refused(security: CdsSecurity, es: Issuer, alg: str) -> None:
+    token = unsigned_token({"alg": alg, "kid": es.kid}, es.claims(AUD))
+    assert f"alg {alg!r} not accepted; accepted: ES384, RS384" in refused(security, token)
+
+
+@pytest.mark.parametrize(
+    ("header", "why"),
+    [
+        ("", "Authorization header missing"),
+        ("Basic dXNlcjpwYXNz", "not a Bearer token"),
+        ("Bearer", "not a Bearer token"),
+        ("Bearer abc.def", "not a signed JWT"),
+        ("Bearer a.b.c", "not a well-formed JWT"),
+        ("Bearer " + "a" * 20000 + ".b.c", "token longer than"),
+    ],
+)
+def test_malformed_authorization_is_refused(security: CdsSecurity, header: str, why: str) -> None:
+    with pytest.raises(CdsAuthError) as caught:
+        asyncio.run(security.verify(header, AUD))
+    assert why in caught.value.reason
+
+
+def test_typ_and_crit_headers(security: CdsSecurity, es: Issuer) -> None:
+    assert "typ 'at+jwt' not accepted" in refused(
+        security, es.token(AUD, headers={"typ": "at+jwt"})
+    )
+    crit = es.token(AUD, headers={"crit": ["exp"], "exp": 1})
+    assert "crit header not supported" in refused(security, crit)
+
+
+@pytest.mark.parametrize("claim", ["exp", "iat", "aud", "jti"])
+def test_required_claims(security: CdsSecurity, es: Issuer, claim: str) -> None:
+    dropped: dict[str, Any] = {claim: DROP}
+    token = es.token(DROP) if claim == "aud" else es.token(AUD, **dropped)
+    assert f"{claim} claim missing" in refused(security, token)
+
+
+def test_non_numeric_exp_is_refused(security: CdsSecurity, es: Issuer) -> None:
+    assert "exp claim must be a number" in refused(security, es.token(AUD, exp="tomorrow"))
+
+
+def test_the_same_jti_from_two_issuers_is_not_a_replay(
+    security: CdsSecurity, es: Issuer, rs: Issuer
+) -> None:
+    verify(security, es.token(AUD, jti="shared-id"))
+    verify(security, rs.token(AUD, jti="shared-id"))
+    assert "already used" in refused(security, es.token(AUD, jti="shared-id"))
+
+
+def test_a_seen_jti_is_forgotten_once_its_token_expired(tmp_path: Path, es: Issuer) -> None:
+    """The replay store holds each jti until exp + skew, so it stays small."""
+    moment = [time.time()]
+    path = write_clients_file(tmp_path / "c.yaml", [es])
+    security = CdsSecurity.from_data(
+        __import__("yaml").safe_load(path.read_text()), clock=lambda: moment[0]
+    )
+    verify(security, es.token(AUD, jti="once"))
+    assert len(security.replay) == 1
+    moment[0] += 10_000
+    later = int(moment[0])
+    verify(security, es.token(AUD, jti="fresh", iat=later, exp=later + 300))
+    assert len(security.replay) == 1  # "once" expired and was dropped
+
+
+def test_a_refusal_is_logged_without_the_token(
+    security: CdsSecurity, es: Issuer, caplog: pytest.LogCaptureFixture
+) -> None:
+    token = es.token("https://other.example.org/x")
+    with caplog.at_level("WARNING", logger="jakguide.cds.security"):
+        refused(security, token)
+    assert len(caplog.records) == 1
+    line = caplog.records[0].getMessage()
+    assert "refused (401)" in line and "is not this endpoint" in line
+    for part in token.split("."):
+        assert part not in caplog.text
+
+
+def test_the_refusal_body_is_an_operation_outcome(security: CdsSecurity) -> None:
+    with pytest.raises(CdsAuthError) as caught:
+        verify(security, None)
+    body = caught.value.operation_outcome()
+    assert body["resourceType"] == "OperationOutcome"
+    assert body["issue"][0]["details"]["text"] == caught.value.reason
+    assert caught.value.www_authenticate.startswith('Bearer error="invalid_token"')

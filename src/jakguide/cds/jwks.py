@@ -56,6 +56,7 @@ class _Entry:
     keys: dict[str, dict[str, Any]]
     fetched_at: float
     last_attempt: float
+    last_error: str | None = None  # the failed refresh since fetched_at, if any
 
 
 @dataclass
@@ -84,6 +85,8 @@ class JwksCache:
         if kid in entry.keys:
             return entry.keys[kid]
         if self.clock() - entry.last_attempt < self.refresh_cooldown_seconds:
+            if entry.last_error is not None:  # the set may have rotated, and we cannot tell
+                raise KeySetError(entry.last_error)
             return None
         entry = await self._refresh(url, entry)  # an unknown kid: the keys may have rotated
         return entry.keys.get(kid)
@@ -95,12 +98,18 @@ class JwksCache:
             return await self._refresh(url, entry)
         except KeySetError as exc:
             LOG.warning("cds: JWKS %s not refreshed (%s); using the cached copy", url, exc)
+            entry.last_error = str(exc)
             return entry
 
     async def _refresh(self, url: str, entry: _Entry | None) -> _Entry:
         if entry is not None:
             entry.last_attempt = self.clock()
-        keys = await self._fetch(url)
+        try:
+            keys = await self._fetch(url)
+        except KeySetError as exc:
+            if entry is not None:
+                entry.last_error = str(exc)
+            raise
         now = self.clock()
         fresh = _Entry(keys, now, now)
         self._entries[url] = fresh

@@ -18,6 +18,9 @@ A refusal is a :class:`CdsAuthError` whose ``reason`` names the check that faile
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import logging
 import os
 import time
@@ -341,17 +344,20 @@ def _bearer_token(authorization: str | None) -> str:
 
 
 def _unverified_parts(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Header and claims before the signature is checked: only to pick the client and key."""
-    try:
-        header = jwt.get_unverified_header(token)
-        claims = jwt.decode(token, options={"verify_signature": False})
-    except jwt.PyJWTError:
-        raise CdsAuthError(
-            "token is not a well-formed JWT (header or payload unreadable)"
-        ) from None
-    if not isinstance(claims, dict):
-        raise CdsAuthError("token payload is not a JSON object")
-    return header, claims
+    """Header and claims before the signature is checked: only to pick the client and key
+    (read here rather than by PyJWT so that each unusual header gets its own reason)."""
+    parts = []
+    for segment in token.split(".")[:2]:
+        try:
+            value = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+        except (ValueError, binascii.Error):
+            raise CdsAuthError(
+                "token is not a well-formed JWT (unreadable header or payload)"
+            ) from None
+        if not isinstance(value, dict):
+            raise CdsAuthError("token header and payload must be JSON objects")
+        parts.append(value)
+    return parts[0], parts[1]
 
 
 def _verified_claims(token: str, jwk: Mapping[str, Any], alg: str, kid: str) -> dict[str, Any]:
