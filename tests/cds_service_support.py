@@ -17,6 +17,13 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from cds_conformance import (
+    check_request,
+    check_response,
+    explain,
+    failures_request,
+    failures_response,
+)
 from cds_support import Issuer, write_clients_file
 from jakguide.adapters.fhir import patient_to_bundle
 from jakguide.cds.app import register
@@ -34,7 +41,20 @@ with warnings.catch_warnings():
     from starlette.testclient import TestClient
 
 AS_OF = dt.date(2026, 11, 21)  # the vignettes' date (tests/conftest.py)
+HTTP_OK = 200
 PATIENT_ID = "pat-1"
+
+
+def fhir_authorization(token: str = "secret-access-token") -> dict[str, Any]:
+    """A complete ``fhirAuthorization`` (SMART patient scopes name the patient)."""
+    return {
+        "access_token": token,
+        "token_type": "Bearer",
+        "expires_in": 300,
+        "scope": "patient/*.read",
+        "subject": "jakguide-client",
+        "patient": PATIENT_ID,
+    }
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 PREFETCH_KEYS = {
     "Condition": "conditions",
@@ -57,8 +77,15 @@ class CdsApp:
         return {"Authorization": f"Bearer {self.issuer.token(self.base + path, **claims)}"}
 
     def call(self, service: str, body: dict[str, Any], **claims: Any) -> Any:
+        """POST a hook call; a 200 answer (and its request) must pass the CDS Hooks 3.0 IG
+        invariants and shapes (``tests/cds_conformance.py``)."""
         path = f"/cds-services/{service}"
-        return self.client.post(path, json=body, headers=self.headers(path, **claims))
+        response = self.client.post(path, json=body, headers=self.headers(path, **claims))
+        if response.status_code == HTTP_OK:
+            assert check_request(body) == [], explain(failures_request(body))
+            answer = response.json()
+            assert check_response(answer) == [], explain(failures_response(answer))
+        return response
 
 
 @contextmanager

@@ -20,8 +20,15 @@ from cds_conformance import (
     explain,
     failures_response,
 )
-from cds_service_support import PATIENT_ID, cds_app, draft, order_request, patient, prefetch
-from conftest import AS_OF
+from cds_service_support import (
+    AS_OF,
+    PATIENT_ID,
+    cds_app,
+    draft,
+    order_request,
+    patient,
+    prefetch,
+)
 from jakguide.kb.base import Knowledge
 
 TOFA_BID = ("tofacitinib 5 MG Oral Tablet", 5, 2)

@@ -7,11 +7,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+from cds_conformance import check_discovery
 from cds_service_support import (
     AS_OF,
     PATIENT_ID,
     cds_app,
     draft,
+    fhir_authorization,
     fhir_resources,
     fhir_server,
     order_request,
@@ -37,6 +39,7 @@ def test_discovery_lists_the_three_services_without_a_token(tmp_path: Path, kb: 
     with cds_app(tmp_path, kb, AS_OF) as cds:
         response = cds.client.get("/cds-services")
     assert response.status_code == 200
+    assert check_discovery(response.json()) == []
     services = {s["id"]: s for s in response.json()["services"]}
     assert set(services) == {
         "jakguide-order-select",
@@ -89,13 +92,12 @@ def test_missing_prefetch_is_fetched_from_an_allow_listed_fhir_server(
     p = patient("as-man-tnf-ir", KETOCONAZOLE)
     with fhir_server(fhir_resources(p, kb)) as fhir:
         partial = {"patient": None, "conditions": {"resourceType": "OperationOutcome"}}
-        auth = {"access_token": "secret-access-token", "token_type": "Bearer", "expires_in": 300}
         body = order_request(
             "order-sign",
             [draft(*TOFA_BID)],
             partial,
             fhirServer=fhir.url,
-            fhirAuthorization={**auth, "scope": "patient/*.read", "subject": "jakguide"},
+            fhirAuthorization=fhir_authorization(),
         )
         with cds_app(tmp_path, kb, AS_OF, fhir_servers=(fhir.url,)) as cds:
             fetched = cds.call("jakguide-order-sign", body).json()["cards"]
@@ -119,7 +121,7 @@ def test_a_server_not_allow_listed_for_the_client_is_never_called(
             [draft(*TOFA_BID)],
             None,
             fhirServer=fhir.url,
-            fhirAuthorization={"access_token": "t", "token_type": "Bearer"},
+            fhirAuthorization=fhir_authorization("t"),
         )
         with cds_app(tmp_path, kb, AS_OF, fhir_servers=("https://other.example/fhir",)) as cds:
             text = _outcome(cds.call("jakguide-order-sign", body), 412)
@@ -135,7 +137,7 @@ def test_a_slow_fhir_server_gives_one_info_card_in_time(tmp_path: Path, kb: Know
             [draft(*TOFA_BID)],
             {"patient": fhir_resources(p, kb)[0]},
             fhirServer=fhir.url,
-            fhirAuthorization={"access_token": "t", "token_type": "Bearer"},
+            fhirAuthorization=fhir_authorization("t"),
         )
         with cds_app(
             tmp_path, kb, AS_OF, fhir_servers=(fhir.url,), fhir_timeout_seconds=0.5
