@@ -55,6 +55,8 @@ def fhir_authorization(token: str = "secret-access-token") -> dict[str, Any]:
         "subject": "jakguide-client",
         "patient": PATIENT_ID,
     }
+
+
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 PREFETCH_KEYS = {
     "Condition": "conditions",
