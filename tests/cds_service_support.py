@@ -157,13 +157,15 @@ def draft(
     rid: str = "draft-1",
 ) -> dict[str, Any]:
     """A draft MedicationRequest as an EHR sends it in ``draftOrders``."""
-    coding = [{"system": RXNORM, "code": rxnorm, "display": name}] if rxnorm else []
+    concept: dict[str, Any] = {"text": name}
+    if rxnorm:
+        concept["coding"] = [{"system": RXNORM, "code": rxnorm, "display": name}]
     return {
         "resourceType": "MedicationRequest",
         "id": rid,
         "status": "draft",
         "intent": "order",
-        "medicationCodeableConcept": {"coding": coding, "text": name},
+        "medicationCodeableConcept": concept,
         "subject": {"reference": f"Patient/{PATIENT_ID}"},
         "dosageInstruction": [
             {

@@ -7,6 +7,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from cds_conformance import check_discovery
 from cds_service_support import (
     AS_OF,
@@ -208,3 +210,52 @@ def test_patient_view_shows_overdue_monitoring(tmp_path: Path, kb: Knowledge) ->
     assert "overdue" in monitoring[0]["summary"]
     [suggestion] = monitoring[0]["suggestions"]
     assert suggestion["actions"][0]["resource"]["resourceType"] == "CarePlan"
+
+
+def test_orders_of_other_medicines_are_ignored(tmp_path: Path, kb: Knowledge) -> None:
+    p = patient("as-man-tnf-ir")
+    body = order_request(
+        "order-sign", [draft("ibuprofen 400 MG Oral Tablet", 400, 3)], prefetch(p, kb)
+    )
+    with cds_app(tmp_path, kb, AS_OF) as cds:
+        response = cds.call("jakguide-order-sign", body)
+    assert response.status_code == 200 and response.json() == {"cards": []}
+
+
+def test_bad_input_is_a_400_naming_the_field(tmp_path: Path, kb: Knowledge) -> None:
+    p = patient("as-man-tnf-ir")
+    pre = prefetch(p, kb)
+    pre["patient"] = {**pre["patient"], "birthDate": "not a date"}
+    body = order_request("order-sign", [draft(*TOFA_BID)], pre)
+    no_patient_id = order_request("order-sign", [draft(*TOFA_BID)], {"patient": None})
+    del no_patient_id["context"]["patientId"]
+    no_patient_id["fhirServer"] = "https://ehr.example.org/fhir"
+    with cds_app(tmp_path, kb, AS_OF, fhir_servers=("https://ehr.example.org/fhir",)) as cds:
+        assert "birthDate" in _outcome(cds.call("jakguide-order-sign", body), 400)
+        text = _outcome(cds.call("jakguide-order-sign", no_patient_id), 400)
+        assert text.startswith("context.patientId: missing")
+        not_json = cds.client.post(
+            "/cds-services/jakguide-order-sign",
+            content=b"{not json",
+            headers=cds.headers("/cds-services/jakguide-order-sign"),
+        )
+        assert _outcome(not_json, 400).startswith("body: not JSON")
+
+
+def test_an_unexpected_failure_is_an_info_card_not_a_500(
+    tmp_path: Path, kb: Knowledge, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from jakguide.cds.services import order_sign
+
+    def broken(call: object) -> list[object]:
+        raise RuntimeError(f"secret detail about {PATIENT_ID}")
+
+    monkeypatch.setattr(order_sign, "cards", broken)
+    p = patient("as-man-tnf-ir")
+    body = order_request("order-sign", [draft(*TOFA_BID)], prefetch(p, kb))
+    with cds_app(tmp_path, kb, AS_OF) as cds:
+        response = cds.call("jakguide-order-sign", body)
+    assert response.status_code == 200
+    [card] = response.json()["cards"]
+    assert card["indicator"] == "info" and "checked nothing" in card["summary"]
+    assert "RuntimeError" in caplog.text and PATIENT_ID not in caplog.text

@@ -10,7 +10,14 @@ from __future__ import annotations
 from jakguide.adapters.fhir.assessment_out import adjusted_medication_request
 from jakguide.adapters.fhir.draft import DraftOrder, draft_orders
 from jakguide.cds.call import Call, boxed_warning, missing_screening
-from jakguide.cds.cards import CardSpec, Indicator, Suggestion, finding_detail, sources_block
+from jakguide.cds.cards import (
+    CardSpec,
+    Indicator,
+    Suggestion,
+    finding_detail,
+    first_sentence,
+    sources_block,
+)
 from jakguide.engine import assess
 from jakguide.model import AssessRequest, Finding, Option, RegimenOut
 
@@ -106,7 +113,7 @@ def _finding_card(
     return CardSpec(
         card_type="dose" if suggestion is not None else "finding",
         rule=finding.rule,
-        summary=f"{draft.agent}: {finding.message}",
+        summary=f"{draft.agent}: {first_sentence(finding.message)}",
         detail=finding_detail(finding, version, lead),
         indicator=finding.severity,
         sources=list(finding.sources),
