@@ -259,3 +259,16 @@ def test_an_unexpected_failure_is_an_info_card_not_a_500(
     [card] = response.json()["cards"]
     assert card["indicator"] == "info" and "checked nothing" in card["summary"]
     assert "RuntimeError" in caplog.text and PATIENT_ID not in caplog.text
+
+
+def test_every_setting_and_service_is_documented() -> None:
+    from jakguide.cds.config import settings_table
+    from jakguide.cds.definitions import definitions
+
+    page = (Path(__file__).parents[2] / "docs" / "cds.md").read_text(encoding="utf-8")
+    for row in settings_table():
+        assert f"`{row['env']}`" in page
+    for service in definitions().services:
+        assert f"`{service.id}`" in page
+        for key, template in service.prefetch.items():
+            assert f"`{key}` | `{template}`" in page
