@@ -272,3 +272,17 @@ def test_every_setting_and_service_is_documented() -> None:
         assert f"`{service.id}`" in page
         for key, template in service.prefetch.items():
             assert f"`{key}` | `{template}`" in page
+
+
+def test_partial_prefetch_without_a_server_is_412_naming_the_keys(
+    tmp_path: Path, kb: Knowledge
+) -> None:
+    """Checking half a record would read a test that was not sent as "not on record"."""
+    p = patient("as-man-tnf-ir")
+    pre = prefetch(p, kb)
+    del pre["observations"]
+    pre["immunizations"] = None
+    body = order_request("order-select", [draft(*TOFA_BID)], pre)
+    with cds_app(tmp_path, kb, AS_OF) as cds:
+        text = _outcome(cds.call("jakguide-order-select", body), 412)
+    assert "immunizations, observations" in text and "no fhirServer" in text

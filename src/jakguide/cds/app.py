@@ -133,6 +133,9 @@ async def call_service(
         )
     except PrefetchError as exc:
         return _error(exc.status, exc.reason, exc.code)
+    except Exception as exc:
+        LOG.error("CDS service %s: prefetch failed: %s", service.id, type(exc).__name__)
+        gathered = Gathered(unavailable=["the record (the service failed to gather it)"])
     if gathered.unavailable:
         specs = [_unavailable_card(gathered)]
     else:

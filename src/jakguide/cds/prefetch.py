@@ -113,8 +113,8 @@ async def gather(
     paged (a Bundle with a ``next`` link) from ``fhirServer`` within ``timeout`` seconds.
 
     Raises:
-        PrefetchError: 412 when the patient cannot be had (no usable prefetch and no usable
-            server); 400 when a template needs a context value the request lacks.
+        PrefetchError: 412 when data are missing and there is no usable server to fetch them
+            from; 400 when a template needs a context value the request lacks.
     """
     sent = request.prefetch or {}
     got: list[dict[str, Any]] = []
@@ -137,14 +137,19 @@ async def gather(
             f"{', '.join(sorted(wanted))}",
         )
     if wanted and server is None:
-        if "patient" in wanted:
-            raise PrefetchError(
-                PRECONDITION_FAILED,
-                "prefetch 'patient' is absent, null or an OperationOutcome and no fhirServer was "
-                "given to fetch it from; send the prefetch or fhirServer with fhirAuthorization",
-            )
-        result.unavailable = [f"{k} (not prefetched; no fhirServer)" for k in sorted(wanted)]
-    elif wanted and server is not None:
+        # Checking with part of the record would be worse than not checking: a test result
+        # that was simply not sent would read as "not on record" and prompt a needless order.
+        what = (
+            "prefetch 'patient' is absent, null or an OperationOutcome"
+            if "patient" in wanted
+            else f"prefetch {', '.join(sorted(wanted))} absent, null, an OperationOutcome or paged"
+        )
+        raise PrefetchError(
+            PRECONDITION_FAILED,
+            f"{what}, and no fhirServer was given to fetch it from; send the prefetch, or "
+            "fhirServer with fhirAuthorization",
+        )
+    if wanted and server is not None:
         token = request.fhirAuthorization.access_token if request.fhirAuthorization else None
         fetched, failed = await _fetch_all(server, token, wanted, timeout, max_pages)
         got += fetched
