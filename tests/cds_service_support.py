@@ -15,10 +15,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from cds_support import Issuer, write_clients_file
 from fastapi import FastAPI
-from vignettes import base_patient, merge
 
+from cds_support import Issuer, write_clients_file
 from jakguide.adapters.fhir import patient_to_bundle
 from jakguide.cds.app import register
 from jakguide.cds.config import CdsConfig
@@ -27,12 +26,14 @@ from jakguide.kb.base import Knowledge
 from jakguide.model import Patient
 from jakguide.store.settings import Settings
 from jakguide.web.app import create_app
+from vignettes import base_patient, merge
 
 with warnings.catch_warnings():
     # Starlette >= 1.x prefers the httpx2 fork for its TestClient and warns once at import.
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
+AS_OF = dt.date(2026, 11, 21)  # the vignettes' date (tests/conftest.py)
 PATIENT_ID = "pat-1"
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 PREFETCH_KEYS = {
@@ -66,12 +67,14 @@ def cds_app(
     kb: Knowledge,
     as_of: dt.date,
     fhir_servers: tuple[str, ...] = (),
+    database_url: str | None = None,
+    issuer: Issuer | None = None,
     **config: Any,
 ) -> Iterator[CdsApp]:
-    issuer = Issuer()
+    issuer = issuer or Issuer()
     clients = write_clients_file(tmp_path / "clients.json", [issuer], fhir_servers=fhir_servers)
     security = CdsSecurity.from_file(clients)
-    settings = Settings(data_dir=tmp_path / "data")
+    settings = Settings(data_dir=tmp_path / "data", database_url=database_url)
     mount = partial(register, config=CdsConfig(as_of=as_of, **config), security=security)
     app = create_app(settings, knowledge=kb, cds=mount)
     with TestClient(app) as client:
@@ -105,9 +108,7 @@ def fhir_resources(p: Patient, kb: Knowledge) -> list[dict[str, Any]]:
 def prefetch(p: Patient, kb: Knowledge) -> dict[str, Any]:
     """The service's prefetch keys filled from the patient's resources (searchset Bundles)."""
     resources = fhir_resources(p, kb)
-    out: dict[str, Any] = {
-        "patient": next(r for r in resources if r["resourceType"] == "Patient")
-    }
+    out: dict[str, Any] = {"patient": next(r for r in resources if r["resourceType"] == "Patient")}
     for rtype, key in PREFETCH_KEYS.items():
         found = [r for r in resources if r["resourceType"] == rtype]
         out[key] = {
@@ -195,7 +196,9 @@ class FhirServer:
 
 
 @contextmanager
-def fhir_server(resources: list[dict[str, Any]], delay_seconds: float = 0.0) -> Iterator[FhirServer]:
+def fhir_server(
+    resources: list[dict[str, Any]], delay_seconds: float = 0.0
+) -> Iterator[FhirServer]:
     import json
     import threading
     import time

@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cds_service_support import cds_app, draft, order_request, patient, prefetch
-from conftest import AS_OF
 
+from cds_service_support import AS_OF, cds_app, draft, order_request, patient, prefetch
 from jakguide.kb.base import Knowledge
 
 KETOCONAZOLE = {"medications": [{"drug": "ketoconazole", "route": "oral"}]}
@@ -75,7 +74,17 @@ def test_missing_hepatitis_tests_one_card_one_suggestion_each(
 ) -> None:
     p = patient(
         "as-man-tnf-ir",
-        {"screening": {"remove": [{"item": "tb"}, {"item": "hbsag"}, {"item": "anti-hbc"}, {"item": "hcv"}, {"item": "zoster-vaccine"}]}},
+        {
+            "screening": {
+                "remove": [
+                    {"item": "tb"},
+                    {"item": "hbsag"},
+                    {"item": "anti-hbc"},
+                    {"item": "hcv"},
+                    {"item": "zoster-vaccine"},
+                ]
+            }
+        },
     )
     body = order_request("order-sign", [draft(*TOFA_BID)], prefetch(p, kb))
     with cds_app(tmp_path, kb, AS_OF) as cds:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from cds_service_support import (
+    AS_OF,
     PATIENT_ID,
     cds_app,
     draft,
@@ -17,8 +18,6 @@ from cds_service_support import (
     patient,
     prefetch,
 )
-from conftest import AS_OF
-
 from jakguide.cds.prefetch import dedupe
 from jakguide.kb.base import Knowledge
 
@@ -138,7 +137,9 @@ def test_a_slow_fhir_server_gives_one_info_card_in_time(tmp_path: Path, kb: Know
             fhirServer=fhir.url,
             fhirAuthorization={"access_token": "t", "token_type": "Bearer"},
         )
-        with cds_app(tmp_path, kb, AS_OF, fhir_servers=(fhir.url,), fhir_timeout_seconds=0.5) as cds:
+        with cds_app(
+            tmp_path, kb, AS_OF, fhir_servers=(fhir.url,), fhir_timeout_seconds=0.5
+        ) as cds:
             start = time.monotonic()
             response = cds.call("jakguide-order-select", body)
             elapsed = time.monotonic() - start

@@ -116,11 +116,8 @@ def missing_screening(call: Call, assessment: Assessment) -> CardSpec | None:
     )
 
 
-_NAMES = {"tb": "TB test", "hbsag": "HBsAg", "anti-hbc": "anti-HBc", "hcv": "HCV antibody"}
-
-
 def _item_name(item: str) -> str:
-    return _NAMES.get(item, item)
+    return definitions().screeningCard.items.get(item, item)
 
 
 def boxed_warning(call: Call, findings: list[Finding], version: str, drug: str) -> CardSpec | None:

@@ -116,12 +116,9 @@ def render(
             for s in spec.suggestions
         ]
         card["selectionBehavior"] = spec.selection
-    if spec.indicator != "info" or spec.suggestions:
-        card["overrideReasons"] = [r.coding() for r in definitions().overrideReasons]
+    card["overrideReasons"] = [r.coding() for r in definitions().overrideReasons]
     if smart_launch_url:
-        card["links"] = [
-            {"label": "Open in jakguide", "url": smart_launch_url, "type": "smart"}
-        ]
+        card["links"] = [{"label": "Open in jakguide", "url": smart_launch_url, "type": "smart"}]
     content = json.dumps([service_id, hook_instance, card], sort_keys=True, default=str)
     card_id = uuid.uuid5(_NAMESPACE, content)
     card["uuid"] = str(card_id)

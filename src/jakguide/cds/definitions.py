@@ -50,7 +50,7 @@ class OverrideReason(_Strict):
 
 
 class ScreeningCard(_Strict):
-    items: list[str]  # screening item ids whose missing result gives a card
+    items: dict[str, str]  # screening item id -> short name; a missing result gives a card
     why: str
 
 

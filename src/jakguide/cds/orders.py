@@ -10,7 +10,7 @@ from __future__ import annotations
 from jakguide.adapters.fhir.assessment_out import adjusted_medication_request
 from jakguide.adapters.fhir.draft import DraftOrder, draft_orders
 from jakguide.cds.call import Call, boxed_warning, missing_screening
-from jakguide.cds.cards import CardSpec, Suggestion, finding_detail, sources_block
+from jakguide.cds.cards import CardSpec, Indicator, Suggestion, finding_detail, sources_block
 from jakguide.engine import assess
 from jakguide.model import AssessRequest, Finding, Option, RegimenOut
 
@@ -156,7 +156,7 @@ def _missing_data_card(draft: DraftOrder, missing: list[Finding], version: str) 
             sources_block(sources, version),
         ]
     )
-    worst = "critical" if any(f.severity == "critical" for f in missing) else "warning"
+    worst: Indicator = "critical" if any(f.severity == "critical" for f in missing) else "warning"
     return CardSpec(
         card_type="finding",
         rule="missing-data",
@@ -172,8 +172,7 @@ def _no_condition(call: Call, draft: DraftOrder) -> CardSpec:
     return CardSpec(
         card_type="finding",
         rule="cds.no-condition",
-        summary=f"{draft.agent}: no condition on record that jakguide can check this order "
-        "against",
+        summary=f"{draft.agent}: no condition on record that jakguide can check this order against",
         detail=(
             f"Order: {_ordered(draft)}. The prefetched Conditions name no condition in "
             "jakguide's knowledge, so indication, dose and screening were not checked."

@@ -64,7 +64,9 @@ def first_error(exc: ValidationError) -> tuple[str, object, str]:
     return where, err.get("input"), err["msg"]
 
 
-IssueCode = Literal["invalid", "required", "security", "not-found", "processing", "timeout"]
+IssueCode = Literal[
+    "invalid", "required", "security", "not-found", "processing", "timeout", "incomplete"
+]
 
 
 def operation_outcome(

@@ -354,6 +354,17 @@ def _patient_resource(patient: Patient) -> dict[str, Any]:
     return resource
 
 
+def warnings_outcome(warnings: Sequence[str]) -> dict[str, Any]:
+    """Input and engine warnings (a record that could not be read, ...) as an OperationOutcome."""
+    return {
+        "resourceType": "OperationOutcome",
+        "issue": [
+            {"severity": "warning", "code": "informational", "diagnostics": text}
+            for text in warnings
+        ],
+    }
+
+
 def missing_tests(screening: Iterable[ScreeningOut]) -> list[ScreeningOut]:
     """Screening items with no usable result whose test has a code to order it by."""
     return [s for s in screening if s.status in MISSING_SCREENING and has_test_code(s.item)]
@@ -387,6 +398,8 @@ def assessment_bundle(result: Assessment, patient: Patient, kb: Knowledge) -> di
         )
     if result.monitoring:
         entries.add(monitoring_care_plan(result.monitoring, subject, kb, created=day))
+    if result.warnings:
+        entries.add(warnings_outcome(result.warnings))
     return {
         "resourceType": "Bundle",
         "id": str(uuid.uuid5(entries.namespace, "bundle")),

@@ -25,7 +25,9 @@ def cards(call: Call) -> list[CardSpec]:
     specs: list[CardSpec] = []
     if condition is None:
         labs = evaluate_labs(
-            call.patient, LabsRequest(drug=drug, region=call.config.region, as_of=call.as_of), call.kb
+            call.patient,
+            LabsRequest(drug=drug, region=call.config.region, as_of=call.as_of),
+            call.kb,
         )
         monitoring, version = labs.monitoring, labs.knowledge_version
     else:
