@@ -16,7 +16,8 @@ a separate process (asyncio, keep-alive HTTP/1.1):
    (50) clients, client k sending calls k, k + 50, ... at their scheduled times; latency is
    measured from the scheduled time, so a slow answer delays the clock, never hides.
 2. saturation, reported separately: ``--clients`` clients calling back to back for
-   ``--saturation`` s (15): the most calls/s one worker answers, and the latency then.
+   ``--saturation`` s (15): the most calls/s one worker answers, and the latency then;
+3. one client calling back to back for ``--serial`` s (5): the time of one call alone.
 
 Results go to ``benchmarks/results/cds.json``. Run: ``.venv/bin/python benchmarks/cds.py``.
 """
@@ -226,8 +227,9 @@ def load_main(args: argparse.Namespace) -> None:
         warm = await fixed_rate(host, int(port), requests, args.rate, args.warmup, args.clients)
         fixed = await fixed_rate(host, int(port), requests, args.rate, args.duration, args.clients)
         sat = await saturation(host, int(port), requests, args.clients, args.saturation)
+        serial = await saturation(host, int(port), requests, 1, args.serial)
         return {"warmup": {"sent": warm["sent"], "ok": warm["ok"]}, "fixed_rate": fixed,
-                "saturation": sat}  # fmt: skip
+                "saturation": sat, "one_client": serial}  # fmt: skip
 
     Path(args.out).write_text(json.dumps(asyncio.run(run())))
 
@@ -245,6 +247,7 @@ def main() -> None:
         p.add_argument("--duration", type=float, default=30.0)
         p.add_argument("--warmup", type=float, default=3.0)
         p.add_argument("--saturation", type=float, default=15.0)
+        p.add_argument("--serial", type=float, default=5.0, help="one client, back to back")
     parser.add_argument("--out", type=Path, default=RESULTS)
     load.add_argument("--url", required=True)
     load.add_argument("--body", required=True)
@@ -268,7 +271,7 @@ def main() -> None:
         url = f"http://127.0.0.1:{port}"
         aud = url + PATH
         count = int(args.rate * (args.warmup + args.duration))
-        count += int(TOKENS_PER_SECOND_AT_SATURATION * args.saturation)
+        count += int(TOKENS_PER_SECOND_AT_SATURATION * (args.saturation + args.serial))
         t0 = time.perf_counter()
         tokens = [issuer.token(aud) for _ in range(count + 1)]
         mint_s = time.perf_counter() - t0
@@ -282,7 +285,7 @@ def main() -> None:
                  "--body", str(tmpdir / "body.json"), "--tokens", str(tmpdir / "tokens.json"),
                  "--out", str(raw), "--rate", str(args.rate), "--clients", str(args.clients),
                  "--duration", str(args.duration), "--warmup", str(args.warmup),
-                 "--saturation", str(args.saturation)],
+                 "--saturation", str(args.saturation), "--serial", str(args.serial)],
                 check=True,
             )  # fmt: skip
             results = json.loads(raw.read_text())
@@ -311,12 +314,13 @@ def main() -> None:
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(out, indent=2) + "\n")
-    fixed, sat = results["fixed_rate"], results["saturation"]
+    fixed, sat, one = results["fixed_rate"], results["saturation"], results["one_client"]
     print(
         f"fixed {fixed['rate_cps']:g}/s x {fixed['duration_s']:g} s, {fixed['clients']} clients: "
         f"{fixed['ok']}/{fixed['sent']} OK, p50 {fixed['p50_ms']} ms, p99 {fixed['p99_ms']} ms; "
         f"saturation {sat['throughput_cps']} calls/s (p50 {sat['p50_ms']} ms, "
-        f"p99 {sat['p99_ms']} ms); load before {load_before[0]:.2f}"
+        f"p99 {sat['p99_ms']} ms); one client p50 {one['p50_ms']} ms; "
+        f"load before {load_before[0]:.2f}"
     )
 
 
