@@ -7,6 +7,7 @@ helper that built a non-conformant request would show here.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +22,9 @@ from cds_conformance import (
     failures_response,
 )
 from cds_service_support import PATIENT_ID, cds_app, draft, order_request, patient, prefetch
-from conftest import AS_OF
 from jakguide.kb.base import Knowledge
 
+AS_OF = dt.date(2026, 11, 21)  # as tests/conftest.py (not imported: several conftest modules)
 TOFA_BID = ("tofacitinib 5 MG Oral Tablet", 5, 2)
 KETOCONAZOLE = {"medications": [{"drug": "ketoconazole", "route": "oral"}]}
 NO_SCREENING = {
