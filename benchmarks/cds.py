@@ -113,6 +113,23 @@ def check_answer(url: str, body: dict[str, Any], token: str) -> dict[str, Any]:
 # --------------------------------------------------------------------------- load process
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` (Linux /proc), to cost a call in CPU."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / ticks
+
+
+async def costed(pid: int, phase: Any) -> dict[str, Any]:
+    """Run ``phase`` and add the server's CPU milliseconds per answered call."""
+    before = cpu_seconds(pid)
+    result: dict[str, Any] = await phase
+    used = cpu_seconds(pid) - before
+    result["server_cpu_s"] = round(used, 2)
+    result["server_cpu_ms_per_call"] = round(1000 * used / max(1, result["ok"]), 2)
+    return result
+
+
 def request_bytes(host: str, port: int, body: bytes, token: str) -> bytes:
     head = (
         f"POST {PATH} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
@@ -224,10 +241,11 @@ def load_main(args: argparse.Namespace) -> None:
     requests = Requests(host, int(port), body, tokens)
 
     async def run() -> dict[str, Any]:
-        warm = await fixed_rate(host, int(port), requests, args.rate, args.warmup, args.clients)
-        fixed = await fixed_rate(host, int(port), requests, args.rate, args.duration, args.clients)
-        sat = await saturation(host, int(port), requests, args.clients, args.saturation)
-        serial = await saturation(host, int(port), requests, 1, args.serial)
+        pid, at = args.server_pid, (host, int(port), requests)
+        warm = await fixed_rate(*at, args.rate, args.warmup, args.clients)
+        fixed = await costed(pid, fixed_rate(*at, args.rate, args.duration, args.clients))
+        sat = await costed(pid, saturation(*at, args.clients, args.saturation))
+        serial = await costed(pid, saturation(*at, 1, args.serial))
         return {"warmup": {"sent": warm["sent"], "ok": warm["ok"]}, "fixed_rate": fixed,
                 "saturation": sat, "one_client": serial}  # fmt: skip
 
@@ -253,6 +271,7 @@ def main() -> None:
     load.add_argument("--body", required=True)
     load.add_argument("--tokens", required=True)
     load.add_argument("--out", required=True)
+    load.add_argument("--server-pid", type=int, required=True)
     args = parser.parse_args()
     if args.mode == "load":
         load_main(args)
@@ -283,7 +302,8 @@ def main() -> None:
             subprocess.run(
                 [sys.executable, __file__, "load", "--url", url,
                  "--body", str(tmpdir / "body.json"), "--tokens", str(tmpdir / "tokens.json"),
-                 "--out", str(raw), "--rate", str(args.rate), "--clients", str(args.clients),
+                 "--out", str(raw), "--server-pid", str(server.pid),
+                 "--rate", str(args.rate), "--clients", str(args.clients),
                  "--duration", str(args.duration), "--warmup", str(args.warmup),
                  "--saturation", str(args.saturation), "--serial", str(args.serial)],
                 check=True,
