@@ -16,7 +16,8 @@ a separate process (asyncio, keep-alive HTTP/1.1):
    (50) clients, client k sending calls k, k + 50, ... at their scheduled times; latency is
    measured from the scheduled time, so a slow answer delays the clock, never hides.
 2. saturation, reported separately: ``--clients`` clients calling back to back for
-   ``--saturation`` s (15): the most calls/s one worker answers, and the latency then.
+   ``--saturation`` s (15): the most calls/s one worker answers, and the latency then;
+3. one client calling back to back for ``--serial`` s (5): the time of one call alone.
 
 Results go to ``benchmarks/results/cds.json``. Run: ``.venv/bin/python benchmarks/cds.py``.
 """
@@ -110,6 +111,23 @@ def check_answer(url: str, body: dict[str, Any], token: str) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- load process
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` (Linux /proc), to cost a call in CPU."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / ticks
+
+
+async def costed(pid: int, phase: Any) -> dict[str, Any]:
+    """Run ``phase`` and add the server's CPU milliseconds per answered call."""
+    before = cpu_seconds(pid)
+    result: dict[str, Any] = await phase
+    used = cpu_seconds(pid) - before
+    result["server_cpu_s"] = round(used, 2)
+    result["server_cpu_ms_per_call"] = round(1000 * used / max(1, result["ok"]), 2)
+    return result
 
 
 def request_bytes(host: str, port: int, body: bytes, token: str) -> bytes:
@@ -223,11 +241,13 @@ def load_main(args: argparse.Namespace) -> None:
     requests = Requests(host, int(port), body, tokens)
 
     async def run() -> dict[str, Any]:
-        warm = await fixed_rate(host, int(port), requests, args.rate, args.warmup, args.clients)
-        fixed = await fixed_rate(host, int(port), requests, args.rate, args.duration, args.clients)
-        sat = await saturation(host, int(port), requests, args.clients, args.saturation)
+        pid, at = args.server_pid, (host, int(port), requests)
+        warm = await fixed_rate(*at, args.rate, args.warmup, args.clients)
+        fixed = await costed(pid, fixed_rate(*at, args.rate, args.duration, args.clients))
+        sat = await costed(pid, saturation(*at, args.clients, args.saturation))
+        serial = await costed(pid, saturation(*at, 1, args.serial))
         return {"warmup": {"sent": warm["sent"], "ok": warm["ok"]}, "fixed_rate": fixed,
-                "saturation": sat}  # fmt: skip
+                "saturation": sat, "one_client": serial}  # fmt: skip
 
     Path(args.out).write_text(json.dumps(asyncio.run(run())))
 
@@ -245,11 +265,13 @@ def main() -> None:
         p.add_argument("--duration", type=float, default=30.0)
         p.add_argument("--warmup", type=float, default=3.0)
         p.add_argument("--saturation", type=float, default=15.0)
+        p.add_argument("--serial", type=float, default=5.0, help="one client, back to back")
     parser.add_argument("--out", type=Path, default=RESULTS)
     load.add_argument("--url", required=True)
     load.add_argument("--body", required=True)
     load.add_argument("--tokens", required=True)
     load.add_argument("--out", required=True)
+    load.add_argument("--server-pid", type=int, required=True)
     args = parser.parse_args()
     if args.mode == "load":
         load_main(args)
@@ -268,7 +290,7 @@ def main() -> None:
         url = f"http://127.0.0.1:{port}"
         aud = url + PATH
         count = int(args.rate * (args.warmup + args.duration))
-        count += int(TOKENS_PER_SECOND_AT_SATURATION * args.saturation)
+        count += int(TOKENS_PER_SECOND_AT_SATURATION * (args.saturation + args.serial))
         t0 = time.perf_counter()
         tokens = [issuer.token(aud) for _ in range(count + 1)]
         mint_s = time.perf_counter() - t0
@@ -280,9 +302,10 @@ def main() -> None:
             subprocess.run(
                 [sys.executable, __file__, "load", "--url", url,
                  "--body", str(tmpdir / "body.json"), "--tokens", str(tmpdir / "tokens.json"),
-                 "--out", str(raw), "--rate", str(args.rate), "--clients", str(args.clients),
+                 "--out", str(raw), "--server-pid", str(server.pid),
+                 "--rate", str(args.rate), "--clients", str(args.clients),
                  "--duration", str(args.duration), "--warmup", str(args.warmup),
-                 "--saturation", str(args.saturation)],
+                 "--saturation", str(args.saturation), "--serial", str(args.serial)],
                 check=True,
             )  # fmt: skip
             results = json.loads(raw.read_text())
@@ -311,12 +334,13 @@ def main() -> None:
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(out, indent=2) + "\n")
-    fixed, sat = results["fixed_rate"], results["saturation"]
+    fixed, sat, one = results["fixed_rate"], results["saturation"], results["one_client"]
     print(
         f"fixed {fixed['rate_cps']:g}/s x {fixed['duration_s']:g} s, {fixed['clients']} clients: "
         f"{fixed['ok']}/{fixed['sent']} OK, p50 {fixed['p50_ms']} ms, p99 {fixed['p99_ms']} ms; "
         f"saturation {sat['throughput_cps']} calls/s (p50 {sat['p50_ms']} ms, "
-        f"p99 {sat['p99_ms']} ms); load before {load_before[0]:.2f}"
+        f"p99 {sat['p99_ms']} ms); one client p50 {one['p50_ms']} ms; "
+        f"load before {load_before[0]:.2f}"
     )
 
 

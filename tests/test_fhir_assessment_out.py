@@ -28,7 +28,7 @@ from jakguide.adapters.native import patient_from_data
 from jakguide.engine import assess
 from jakguide.kb.base import Knowledge
 from jakguide.model import Assessment, AssessRequest, Patient
-from vignettes import load_case
+from vignettes import load_case, vignette_paths
 
 CASES = Path(__file__).parent / "cases"
 VIGNETTES = [
@@ -39,8 +39,22 @@ VIGNETTES = [
     "contraindications/us-active-serious-infection.yaml",
     "dosing/us-uc-tofacitinib-induction.yaml",
     "labs/us-on-therapy-lab-finding-in-assessment.yaml",
+    "boxed-warning/us-ad-age-58-diabetes.yaml",
 ]
 SEVERITY = {"critical": "high", "warning": "moderate", "info": "low"}
+
+
+def _assessment_vignettes() -> list[str]:
+    """Every vignette that assesses (not the labs or input-error ones), by path under cases/."""
+    out = []
+    for path in vignette_paths():
+        case = load_case(path)
+        if "request" in case and "error" not in case:
+            out.append(str(path.relative_to(CASES)))
+    return out
+
+
+ALL_ASSESSMENTS = _assessment_vignettes()
 
 
 def run(name: str, kb: Knowledge) -> tuple[Assessment, Patient]:
@@ -63,6 +77,30 @@ def of_type(bundle: dict[str, Any], rtype: str) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("name", VIGNETTES)
 def test_bundle_is_valid_and_complete(name: str, kb: Knowledge) -> None:
+    check_bundle(name, kb)
+
+
+@pytest.mark.parametrize("name", ALL_ASSESSMENTS)
+def test_every_vignette_gives_a_valid_bundle(name: str, kb: Knowledge) -> None:
+    check_bundle(name, kb)
+
+
+def test_the_vignettes_cover_every_resource_type(kb: Knowledge) -> None:
+    assert len(ALL_ASSESSMENTS) > len(VIGNETTES)
+    seen: set[str] = set()
+    topical = False
+    for name in VIGNETTES:
+        result, patient = run(name, kb)
+        seen |= {
+            e["resource"]["resourceType"] for e in assessment_bundle(result, patient, kb)["entry"]
+        }
+        topical |= any(o.regimen is not None and o.regimen.dose_mg is None for o in result.options)
+    assert seen == {"Patient", "MedicationRequest", "DetectedIssue", "ServiceRequest", "CarePlan"}
+    assert topical, "a topical regimen (no dose in mg) is among the vignettes"
+
+
+def check_bundle(name: str, kb: Knowledge) -> None:
+    """The whole bundle and each resource valid; DetectedIssues, requests and orders complete."""
     result, patient = run(name, kb)
     bundle = assessment_bundle(result, patient, kb)
     assert valid(bundle)["type"] == "collection"

@@ -7,6 +7,7 @@ helper that built a non-conformant request would show here.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -20,17 +21,10 @@ from cds_conformance import (
     explain,
     failures_response,
 )
-from cds_service_support import (
-    AS_OF,
-    PATIENT_ID,
-    cds_app,
-    draft,
-    order_request,
-    patient,
-    prefetch,
-)
+from cds_service_support import PATIENT_ID, cds_app, draft, order_request, patient, prefetch
 from jakguide.kb.base import Knowledge
 
+AS_OF = dt.date(2026, 11, 21)  # as tests/conftest.py (not imported: several conftest modules)
 TOFA_BID = ("tofacitinib 5 MG Oral Tablet", 5, 2)
 KETOCONAZOLE = {"medications": [{"drug": "ketoconazole", "route": "oral"}]}
 NO_SCREENING = {
