@@ -72,6 +72,10 @@ def test_calls_need_a_token_and_a_known_service(tmp_path: Path, kb: Knowledge) -
         assert _outcome(cds.call("no-such-service", body), 404).startswith("no CDS service")
         wrong_hook = {**body, "hook": "patient-view"}
         assert "order-select" in _outcome(cds.call("jakguide-order-select", wrong_hook), 400)
+        not_uuid = {**body, "hookInstance": "call-1"}
+        assert _outcome(cds.call("jakguide-order-select", not_uuid), 400).startswith(
+            "hookInstance: 'call-1'"
+        )
         no_context = {k: v for k, v in body.items() if k != "context"}
         assert "context" in _outcome(cds.call("jakguide-order-select", no_context), 400)
 
@@ -286,3 +290,23 @@ def test_partial_prefetch_without_a_server_is_412_naming_the_keys(
     with cds_app(tmp_path, kb, AS_OF) as cds:
         text = _outcome(cds.call("jakguide-order-select", body), 412)
     assert "immunizations, observations" in text and "no fhirServer" in text
+
+
+def test_patient_view_shows_a_confirmed_lab_threshold(tmp_path: Path, kb: Knowledge) -> None:
+    """Lymphocytes below 500 cells/uL on two dates while on tofacitinib: a critical card."""
+    therapy = {"drug": "tofacitinib", "dose_mg": 5, "per_day": 2, "start_date": "2026-05-01"}
+    low = [
+        {"analyte": "lymphocytes", "value": 0.45, "unit": "10*9/L", "date": day}
+        for day in ("2026-11-01", "2026-11-15")
+    ]
+    base = patient("as-man-tnf-ir")
+    others = [
+        lab.model_dump(mode="json") for lab in base.labs or [] if lab.analyte != "lymphocytes"
+    ]
+    p = patient("as-man-tnf-ir", {"therapy": therapy, "labs": others + low})
+    with cds_app(tmp_path, kb, AS_OF) as cds:
+        cards = cds.call("jakguide-patient-view", _patient_view(prefetch(p, kb))).json()["cards"]
+    [lab] = [c for c in cards if c["source"]["topic"]["code"].startswith("lab:")]
+    assert lab["indicator"] == "critical"
+    assert "ymphocyte" in lab["summary"] and len(lab["summary"]) < 140
+    assert "section" in lab["source"]["label"]
