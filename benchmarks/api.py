@@ -123,18 +123,22 @@ class Pool:
         self.host, self.port, self.request = host, port, request
         self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
 
-    async def post(self) -> int:
+    async def post(self, request: bytes | None = None) -> int:
+        """Send ``request`` (default: the pool's) on an idle connection or a new one."""
+        data = self.request if request is None else request
         if self.idle:
             reader, writer = self.idle.pop()
             try:
-                return await self._send(reader, writer)
+                return await self._send(reader, writer, data)
             except (OSError, asyncio.IncompleteReadError):
                 writer.close()  # the server closed an idle keep-alive connection: retry once
         reader, writer = await asyncio.open_connection(self.host, self.port)
-        return await self._send(reader, writer)
+        return await self._send(reader, writer, data)
 
-    async def _send(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> int:
-        writer.write(self.request)
+    async def _send(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, data: bytes
+    ) -> int:
+        writer.write(data)
         head = await reader.readuntil(b"\r\n\r\n")
         status = int(head.split(b" ", 2)[1])
         length = 0

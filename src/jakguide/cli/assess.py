@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -40,6 +41,24 @@ NdjsonOpt = Annotated[
 PatientIdOpt = Annotated[str | None, typer.Option("--patient", help="Patient id within --ndjson.")]
 
 
+class AssessFmt(StrEnum):
+    """``assess`` also writes FHIR; the other commands keep text and JSON only."""
+
+    text = "text"
+    json = "json"
+    fhir = "fhir"
+
+
+AssessFormatOpt = Annotated[
+    AssessFmt,
+    typer.Option(
+        "--format",
+        help="Output format (fhir: a FHIR R4 Bundle of DetectedIssue, MedicationRequest, "
+        "ServiceRequest and CarePlan).",
+    ),
+]
+
+
 def _load(
     patient: Path | None,
     ndjson: Path | None,
@@ -70,7 +89,7 @@ def assess_cmd(
         list[str] | None, typer.Option("--drug", help="Only these agents (repeatable).")
     ] = None,
     as_of: AsOfOpt = None,
-    fmt: FormatOpt = Fmt.text,
+    fmt: AssessFormatOpt = AssessFmt.text,
     explain: Annotated[
         bool, typer.Option("--explain", help="Each finding's facts and sources.")
     ] = False,
@@ -91,8 +110,13 @@ def assess_cmd(
         result = assess(loaded.patient, request, kb)
         if loaded.warnings:
             result = result.model_copy(update={"warnings": [*loaded.warnings, *result.warnings]})
-        if fmt is Fmt.json:
+        if fmt is AssessFmt.json:
             emit_json(result.model_dump(mode="json", exclude_none=False))
+            return
+        if fmt is AssessFmt.fhir:
+            from jakguide.adapters.fhir.assessment_out import assessment_bundle
+
+            emit_json(assessment_bundle(result, loaded.patient, kb))
             return
         from jakguide.cli.render import assessment_text
 

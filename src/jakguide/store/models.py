@@ -281,6 +281,43 @@ class AuditRow(Base):
     detail: Mapped[str | None] = mapped_column(Text)
 
 
+class CdsCardRow(Base):
+    """A card the CDS Hooks service returned: its uuid, service, card type and rule.
+
+    Why: feedback names a card only by its uuid; this row says what the card was about, so
+    override rates can be counted per card type and rule. No patient data is kept.
+    """
+
+    __tablename__ = "cds_cards"
+
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    service_id: Mapped[str] = mapped_column(String(100))
+    card_type: Mapped[str] = mapped_column(String(50))
+    rule: Mapped[str] = mapped_column(String(200))
+    indicator: Mapped[str] = mapped_column(String(16))
+    client: Mapped[str | None] = mapped_column(String(400))  # the caller's iss
+    issued_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class CdsFeedbackRow(Base):
+    """One feedback entry from an EHR: a card accepted or overridden, with the reason given."""
+
+    __tablename__ = "cds_feedback"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    service_id: Mapped[str] = mapped_column(String(100), index=True)
+    card_uuid: Mapped[str] = mapped_column(String(200), index=True)
+    outcome: Mapped[str] = mapped_column(String(16))  # accepted | overridden
+    accepted_suggestions: Mapped[int] = mapped_column(Integer, default=0)
+    reason_system: Mapped[str | None] = mapped_column(String(400))
+    reason_code: Mapped[str | None] = mapped_column(String(200))
+    reason_display: Mapped[str | None] = mapped_column(String(400))
+    user_comment: Mapped[str | None] = mapped_column(Text)
+    outcome_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    client: Mapped[str | None] = mapped_column(String(400))
+
+
 CHILD_TABLES: dict[str, type[Base]] = {
     "conditions": ConditionRow,
     "medications": MedicationRow,

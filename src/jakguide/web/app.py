@@ -36,6 +36,8 @@ from jakguide.web.ratelimit import LoginLimiter
 PAGES_MODULE = "jakguide.web.pages"
 THREAD_HEADROOM = 8
 IMPORT_PATHS = (r"/api/patients/import", r"/api/patients/[^/]+/import")
+# CDS Hooks calls carry the patient's prefetched record: they get the import limit.
+CDS_PATHS = (r"/cds-services/[^/]+",)
 
 Mount = Callable[[FastAPI], None]
 
@@ -45,13 +47,16 @@ def create_app(
     *,
     knowledge: Knowledge | None = None,
     mounts: Iterable[Mount] = (),
+    cds: Mount | None = None,
 ) -> FastAPI:
     """Build the app: API routers, problem handlers, body limits, optional pages.
 
     Args:
         settings: defaults to ``Settings.from_env()``.
         knowledge: defaults to ``load_knowledge(settings.knowledge)``.
-        mounts: extra ``register(app)`` callables (HTML pages, CDS Hooks, ...).
+        mounts: extra ``register(app)`` callables (HTML pages, ...).
+        cds: how to mount the CDS Hooks door (``jakguide.cds.app.register``, configured);
+            default: from the environment (``JAKGUIDE_CDS_*``).
     """
     settings = settings or Settings.from_env()
     kb = knowledge or load_knowledge(settings.knowledge)
@@ -93,7 +98,7 @@ def create_app(
     app.add_middleware(
         BodyLimit,
         default=settings.max_body_bytes,
-        overrides=[(p, settings.max_import_bytes) for p in IMPORT_PATHS],
+        overrides=[(p, settings.max_import_bytes) for p in (*IMPORT_PATHS, *CDS_PATHS)],
     )
     app.add_middleware(NoStore)
     app.add_middleware(CatchAll)
@@ -105,7 +110,7 @@ def create_app(
         deadline=settings.request_timeout_seconds,
     )
     app.add_middleware(AccessLog)
-    for mount in (*_optional_pages(), *mounts):
+    for mount in (*_optional_pages(), *mounts, cds or _cds_from_env):
         mount(app)
     _custom_openapi(app)
     return app
@@ -119,6 +124,13 @@ def app_from_env() -> FastAPI:
     gc.collect()
     gc.freeze()
     return app
+
+
+def _cds_from_env(app: FastAPI) -> None:
+    """The CDS Hooks door (``/cds-services``), configured from the environment."""
+    from jakguide.cds.app import register
+
+    register(app)
 
 
 def _optional_pages() -> list[Mount]:

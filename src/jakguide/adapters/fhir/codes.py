@@ -42,6 +42,8 @@ LocalKind = Literal[
     "smoking",
     "prior-outcome",
     "dose-form",
+    "finding-rule",
+    "finding-kind",
 ]
 
 
@@ -66,6 +68,8 @@ TableName = Literal[
     "vaccines",
     "routes",
     "dosing_times",
+    "issue_severity",
+    "issue_kinds",
 ]
 
 

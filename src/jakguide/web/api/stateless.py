@@ -1,12 +1,14 @@
 """Stateless endpoints: assessment, labs, scores, responses, drugs, health. No login needed.
 
 ``POST /api/assess`` returns exactly what ``jakguide assess --format json`` prints for the same
-input (a test runs both); FHIR read warnings are merged in front, as the CLI does.
+input (a test runs both); FHIR read warnings are merged in front, as the CLI does. With
+``?format=fhir`` or ``Accept: application/fhir+json`` it returns what ``--format fhir`` prints.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Annotated, Any, Literal
 
 import anyio
@@ -16,6 +18,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from jakguide import __version__
+from jakguide.adapters.fhir.assessment_out import FHIR_JSON, assessment_bundle
 from jakguide.adapters.native import MAX_DAY, MIN_DAY, load_patient_data
 from jakguide.engine import assess, evaluate_labs
 from jakguide.errors import UnknownIdError
@@ -39,6 +42,14 @@ AsOfQ = Annotated[
     ),
 ]
 DrugsQ = Annotated[list[str] | None, Query(description="Only these agents (repeatable).")]
+FormatQ = Annotated[
+    Literal["json", "fhir"] | None,
+    Query(
+        alias="format",
+        description="json (default) or fhir (a FHIR R4 Bundle, as `--format fhir`); "
+        "`Accept: application/fhir+json` also selects fhir.",
+    ),
+]
 Name = Annotated[str, Path(max_length=100)]
 
 
@@ -58,6 +69,26 @@ def assessment_json(result: Assessment, warnings: list[str]) -> dict[str, Any]:
     return with_read_warnings(result, warnings).model_dump(mode="json", exclude_none=False)
 
 
+def wants_fhir(request: Request, fmt: str | None) -> bool:
+    """``?format=`` decides; else an ``Accept`` range ``application/fhir+json`` (q > 0)."""
+    if fmt is not None:
+        return fmt == "fhir"
+    for part in request.headers.get("accept", "").split(","):
+        media, *params = (p.strip() for p in part.split(";"))
+        if media.lower() != FHIR_JSON:
+            continue
+        q = next((p.split("=", 1)[1] for p in params if p.replace(" ", "").startswith("q=")), "1")
+        try:
+            return float(q) > 0
+        except ValueError:
+            return True
+    return False
+
+
+def fhir_response(bundle: dict[str, Any]) -> Response:
+    return Response(json.dumps(bundle, ensure_ascii=False), media_type=FHIR_JSON)
+
+
 def json_response(model: BaseModel) -> Response:
     """Serialized by pydantic directly (the same JSON values as ``model_dump(mode="json")``)."""
     return Response(model.model_dump_json(), media_type="application/json")
@@ -67,7 +98,13 @@ def json_response(model: BaseModel) -> Response:
     "/assess",
     tags=["assessment"],
     openapi_extra=PATIENT_BODY,
-    responses={200: {"model": Assessment, "description": "The assessment (CLI JSON)."}},
+    responses={
+        200: {
+            "model": Assessment,
+            "description": "The assessment (CLI JSON), or with format=fhir a FHIR R4 Bundle.",
+            "content": {FHIR_JSON: {"schema": {"type": "object"}}},
+        }
+    },
 )
 async def assess_endpoint(
     request: Request,
@@ -76,15 +113,20 @@ async def assess_endpoint(
     region: RegionQ = "US",
     as_of: AsOfQ = None,
     drug: DrugsQ = None,
+    fmt: FormatQ = None,
 ) -> Response:
     """Assess which JAK/TYK2 inhibitor suits a patient (native JSON or FHIR Bundle)."""
     day = as_of or today()
     req = AssessRequest(condition=condition, region=region, as_of=day, drugs=drug)
+    fhir = wants_fhir(request, fmt)
     raw, media = await read_raw(request)
 
     def work() -> Response:
         loaded = load_patient_data(parse_document(raw, media), kb, day, "body")
-        return json_response(with_read_warnings(assess(loaded.patient, req, kb), loaded.warnings))
+        result = with_read_warnings(assess(loaded.patient, req, kb), loaded.warnings)
+        if fhir:
+            return fhir_response(assessment_bundle(result, loaded.patient, kb))
+        return json_response(result)
 
     return await off_loop(work)
 
