@@ -286,6 +286,18 @@ ENDPOINTS = [
     ),
     (
         "pso-man-moderate",
+        "vitiligo",
+        "ruxolitinib",
+        "US",
+        "response.review.endpoint-f-vasi75-week-24",
+        24,
+        "f-vasi",
+        2,
+        0.5,  # 75 %
+        0.51,
+    ),
+    (
+        "pso-man-moderate",
         "plaque-psoriasis",
         "deucravacitinib",
         "US",

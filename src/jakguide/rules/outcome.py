@@ -50,6 +50,10 @@ RESPONSES: dict[str, tuple[str, tuple[str, ...]]] = {
     "salt": ("salt", ("salt_le_20",)),
     "hbi": ("hbi", ("response", "remission")),
     "mayo": ("mayo", ("clinical_response", "clinical_remission", "endoscopic_improvement")),
+    "hecsi": ("hecsi", ("hecsi75", "hecsi90")),
+    "f-vasi": ("f-vasi", ("f_vasi50", "f_vasi75", "f_vasi90")),
+    "t-vasi": ("t-vasi", ("t_vasi50", "t_vasi75", "t_vasi90")),
+    "niaid-os": ("niaid-os", ("recovered", "improved_1", "improved_2")),
 }
 # Responses defined on the subscores, not the total: judged from the recorded inputs, with the
 # subscores each definition reads (a full Mayo record also carries the physician global).
