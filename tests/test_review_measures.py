@@ -165,7 +165,9 @@ def test_label_review_point_is_judged_by_its_trials_criterion(
     due = add_weeks(START, week).isoformat()
 
     yes = _one(
-        _findings(kb, base, condition, drug, region, _scores(instrument, baseline, met, week), as_of),
+        _findings(
+            kb, base, condition, drug, region, _scores(instrument, baseline, met, week), as_of
+        ),
         rule,
     )
     assert yes.severity == "info" and yes.kind == "response"
@@ -192,7 +194,9 @@ def test_label_review_point_is_judged_by_its_trials_criterion(
 
     # no score after the start: unknown, not met
     nothing = _one(
-        _findings(kb, base, condition, drug, region, _scores(instrument, baseline, met, week)[:1], as_of),
+        _findings(
+            kb, base, condition, drug, region, _scores(instrument, baseline, met, week)[:1], as_of
+        ),
         rule,
     )
     assert nothing.kind == "missing-data" and nothing.severity == "warning"
@@ -343,12 +347,16 @@ def test_trial_endpoint_checkpoint(
 ) -> None:
     as_of = add_weeks(START, week)
     yes = _one(
-        _findings(kb, base, condition, drug, region, _scores(instrument, baseline, met, week), as_of),
+        _findings(
+            kb, base, condition, drug, region, _scores(instrument, baseline, met, week), as_of
+        ),
         rule,
     )
     assert yes.severity == "info" and "met=true" in yes.facts and yes.sources
     not_met = _one(
-        _findings(kb, base, condition, drug, region, _scores(instrument, baseline, no, week), as_of),
+        _findings(
+            kb, base, condition, drug, region, _scores(instrument, baseline, no, week), as_of
+        ),
         rule,
     )
     assert "met=false" in not_met.facts and "not a stopping rule" in not_met.message
@@ -424,11 +432,11 @@ def test_ra_eular_response_before_and_without_scores(kb: Knowledge) -> None:
     )
     pending = _one(early, "response.target.ra-eular-response-3-months")
     assert pending.severity == "info" and due.isoformat() in pending.message
-    late = _findings(
-        kb, "ra-man-mtx-ir", "rheumatoid-arthritis", "upadacitinib", "US", scores, due
-    )
+    late = _findings(kb, "ra-man-mtx-ir", "rheumatoid-arthritis", "upadacitinib", "US", scores, due)
     missing = _one(late, "response.target.ra-eular-response-needs-data")
-    assert missing.kind == "missing-data" and "no das28-crp score after the start" in missing.message
+    assert (
+        missing.kind == "missing-data" and "no das28-crp score after the start" in missing.message
+    )
 
 
 def test_ra_review_point_is_listed(kb: Knowledge) -> None:
