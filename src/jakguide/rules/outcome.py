@@ -24,6 +24,7 @@ from jakguide.instruments.model import Response, SourceRef
 __all__ = [
     "ASAS_DOMAINS",
     "BY_INPUTS",
+    "HEADLINE",
     "RESPONSES",
     "Criterion",
     "Outcome",
@@ -54,6 +55,22 @@ RESPONSES: dict[str, tuple[str, tuple[str, ...]]] = {
     "f-vasi": ("f-vasi", ("f_vasi50", "f_vasi75", "f_vasi90")),
     "t-vasi": ("t-vasi", ("t_vasi50", "t_vasi75", "t_vasi90")),
     "niaid-os": ("niaid-os", ("recovered", "improved_1", "improved_2")),
+}
+# The criterion the record page and the guide word as "a good response" for the other
+# conditions' instruments: the labels' trial endpoint where there is one (EASI-75, SALT <= 20,
+# F-VASI75, HECSI-75, Mayo clinical response, ACTT recovery), else the instrument's response
+# (EULAR moderate or good, HBI response). Other instruments: any published criterion met.
+HEADLINE: dict[str, str] = {
+    "das28-crp": "eular_moderate_or_good",
+    "das28-esr": "eular_moderate_or_good",
+    "easi": "easi75",
+    "salt": "salt_le_20",
+    "mayo": "clinical_response",
+    "hbi": "response",
+    "hecsi": "hecsi75",
+    "f-vasi": "f_vasi75",
+    "t-vasi": "t_vasi50",
+    "niaid-os": "recovered",
 }
 # Responses defined on the subscores, not the total: judged from the recorded inputs, with the
 # subscores each definition reads (a full Mayo record also carries the physician global).
