@@ -495,3 +495,43 @@ def test_every_measure_in_the_knowledge_resolves(kb: Knowledge) -> None:
     for instrument, response, criterion in seen:
         name = response or RESPONSES[instrument][0]
         assert criterion in dict(DEFINITIONS[name].doc.criteria), (instrument, name, criterion)
+
+
+@pytest.mark.parametrize(("salt", "met"), [(20, True), (20.5, False)])
+def test_salt_le_20_needs_no_baseline(kb: Knowledge, salt: float, met: bool) -> None:
+    """SALT <= 20 reads the current score alone: a record with no score before the start is
+    still judged at the review (clinics often record the first SALT after starting)."""
+    scores = [{"instrument": "salt", "date": add_weeks(START, 36), "value": salt}]
+    found = _one(
+        _findings(
+            kb,
+            "aa-man-severe",
+            "alopecia-areata",
+            "ritlecitinib",
+            "EU",
+            scores,
+            add_weeks(START, 37),
+        ),
+        "response.review.no-benefit-36-weeks",
+    )
+    assert (f"met={str(met).lower()}") in found.facts
+    assert "no baseline needed" in found.message
+
+
+def test_easi75_without_a_baseline_is_unknown(kb: Knowledge) -> None:
+    """EASI-75 is a change from baseline: without a score on or before the start it is not
+    judged (missing-data), never 'not met'."""
+    scores = [{"instrument": "easi", "date": add_weeks(START, 24), "value": 3}]
+    found = _one(
+        _findings(
+            kb,
+            "ad-man-severe",
+            "atopic-dermatitis",
+            "abrocitinib",
+            "EU",
+            scores,
+            add_weeks(START, 25),
+        ),
+        "response.review.eu-week-24",
+    )
+    assert found.kind == "missing-data" and "no easi score on or before the start" in found.message

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from statistics import fmean
 from typing import Any, Literal, Protocol
 
@@ -24,6 +24,7 @@ from jakguide.instruments.model import Response, SourceRef
 __all__ = [
     "ASAS_DOMAINS",
     "BY_INPUTS",
+    "CURRENT_ONLY",
     "HEADLINE",
     "RESPONSES",
     "Criterion",
@@ -71,6 +72,14 @@ HEADLINE: dict[str, str] = {
     "f-vasi": "f_vasi75",
     "t-vasi": "t_vasi50",
     "niaid-os": "recovered",
+}
+# Criteria that read the current assessment alone (SALT <= 20, OCTAVE Mayo remission, HBI
+# remission, ACTT recovery): judged without a baseline when only they are asked for.
+CURRENT_ONLY: dict[str, frozenset[str]] = {
+    "salt": frozenset({"salt_le_20"}),
+    "mayo": frozenset({"clinical_remission", "endoscopic_improvement"}),
+    "hbi": frozenset({"remission"}),
+    "niaid-os": frozenset({"recovered"}),
 }
 # Responses defined on the subscores, not the total: judged from the recorded inputs, with the
 # subscores each definition reads (a full Mayo record also carries the physician global).
@@ -233,8 +242,13 @@ def judge(
     base_rec, cur_rec = pick(dated, start)
     if cur_rec is None:
         return Outcome(instrument, name, "no-follow-up")
-    if base_rec is None:
+    alone = (
+        base_rec is None and criteria is not None and set(chosen) <= CURRENT_ONLY.get(name, set())
+    )
+    if base_rec is None and not alone:
         return Outcome(instrument, name, "no-baseline")
+    if base_rec is None:  # the criteria read the current assessment alone
+        base_rec = cur_rec
     base_value, cur_value = value_of(base_rec.value), value_of(cur_rec.value)
     args: tuple[Any, Any] | None = None
     if name in BY_INPUTS:
@@ -245,7 +259,10 @@ def judge(
     if base_value is None or cur_value is None:
         return Outcome(instrument, name, "unscorable")
     base, cur = Point(base_rec.date, base_value), Point(cur_rec.date, cur_value)
-    return _judged(instrument, name, chosen, base, cur, args, criteria is not None)
+    found = _judged(instrument, name, chosen, base, cur, args, criteria is not None)
+    if alone:  # no baseline was recorded: say so rather than compare the score with itself
+        return replace(found, baseline=None, results={"current": found.results.get("current")})
+    return found
 
 
 def asas_visits(scores: Iterable[Scored], day: dt.date) -> dict[dt.date, dict[str, float]]:

@@ -94,12 +94,15 @@ def _num(value: Any) -> str:
 
 def shown(o: Outcome) -> str:
     """``"easi 24 (2026-01-02) -> 6.1 (2026-06-22)"``, in the units of the definition judged
-    (an adapted Mayo response shows the adapted totals, not the full Mayo)."""
-    assert o.baseline is not None and o.current is not None  # judged
+    (an adapted Mayo response shows the adapted totals, not the full Mayo); a criterion of the
+    current assessment alone (SALT <= 20) shows the current score."""
+    assert o.current is not None  # judged
     r = o.results
     name = str(r.get("instrument") or o.instrument)
-    base = r.get("baseline", o.baseline.value)
     cur = r.get("current", o.current.value)
+    if o.baseline is None:  # a criterion of the current assessment alone
+        return f"{name} {_num(cur)} ({o.current.date}; no baseline needed)"
+    base = r.get("baseline", o.baseline.value)
     return f"{name} {_num(base)} ({o.baseline.date}) -> {_num(cur)} ({o.current.date})"
 
 

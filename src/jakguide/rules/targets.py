@@ -287,7 +287,6 @@ def _criterion_findings(
             )
         ]
     o = m.outcome
-    assert o.baseline is not None and o.current is not None  # judged
     detail = shown(o)
     cites = [e.citation, *_outcome_citations(o.sources)]
     if m.met:

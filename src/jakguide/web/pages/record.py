@@ -249,7 +249,9 @@ def _fmt(value: float) -> str:
 
 def _since(o: Outcome) -> str:
     base, cur = o.baseline, o.current
-    assert base is not None and cur is not None  # judged outcomes have both
+    assert cur is not None  # judged outcomes have a current score
+    if base is None:  # a criterion of the current score alone (SALT <= 20)
+        return f"{_fmt(cur.value)} on {cur.date.isoformat()}"
     return f"{_fmt(base.value)} on {base.date.isoformat()} -> {_fmt(cur.value)} on {cur.date}"
 
 
