@@ -51,7 +51,9 @@ def test_review_points_axspa_after_12_weeks(kb: Knowledge) -> None:
 
 
 def test_unknown_condition_has_no_review_points(kb: Knowledge) -> None:
-    assert review_points(kb, "rheumatoid-arthritis") == []
+    assert review_points(kb, "alopecia-areata") == []
+    assert treat_to_target(kb, "alopecia-areata", baseline=1, current=1) == []
+    # RA has a review point (EULAR response at 3 months) but no value target to compare
     assert treat_to_target(kb, "rheumatoid-arthritis", baseline=1, current=1) == []
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from guide_support import AS_OF, BASE
 from jakguide.adapters.native import patient_from_data
 from jakguide.engine import assess
@@ -94,3 +96,41 @@ def test_engine_target_findings_come_from_the_guideline_numbers(kb: Knowledge) -
     assert finding.rule == "response.target.npf-bsa-acceptable"
     assert [s.doc for s in finding.sources] == ["npf-t2t-2017"]
     assert "BSA <= 3% or >= 75% improvement" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("condition", "drug", "instrument", "before", "after", "good"),
+    [
+        ("rheumatoid-arthritis", "upadacitinib", "das28-crp", 5.4, 3.0, True),  # EULAR good
+        ("rheumatoid-arthritis", "upadacitinib", "das28-crp", 5.4, 4.9, False),  # fall 0.5
+        ("atopic-dermatitis", "abrocitinib", "easi", 24, 6, True),  # EASI-75
+        ("atopic-dermatitis", "abrocitinib", "easi", 24, 10, False),  # EASI-50 only
+        ("alopecia-areata", "baricitinib", "salt", 80, 20, True),  # SALT <= 20
+        ("alopecia-areata", "baricitinib", "salt", 80, 21, False),
+    ],
+)
+def test_is_it_working_for_the_other_conditions(
+    kb: Knowledge,
+    condition: str,
+    drug: str,
+    instrument: str,
+    before: float,
+    after: float,
+    good: bool,
+) -> None:
+    """The guide's "so far" words the criterion the labels' trials used (EASI-75, not any
+    EASI response), the same the record page's badge shows."""
+    data = {
+        **BASE,
+        "conditions": [condition],
+        "therapy": {"drug": drug, "start_date": "2026-05-01"},
+        "scores": [
+            {"instrument": instrument, "date": "2026-04-25", "value": before},
+            {"instrument": instrument, "date": "2026-10-20", "value": after},
+        ],
+    }
+    patient = patient_from_data(data, kb)
+    html = render_guide_html(patient, GuideRequest(drug=drug, condition=condition, as_of=AS_OF), kb)
+    assert f"your {instrument.upper()} score went from" in html
+    assert ("That counts as a good response." in html) == good
+    assert ("That is not yet a good response." in html) == (not good)

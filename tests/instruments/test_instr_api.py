@@ -38,6 +38,13 @@ EXPECTED_INSTRUMENTS = {
     "mayo",
     "partial-mayo",
     "hbi",
+    "hecsi",
+    "f-vasi",
+    "t-vasi",
+    "jadas-27",
+    "cjadas-10",
+    "gca-sustained-remission",
+    "niaid-os",
 }
 EXPECTED_RESPONSES = {
     "pasi",
@@ -51,6 +58,10 @@ EXPECTED_RESPONSES = {
     "mayo",
     "modified-mayo",
     "hbi",
+    "hecsi",
+    "f-vasi",
+    "t-vasi",
+    "niaid-os",
 }
 
 

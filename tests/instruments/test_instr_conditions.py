@@ -424,18 +424,6 @@ def test_hbi_score_and_response() -> None:
 # ---------------------------------------------------------------- coverage
 
 
-CONDITIONS_WITHOUT_AN_INSTRUMENT_YET = {
-    # Labelled conditions whose activity instruments are not built yet (issue 18 notes):
-    "vitiligo",
-    "polyarticular-juvenile-idiopathic-arthritis",
-    "juvenile-psoriatic-arthritis",
-    "juvenile-idiopathic-arthritis",
-    "giant-cell-arteritis",
-    "covid-19",
-    "chronic-hand-eczema",  # delgocitinib cream (issue 11); HECSI / IGA-CHE not built
-}
-
-
 def test_every_labelled_condition_has_an_activity_instrument(kb: Knowledge) -> None:
     from jakguide.instruments import instrument_names
 
@@ -448,7 +436,7 @@ def test_every_labelled_condition_has_an_activity_instrument(kb: Knowledge) -> N
     from jakguide.instruments import response_names
 
     known = set(instrument_names()) | set(response_names()) | {"bsa"}
-    for condition in sorted(labelled - CONDITIONS_WITHOUT_AN_INSTRUMENT_YET):
+    for condition in sorted(labelled):
         listed = kb.conditions[condition].instruments
         assert listed, f"{condition}: no activity instrument"
         assert set(listed) <= known, (condition, set(listed) - known)

@@ -454,3 +454,81 @@ def test_two_clinicians_edit_one_record(browser: Browser, server: DemoServer) ->
     wide.shot("edit-conflict-1366")
     wide.close()
     phone.close()
+
+
+def _import_patient(s: Session, label: str, body: dict[str, Any]) -> str:
+    token = next(c["value"] for c in s.context.cookies() if c["name"] == "jakguide_csrf")
+    r = s.page.request.post(
+        s.server.url + f"/api/patients/import?label={label}",
+        data=json.dumps(body),
+        headers={"Content-Type": "application/json", "X-CSRF-Token": token},
+    )
+    assert r.status == 201, r.text()
+    pid: str = r.json()["patient"]["id"]
+    return pid
+
+
+def test_score_entry_and_plots_for_ra_and_alopecia(browser: Browser, server: DemoServer) -> None:
+    """An RA patient: the DAS28-CRP form is offered first, a DAS28 entered in the browser is the
+    instrument's score, the plot shows both points on the DAS28 bands and the badge says the
+    EULAR response is reached; an AA patient's SALT plot and badge likewise; at 390 and 1366 px
+    nothing scrolls sideways."""
+    start = "2026-06-01"
+    ra = {
+        "sex": "female",
+        "birth_date": "1970-05-04",
+        "conditions": ["rheumatoid-arthritis"],
+        "therapy": {"drug": "upadacitinib", "start_date": start},
+        "scores": [{"instrument": "das28-crp", "date": "2026-05-28", "value": 5.6}],
+    }
+    aa = {
+        "sex": "male",
+        "birth_date": "1990-01-02",
+        "conditions": ["alopecia-areata"],
+        "therapy": {"drug": "baricitinib", "start_date": start},
+        "scores": [
+            {"instrument": "salt", "date": "2026-05-30", "value": 85},
+            {"instrument": "salt", "date": "2026-09-01", "value": 40},
+            {"instrument": "salt", "date": "2026-11-10", "value": 18},
+        ],
+    }
+    for name, viewport in (("wide", WIDE), ("phone", PHONE)):
+        s = Session(browser, server, viewport)
+        s.login()
+        pid = _import_patient(s, f"BROWSER-RA-{name}", ra)
+        s.goto(f"/patients/{pid}")
+        first = s.page.locator("#score-forms a").first
+        assert first.inner_text() == "DAS28-CRP"
+        first.click()
+        s.page.wait_for_selector("#tender_28")
+        values = {"tender_28": "2", "swollen_28": "1", "patient_global": "20", "crp": "4"}
+        for field, value in values.items():
+            s.page.fill(f"#{field}", value)
+        s.page.fill("#date", "2026-11-15")
+        s.shot(f"score-form-das28-{name}")
+        s.page.click("#score-submit")
+        s.page.wait_for_url(f"**/patients/{pid}?*")
+        charts = _charts(s.page)
+        assert charts["chart-das28-crp"]["points"] == 2 and charts["chart-das28-crp"]["bands"] == 4
+        badge = s.page.locator('[data-badge="DAS28-CRP EULAR response"]')
+        assert badge.get_attribute("data-state") == "reached"
+        width = s.page.evaluate("document.documentElement.scrollWidth")
+        s.shot(f"record-ra-{name}")
+        wide = s.page.evaluate(
+            """(w) => Array.from(document.querySelectorAll('body *'))
+                 .filter(e => e.getBoundingClientRect().right > w)
+                 .map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' +
+                      Math.round(e.getBoundingClientRect().right)).slice(0, 8)""",
+            viewport["width"],
+        )
+        assert width <= viewport["width"], f"the page scrolls sideways: {wide}"
+
+        pid = _import_patient(s, f"BROWSER-AA-{name}", aa)
+        s.goto(f"/patients/{pid}")
+        charts = _charts(s.page)
+        assert charts["chart-salt"]["points"] == 3 and charts["chart-salt"]["bands"] == 5
+        badge = s.page.locator('[data-badge="SALT <= 20"]')
+        assert badge.get_attribute("data-state") == "reached"
+        assert s.page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        s.shot(f"record-aa-{name}")
+        s.close()

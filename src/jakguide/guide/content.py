@@ -43,7 +43,7 @@ from jakguide.model import (
     RegimenOut,
     SourceRef,
 )
-from jakguide.rules.outcome import RESPONSES, judge
+from jakguide.rules.outcome import HEADLINE, RESPONSES, judge
 
 # A listed warning sign left out when the adverse reactions already list the same thing.
 _COVERED_BY = {"today.shingles": "term.shingles"}
@@ -360,7 +360,14 @@ class _Builder(CareSections):
         scores = self.patient.scores or []
         out: list[Statement] = []
         for instrument in sorted({s.instrument for s in scores} & set(RESPONSES)):
-            o = judge(instrument, scores, therapy.start_date, self.request.as_of)
+            headline = HEADLINE.get(instrument)
+            o = judge(
+                instrument,
+                scores,
+                therapy.start_date,
+                self.request.as_of,
+                criteria=(headline,) if headline else None,
+            )
             if o.state != "judged" or o.baseline is None or o.current is None:
                 continue
             values: dict[str, Value] = {

@@ -48,6 +48,13 @@ PAGES: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "mayo": ("mayo", ("mayo", "modified-mayo")),
     "partial-mayo": ("partial-mayo", ()),
     "hbi": ("hbi", ("hbi",)),
+    "hecsi": ("hecsi", ("hecsi",)),
+    "f-vasi": ("f-vasi", ("f-vasi",)),
+    "t-vasi": ("t-vasi", ("t-vasi",)),
+    "jadas-27": ("jadas-27", ()),
+    "cjadas-10": ("cjadas-10", ()),
+    "gca-sustained-remission": ("gca-sustained-remission", ()),
+    "niaid-os": ("niaid-os", ("niaid-os",)),
 }
 _SPECIAL_PAGES = ("index",)
 #: Pages of docs/instruments/ generated elsewhere: the treat-to-target page reads the guideline

@@ -16,14 +16,19 @@ from jakguide.instruments import (
     das28,
     dlqi,
     easi,
+    gca,
     hbi,
+    hecsi,
+    jadas,
     mayo,
     mda,
     napsi,
+    niaid,
     pasi,
     pga,
     salt,
     severity,
+    vasi,
     viga,
 )
 from jakguide.instruments.errors import InstrumentInputError
@@ -57,6 +62,19 @@ INSTRUMENTS: dict[str, Instrument] = {
             mayo.PARTIAL_NAME, mayo.score_partial, mayo.categorize_partial, mayo.PARTIAL_DOC, 0
         ),
         Instrument(hbi.NAME, hbi.score, hbi.categorize, hbi.DOC, 0),
+        Instrument(hecsi.NAME, hecsi.score, hecsi.categorize, hecsi.DOC, 0),
+        Instrument(vasi.FACE_NAME, vasi.score_face, vasi.categorize, vasi.FACE_DOC, 2),
+        Instrument(vasi.TOTAL_NAME, vasi.score_total, vasi.categorize, vasi.TOTAL_DOC, 2),
+        Instrument(jadas.NAME, jadas.score, jadas.categorize, jadas.DOC, 1),
+        Instrument(
+            jadas.CLINICAL_NAME,
+            jadas.score_clinical,
+            jadas.categorize,
+            jadas.CLINICAL_DOC,
+            1,
+        ),
+        Instrument(gca.NAME, gca.score, gca.categorize, gca.DOC, 0),
+        Instrument(niaid.NAME, niaid.score, niaid.categorize, niaid.DOC, 0),
     )
 }
 
@@ -74,6 +92,10 @@ RESPONSES: dict[str, ResponseDef] = {
         ResponseDef(mayo.NAME, mayo.response, mayo.RESPONSE_DOC),
         ResponseDef(mayo.MODIFIED_NAME, mayo.modified_response, mayo.MODIFIED_RESPONSE_DOC),
         ResponseDef(hbi.NAME, hbi.response, hbi.RESPONSE_DOC),
+        ResponseDef(hecsi.NAME, hecsi.response, hecsi.RESPONSE_DOC),
+        ResponseDef(vasi.FACE_NAME, vasi.face_response, vasi.FACE_RESPONSE_DOC),
+        ResponseDef(vasi.TOTAL_NAME, vasi.total_response, vasi.TOTAL_RESPONSE_DOC),
+        ResponseDef(niaid.NAME, niaid.response, niaid.RESPONSE_DOC),
     )
 }
 

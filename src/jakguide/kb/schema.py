@@ -645,12 +645,34 @@ class Reproduction(Strict):
     source: Citation
 
 
+class ResponseMeasure(Strict):
+    """The response criterion of a recorded instrument: ``instrument`` as recorded (``easi``,
+    ``salt``, ``mayo``), ``response`` when it is not the instrument's default definition
+    (``modified-mayo``), ``criterion`` as the response reports it (``easi75``, ``salt_le_20``,
+    ``clinical_response``). A trial endpoint's measure is cited by the trial entry."""
+
+    instrument: str
+    response: str | None = None
+    criterion: str
+
+
+class CitedMeasure(ResponseMeasure):
+    """A measure judging a label's review point, with where the label's trials name it."""
+
+    source: Citation
+    note: str | None = None
+
+
 class ReviewPoint(Strict):
+    """A label's review point ("no benefit after N weeks: consider stopping"). ``measure``
+    names the criterion the label's trials judged benefit by, when the record can show it."""
+
     id: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
     conditions: list[str] | None = None
     week: int
     text: str
     source: Citation
+    measure: CitedMeasure | None = None
 
 
 class Note(Strict):
@@ -713,6 +735,9 @@ class TrialArm(Strict):
 
 
 class EfficacyResult(Strict):
+    """A trial result as the label or its publication reports it; ``measure`` maps the endpoint
+    to a recorded instrument's criterion, so a patient's score can be checked at the same week."""
+
     condition: str
     trial: str
     endpoint: str
@@ -720,6 +745,7 @@ class EfficacyResult(Strict):
     arms: list[TrialArm]
     population: str | None = None
     source: Citation
+    measure: ResponseMeasure | None = None
 
 
 class Target(Strict):

@@ -74,8 +74,9 @@ class ResponseTargets(Strict):
     ``target`` and ``acceptable`` compare the current value; ``acceptable_improvement_percent``
     the relative improvement from baseline (an alternative acceptable response).
     ``clinically_important_decrease`` and ``major_decrease`` compare the fall from baseline
-    (baseline - current). ``review_note`` and ``then_every_note`` record a reading or scheduling
-    assumption, shown with the review point.
+    (baseline - current). ``criterion`` names a response criterion of the measure's published
+    definition (``eular_moderate_or_good``), judged at ``review_after``. ``review_note`` and
+    ``then_every_note`` record a reading or scheduling assumption, shown with the review point.
     """
 
     rule: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
@@ -89,6 +90,7 @@ class ResponseTargets(Strict):
     acceptable_improvement_percent: Threshold | None = None
     clinically_important_decrease: Threshold | None = None
     major_decrease: Threshold | None = None
+    criterion: str | None = None
     review_note: str | None = None
     then_every_note: str | None = None
 
@@ -100,6 +102,8 @@ class ResponseTargets(Strict):
             raise ValueError("then_every is given in months")
         if self.major_decrease is not None and self.clinically_important_decrease is None:
             raise ValueError("major_decrease needs clinically_important_decrease")
+        if self.criterion is not None and self.review_after is None:
+            raise ValueError("criterion needs review_after (when it is judged)")
         return self
 
 

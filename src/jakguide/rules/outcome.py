@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from statistics import fmean
 from typing import Any, Literal, Protocol
 
@@ -23,6 +23,9 @@ from jakguide.instruments.model import Response, SourceRef
 
 __all__ = [
     "ASAS_DOMAINS",
+    "BY_INPUTS",
+    "CURRENT_ONLY",
+    "HEADLINE",
     "RESPONSES",
     "Criterion",
     "Outcome",
@@ -48,6 +51,41 @@ RESPONSES: dict[str, tuple[str, tuple[str, ...]]] = {
     "easi": ("easi", ("easi50", "easi75", "easi90")),
     "salt": ("salt", ("salt_le_20",)),
     "hbi": ("hbi", ("response", "remission")),
+    "mayo": ("mayo", ("clinical_response", "clinical_remission", "endoscopic_improvement")),
+    "hecsi": ("hecsi", ("hecsi75", "hecsi90")),
+    "f-vasi": ("f-vasi", ("f_vasi50", "f_vasi75", "f_vasi90")),
+    "t-vasi": ("t-vasi", ("t_vasi50", "t_vasi75", "t_vasi90")),
+    "niaid-os": ("niaid-os", ("recovered", "improved_1", "improved_2")),
+}
+# The criterion the record page and the guide word as "a good response" for the other
+# conditions' instruments: the labels' trial endpoint where there is one (EASI-75, SALT <= 20,
+# F-VASI75, HECSI-75, Mayo clinical response, ACTT recovery), else the instrument's response
+# (EULAR moderate or good, HBI response). Other instruments: any published criterion met.
+HEADLINE: dict[str, str] = {
+    "das28-crp": "eular_moderate_or_good",
+    "das28-esr": "eular_moderate_or_good",
+    "easi": "easi75",
+    "salt": "salt_le_20",
+    "mayo": "clinical_response",
+    "hbi": "response",
+    "hecsi": "hecsi75",
+    "f-vasi": "f_vasi75",
+    "t-vasi": "t_vasi50",
+    "niaid-os": "recovered",
+}
+# Criteria that read the current assessment alone (SALT <= 20, OCTAVE Mayo remission, HBI
+# remission, ACTT recovery): judged without a baseline when only they are asked for.
+CURRENT_ONLY: dict[str, frozenset[str]] = {
+    "salt": frozenset({"salt_le_20"}),
+    "mayo": frozenset({"clinical_remission", "endoscopic_improvement"}),
+    "hbi": frozenset({"remission"}),
+    "niaid-os": frozenset({"recovered"}),
+}
+# Responses defined on the subscores, not the total: judged from the recorded inputs, with the
+# subscores each definition reads (a full Mayo record also carries the physician global).
+BY_INPUTS: dict[str, tuple[str, ...]] = {
+    "mayo": ("stool_frequency", "rectal_bleeding", "endoscopy", "physician_global"),
+    "modified-mayo": ("stool_frequency", "rectal_bleeding", "endoscopy", "endoscopic_friability"),
 }
 ASAS_CRITERIA = ("asas20", "asas40", "partial_remission")
 ASAS_DOMAINS = frozenset({"patient_global", "pain", "function", "inflammation"})
@@ -144,15 +182,25 @@ def _records(scores: Iterable[Scored], instrument: str, day: dt.date) -> list[Sc
 
 
 def _judged(
-    instrument: str, name: str, criteria: Sequence[str], base: Point, cur: Point
+    instrument: str,
+    name: str,
+    criteria: Sequence[str],
+    base: Point,
+    cur: Point,
+    args: tuple[Any, Any] | None = None,
+    only_criteria: bool = False,
 ) -> Outcome:
+    """Judge ``base`` -> ``cur`` (or the response's own ``args``); with ``only_criteria`` a
+    criterion outside ``criteria`` that is not evaluable does not make the outcome so."""
     try:
-        result: Response = response(name, base.value, cur.value)
+        result: Response = response(name, *(args or (base.value, cur.value)))
     except InstrumentInputError as exc:
         return Outcome(instrument, name, "not-evaluable", base, cur, reason=str(exc))
     data = result.to_dict()
     crits = tuple(Criterion(c, data.get(c)) for c in criteria)
     not_evaluable = data.get("not_evaluable") or {}
+    if only_criteria:
+        not_evaluable = {k: v for k, v in not_evaluable.items() if k in criteria}
     return Outcome(
         instrument,
         name,
@@ -166,23 +214,55 @@ def _judged(
     )
 
 
+def _inputs(record: Scored, keys: tuple[str, ...]) -> dict[str, Any] | None:
+    inputs = dict(record.inputs or {})
+    return {k: v for k, v in inputs.items() if k in keys} or None
+
+
 def judge(
-    instrument: str, scores: Iterable[Scored], start: dt.date | None, day: dt.date
+    instrument: str,
+    scores: Iterable[Scored],
+    start: dt.date | None,
+    day: dt.date,
+    *,
+    response_name: str | None = None,
+    criteria: Sequence[str] | None = None,
 ) -> Outcome:
-    """The response of ``instrument`` (a key of :data:`RESPONSES`) on ``day``."""
-    name, criteria = RESPONSES[instrument]
+    """The response of ``instrument`` (a key of :data:`RESPONSES`) on ``day``.
+
+    ``response_name`` and ``criteria`` choose another definition of the same instrument (a
+    label's review point judged by its trial's definition, e.g. ``modified-mayo``); then only
+    those criteria decide whether the outcome is evaluable.
+    """
+    default_name, default_criteria = RESPONSES[instrument]
+    name = response_name or default_name
+    chosen = tuple(criteria) if criteria is not None else default_criteria
     records = _records(scores, instrument, day)
     dated = [Point(r.date, r) for r in records]
     base_rec, cur_rec = pick(dated, start)
     if cur_rec is None:
         return Outcome(instrument, name, "no-follow-up")
-    if base_rec is None:
+    alone = (
+        base_rec is None and criteria is not None and set(chosen) <= CURRENT_ONLY.get(name, set())
+    )
+    if base_rec is None and not alone:
         return Outcome(instrument, name, "no-baseline")
+    if base_rec is None:  # the criteria read the current assessment alone
+        base_rec = cur_rec
     base_value, cur_value = value_of(base_rec.value), value_of(cur_rec.value)
+    args: tuple[Any, Any] | None = None
+    if name in BY_INPUTS:
+        pair = (_inputs(base_rec.value, BY_INPUTS[name]), _inputs(cur_rec.value, BY_INPUTS[name]))
+        if pair[0] is None or pair[1] is None:
+            return Outcome(instrument, name, "unscorable", reason="the subscores are needed")
+        args = (pair[0], pair[1])
     if base_value is None or cur_value is None:
         return Outcome(instrument, name, "unscorable")
     base, cur = Point(base_rec.date, base_value), Point(cur_rec.date, cur_value)
-    return _judged(instrument, name, criteria, base, cur)
+    found = _judged(instrument, name, chosen, base, cur, args, criteria is not None)
+    if alone:  # no baseline was recorded: say so rather than compare the score with itself
+        return replace(found, baseline=None, results={"current": found.results.get("current")})
+    return found
 
 
 def asas_visits(scores: Iterable[Scored], day: dt.date) -> dict[dt.date, dict[str, float]]:

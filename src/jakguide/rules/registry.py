@@ -21,7 +21,8 @@ from jakguide.rules.indication import check_indication
 from jakguide.rules.interactions import check_interactions
 from jakguide.rules.labs import check_labs
 from jakguide.rules.reproduction import check_reproduction
-from jakguide.rules.response import response_findings, review_findings
+from jakguide.rules.response import response_findings
+from jakguide.rules.review import review_findings
 from jakguide.rules.screening import positive_findings
 from jakguide.rules.story import dili_findings
 from jakguide.rules.warnings import check_boxed_warning, check_risk_groups

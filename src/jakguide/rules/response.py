@@ -1,9 +1,8 @@
-"""Review points and treatment response for a patient on therapy.
+"""Treatment response for a patient on therapy.
 
-Label review points (e.g. "no benefit after 24 weeks: consider stopping") are raised as
-"review due at week N" findings from the therapy start date; they come from the knowledge base.
-The response itself is judged once, in ``rules.outcome`` (the record page and the guide show the
-same judgement); the guideline targets are checked by ``rules.targets``.
+Label review points and trial endpoints are ``rules.review``'s. The response itself is judged
+once, in ``rules.outcome`` (the record page and the guide show the same judgement); the
+guideline targets are checked by ``rules.targets``.
 """
 
 from __future__ import annotations
@@ -11,76 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from jakguide.dates import add_weeks
 from jakguide.instruments.model import SourceRef as InstrumentSource
-from jakguide.kb.schema import Monograph, RegionLabel
 from jakguide.model import Finding, SourceRef
-from jakguide.rules.base import make
 from jakguide.rules.context import Context
 from jakguide.rules.outcome import RESPONSES, Outcome, judge
 from jakguide.rules.targets import target_findings
-
-
-def review_findings(
-    ctx: Context, mono: Monograph, label: RegionLabel, condition: str | None
-) -> list[Finding]:
-    therapy = ctx.patient.therapy
-    if therapy is None:
-        return []
-    out: list[Finding] = []
-    met = _responses_met(ctx, therapy.start_date)
-    for rp in label.review_points:
-        if rp.conditions is not None and condition not in rp.conditions:
-            continue
-        due = add_weeks(therapy.start_date, rp.week)
-        if ctx.as_of >= due and met:  # a review point that is met is information (issue 10)
-            out.append(
-                make(
-                    ctx.kb,
-                    f"response.review.{rp.id}",
-                    "response",
-                    "info",
-                    f"Review at week {rp.week} ({due}): response met ({'; '.join(met)}). {rp.text}",
-                    [rp.source],
-                    [f"started {therapy.start_date}", f"week {rp.week} = {due}", *met],
-                )
-            )
-        elif ctx.as_of >= due:
-            out.append(
-                make(
-                    ctx.kb,
-                    f"response.review.{rp.id}",
-                    "response",
-                    "warning",
-                    f"Review due at week {rp.week} ({due}): {rp.text}",
-                    [rp.source],
-                    [f"started {therapy.start_date}", f"week {rp.week} = {due}"],
-                )
-            )
-        else:
-            out.append(
-                make(
-                    ctx.kb,
-                    f"response.review.{rp.id}",
-                    "response",
-                    "info",
-                    f"Review at week {rp.week} ({due}): {rp.text}",
-                    [rp.source],
-                    [f"started {therapy.start_date}"],
-                )
-            )
-    return out
-
-
-def _responses_met(ctx: Context, start: dt.date) -> list[str]:
-    """The response criteria met on the latest scores after ``start`` (``rules.outcome``)."""
-    scores = [s for s in ctx.patient.scores or [] if s.date <= ctx.as_of]
-    met: list[str] = []
-    for instrument in sorted({s.instrument for s in scores} & set(RESPONSES)):
-        outcome = judge(instrument, scores, start, ctx.as_of)
-        if outcome.state == "judged" and outcome.met and outcome.current is not None:
-            met.append(f"{', '.join(outcome.met)} on {outcome.current.date}")
-    return met
 
 
 def _refs(sources: Iterable[InstrumentSource]) -> list[SourceRef]:

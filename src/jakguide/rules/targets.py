@@ -24,11 +24,12 @@ from jakguide.dates import add_months, add_weeks
 from jakguide.instruments import InstrumentInputError
 from jakguide.instruments.targets import Change, asdas_change, bsa_change, fmt
 from jakguide.kb.base import Knowledge
-from jakguide.kb.schema import Citation
+from jakguide.kb.schema import Citation, ResponseMeasure
 from jakguide.kb.schema_guidelines import Interval, ResponseTargets, Threshold
 from jakguide.model import Finding, FindingKind, Severity
 from jakguide.rules.base import make
 from jakguide.rules.outcome import Point, Scored, pick, value_of
+from jakguide.rules.review import describe, measured, shown
 
 __all__ = [
     "MEASURES",
@@ -44,7 +45,11 @@ RULE_PREFIX = "response.target."
 
 # The arithmetic of each measure a guideline names, and the recorded instruments giving it.
 CHANGES: dict[str, Callable[[Any, Any], Change]] = {"bsa": bsa_change, "asdas": asdas_change}
-MEASURES: dict[str, tuple[str, ...]] = {"bsa": ("bsa",), "asdas": ("asdas-crp", "asdas-esr")}
+MEASURES: dict[str, tuple[str, ...]] = {
+    "bsa": ("bsa",),
+    "asdas": ("asdas-crp", "asdas-esr"),
+    "das28": ("das28-crp", "das28-esr"),
+}
 
 
 @dataclass(frozen=True)
@@ -198,6 +203,8 @@ def review_points(kb: Knowledge, condition: str) -> list[ReviewPoint]:
                 parts.append("target " + _limit(t.target, m, t.unit))
             if t.acceptable is not None or t.acceptable_improvement_percent is not None:
                 parts.append(f"acceptable {_acceptable_text(t)} from baseline")
+            if t.criterion is not None:
+                parts.append("response " + describe(_measure(t)))
         for e in found:
             t = e.targets
             if t.clinically_important_decrease is not None and t.instrument == head.instrument:
@@ -236,6 +243,66 @@ def review_points(kb: Knowledge, condition: str) -> list[ReviewPoint]:
                 )
             )
     return points
+
+
+def _measure(t: ResponseTargets, instrument: str | None = None) -> ResponseMeasure:
+    """The entry's criterion as a measure of one recorded instrument (default: the first)."""
+    assert t.criterion is not None  # callers check
+    return ResponseMeasure(
+        instrument=instrument or MEASURES[t.instrument][0], criterion=t.criterion
+    )
+
+
+def _criterion_findings(
+    kb: Knowledge, e: Entry, scores: Sequence[Scored], start: dt.date, as_of: dt.date
+) -> list[Finding]:
+    """A response criterion judged at the review point: provisional before it, then met, not
+    met, or not judgeable (which score is missing); the recorded instrument with the latest
+    score after the start judges."""
+    t = e.targets
+    assert t.review_after is not None and t.criterion is not None  # the schema requires both
+    due = _due(start, t.review_after)
+    facts = [f"due_from={due.isoformat()}", f"criterion={t.criterion}"]
+    when = f"{t.review_after.text()} after the start ({due.isoformat()})"
+    if as_of < due:
+        message = f"{t.name}: the response ({describe(_measure(t))}) is assessed {when}."
+        return [
+            _finding(kb, f"{t.rule}-{_slug(t.review_after)}", message, [e.citation], facts=facts)
+        ]
+    recorded = [s for s in scores if s.instrument in MEASURES[t.instrument] and s.date <= as_of]
+    latest = max(recorded, key=lambda s: s.date).instrument if recorded else None
+    m = measured(_measure(t, latest), scores, start, due, as_of)
+    what = describe(m.measure)
+    if m.met is None:
+        message = f"{t.name}: the response {when} cannot be judged: {m.why} ({what})."
+        return [
+            _finding(
+                kb,
+                f"{t.rule}-needs-data",
+                message,
+                [e.citation],
+                severity="warning",
+                kind="missing-data",
+                facts=facts,
+            )
+        ]
+    o = m.outcome
+    detail = shown(o)
+    cites = [e.citation, *_outcome_citations(o.sources)]
+    if m.met:
+        message = f"{t.name}: {t.criterion} met {when} ({detail})."
+        return [_finding(kb, f"{t.rule}-met", message, cites, facts=[*facts, "met=true"])]
+    note = f" {t.review_note}" if t.review_note else ""
+    message = f"{t.name}: {what} not met {when} ({detail}); adjust therapy.{note}"
+    return [
+        _finding(
+            kb, f"{t.rule}-not-met", message, cites, severity="warning", facts=[*facts, "met=false"]
+        )
+    ]
+
+
+def _outcome_citations(sources: Iterable[Any]) -> list[Citation]:
+    return [Citation(doc=s["doc"], section=s["section"]) for s in sources]
 
 
 def _finding(
@@ -421,7 +488,13 @@ def target_findings(
     """Treat-to-target findings from the dated scores: baseline and current as
     ``rules.outcome`` picks them (a value target needs only a current value)."""
     records = sorted((s for s in scores if s.date <= as_of), key=lambda s: s.date)
-    for measure in dict.fromkeys(e.targets.instrument for e in entries(kb, condition)):
+    out: list[Finding] = []
+    for e in entries(kb, condition):
+        if e.targets.criterion is not None:
+            out += _criterion_findings(kb, e, records, start, as_of)
+    for measure in dict.fromkeys(
+        e.targets.instrument for e in entries(kb, condition) if e.targets.criterion is None
+    ):
         needs_baseline = not any(
             e.targets.target or e.targets.acceptable
             for e in entries(kb, condition)
@@ -432,7 +505,7 @@ def target_findings(
             base, cur = pick(points, start)
             if cur is None or (needs_baseline and base is None):
                 continue
-            return treat_to_target(
+            return out + treat_to_target(
                 kb,
                 condition,
                 baseline=value_of(base.value) if base else None,
@@ -441,4 +514,4 @@ def target_findings(
                 as_of=as_of,
                 measure=measure,
             )
-    return []
+    return out

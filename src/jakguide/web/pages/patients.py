@@ -53,7 +53,7 @@ from jakguide.web.pages.record import (
     score_charts,
     visits,
 )
-from jakguide.web.pages.scores import FORM_TITLES
+from jakguide.web.pages.scores import forms_for
 
 router = page_router()
 PAGE_SIZE = 100
@@ -222,7 +222,8 @@ def patient_page(
     state = lab_state(kb, patient, reg, day)
     reports = store_links.reports_of(session, patient_id)
     links = store_links.links_of(session, patient_id)
-    charts = score_charts(rec, conditions)
+    listed = [i for c in conditions if (cond := kb.conditions.get(c)) for i in cond.instruments]
+    charts = score_charts(rec, conditions, listed)
     analytes = lab_analytes(kb, rec, patient.therapy.drug if patient.therapy else None, reg)
     chart_config = {
         "timeline": f"/api/patients/{patient_id}/timeline?as_of={day.isoformat()}&region={reg}",
@@ -253,7 +254,7 @@ def patient_page(
             age=patient.age_on(day),
             conditions=[(c, condition_name(kb, c)) for c in conditions],
             condition_rows={r.condition: r.id for r in rec.rows("conditions")},
-            badges=response_badges(rec, conditions, start, day),
+            badges=response_badges(rec, conditions, start, day, listed),
             lab=state,
             visits=visits(kb, rec, reports, state.actions),
             charts=charts,
@@ -265,7 +266,7 @@ def patient_page(
             questionnaire=_default_questionnaire(conditions),
             drugs=sorted(m.id for m in kb.marketed(reg)),
             added=request.query_params.get("added"),
-            score_forms=FORM_TITLES,
+            score_forms=forms_for(listed),
         ),
     )
 

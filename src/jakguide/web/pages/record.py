@@ -17,13 +17,24 @@ from typing import Any
 from jakguide.engine import evaluate_labs
 from jakguide.instruments import asdas as asdas_mod
 from jakguide.instruments import basdai as basdai_mod
+from jakguide.instruments import cdai as cdai_mod
 from jakguide.instruments import dapsa as dapsa_mod
+from jakguide.instruments import das28 as das28_mod
 from jakguide.instruments import dlqi as dlqi_mod
+from jakguide.instruments import easi as easi_mod
+from jakguide.instruments import hbi as hbi_mod
+from jakguide.instruments import hecsi as hecsi_mod
+from jakguide.instruments import mayo as mayo_mod
+from jakguide.instruments import niaid as niaid_mod
+from jakguide.instruments import salt as salt_mod
 from jakguide.instruments import severity as severity_mod
+from jakguide.instruments import vasi as vasi_mod
+from jakguide.instruments import viga as viga_mod
 from jakguide.instruments.model import Band
+from jakguide.instruments.registry import get_instrument
 from jakguide.kb.base import Knowledge
 from jakguide.model import LabsReport, LabsRequest, Patient, Region
-from jakguide.rules.outcome import Outcome, Scored, judge, judge_asas
+from jakguide.rules.outcome import HEADLINE, RESPONSES, Outcome, Scored, judge, judge_asas
 from jakguide.rules.story import is_recheck
 from jakguide.store.convert import Record
 from jakguide.store.links import SelfReport
@@ -142,8 +153,52 @@ SCORE_CHARTS: tuple[ScoreChart, ...] = (
 )
 
 
-def score_charts(rec: Record, conditions: Sequence[str]) -> list[ScoreChart]:
-    """The plots with data, plus the usual ones for the patient's conditions."""
+def _chart(instrument: str, bands: Sequence[Band] = (), top: Fraction | None = None) -> ScoreChart:
+    """A plot of ``instrument`` with its own bands and sources (the instrument's documentation
+    names them, so the plot cannot disagree with the category in the record)."""
+    doc = get_instrument(instrument).doc
+    title = doc.title.split(" - ")[0]
+    source = "; ".join(f"{s['doc']} ({s['section']})" for s in doc.sources)
+    if not bands:
+        source += "; no published bands"
+    return ScoreChart(
+        instrument,
+        instrument,
+        title,
+        None,
+        float(top) if top is not None else None,
+        _bands(bands),
+        source,
+    )
+
+
+# The other conditions' instruments (issue 18), after the psoriasis and axSpA plots above.
+CONDITION_CHARTS: tuple[ScoreChart, ...] = (
+    _chart("das28-crp", das28_mod.BANDS),
+    _chart("das28-esr", das28_mod.BANDS),
+    _chart("cdai", cdai_mod.CDAI_BANDS),
+    _chart("sdai", cdai_mod.SDAI_BANDS),
+    _chart("easi", easi_mod.BANDS, easi_mod.EASI_MAX),
+    _chart("viga-ad", (), viga_mod.GRADE_MAX),
+    _chart("salt", salt_mod.BANDS, salt_mod.PERCENT_MAX),
+    _chart("mayo", mayo_mod.BANDS, mayo_mod.MAYO_MAX),
+    _chart("partial-mayo", mayo_mod.PARTIAL_BANDS, mayo_mod.PARTIAL_MAX),
+    _chart("hbi", hbi_mod.BANDS),
+    _chart("hecsi", hecsi_mod.BANDS),
+    _chart("f-vasi"),
+    _chart("t-vasi"),
+    _chart("jadas-27"),
+    _chart("cjadas-10"),
+    _chart("niaid-os", (), niaid_mod.CATEGORY_MAX),
+)
+ALL_CHARTS = SCORE_CHARTS + CONDITION_CHARTS
+
+
+def score_charts(
+    rec: Record, conditions: Sequence[str], listed: Sequence[str] = ()
+) -> list[ScoreChart]:
+    """The plots with data, plus the usual ones for the patient's conditions (``listed``: the
+    instruments the knowledge lists for them)."""
     have: set[str] = set()
     for row in rec.rows("scores"):
         have.add(row.instrument)
@@ -156,7 +211,9 @@ def score_charts(rec: Record, conditions: Sequence[str]) -> list[ScoreChart]:
         usual |= {"dapsa"}
     if any(c in AXIAL for c in conditions):
         usual |= {"basdai", "asdas-crp"}
-    wanted = [c for c in SCORE_CHARTS if c.key in usual or (c.key in have and c.key != "bsa")]
+    if not any(c in SKIN + PSA + AXIAL for c in conditions):
+        usual |= set(listed[:1])  # the condition's first instrument; others once they have data
+    wanted = [c for c in ALL_CHARTS if c.key in usual or (c.key in have and c.key != "bsa")]
     if "bsa" in have and not any(c.key == "bsa" for c in wanted):
         wanted.append(next(c for c in SCORE_CHARTS if c.key == "bsa"))
     return wanted
@@ -192,7 +249,9 @@ def _fmt(value: float) -> str:
 
 def _since(o: Outcome) -> str:
     base, cur = o.baseline, o.current
-    assert base is not None and cur is not None  # judged outcomes have both
+    assert cur is not None  # judged outcomes have a current score
+    if base is None:  # a criterion of the current score alone (SALT <= 20)
+        return f"{_fmt(cur.value)} on {cur.date.isoformat()}"
     return f"{_fmt(base.value)} on {base.date.isoformat()} -> {_fmt(cur.value)} on {cur.date}"
 
 
@@ -264,10 +323,46 @@ def _dapsa_badge(scores: Sequence[Scored], start: dt.date | None, day: dt.date) 
     return Badge("DAPSA response", state, text, _cite(o))
 
 
+# How a badge names each headline criterion (numbers from the instruments' own constants).
+BADGE_NAMES: dict[str, str] = {
+    "das28-crp": "DAS28-CRP EULAR response",
+    "das28-esr": "DAS28-ESR EULAR response",
+    "easi": f"EASI-{easi_mod.EASI_75_PERCENT}",
+    "salt": f"SALT <= {salt_mod.SALT_RESPONSE_MAX}",
+    "mayo": "Mayo clinical response",
+    "hbi": "HBI response",
+    "hecsi": f"HECSI-{hecsi_mod.HECSI_75_PERCENT}",
+    "f-vasi": f"F-VASI{vasi_mod.VASI_75_PERCENT}",
+    "t-vasi": f"T-VASI{vasi_mod.VASI_50_PERCENT}",
+    "niaid-os": "NIAID scale recovery",
+}
+
+
+def _headline_badge(
+    instrument: str, scores: Sequence[Scored], start: dt.date | None, day: dt.date
+) -> Badge:
+    criterion = HEADLINE[instrument]
+    name = BADGE_NAMES[instrument]
+    o = judge(instrument, scores, start, day, criteria=(criterion,))
+    if (early := _needs(o, name, f"a {instrument.upper()}")) is not None:
+        return early
+    met = o.criterion(criterion)
+    if met is None or o.state != "judged":
+        return Badge(name, "not-evaluable", o.reason or "not evaluable", _cite(o))
+    others = [k for k, v in o.results.items() if v is True and k != criterion]
+    also = f"; met: {', '.join(others)}" if others else ""
+    return Badge(name, _state(met), f"{_since(o)}{also}", _cite(o))
+
+
 def response_badges(
-    rec: Record, conditions: Sequence[str], start: dt.date | None, day: dt.date
+    rec: Record,
+    conditions: Sequence[str],
+    start: dt.date | None,
+    day: dt.date,
+    listed: Sequence[str] = (),
 ) -> list[Badge]:
-    """Badges for the patient's conditions (and for any instrument with data)."""
+    """Badges for the patient's conditions (and for any instrument with data); ``listed``: the
+    instruments the knowledge lists for the conditions."""
     scores: list[Scored] = list(rec.rows("scores"))
     instruments = {r.instrument for r in scores}
     out = []
@@ -278,6 +373,12 @@ def response_badges(
         out.append(_asas_badge(scores, start, day))
     if any(c in PSA for c in conditions) or "dapsa" in instruments:
         out.append(_dapsa_badge(scores, start, day))
+    shown = [i for i in HEADLINE if i in instruments]
+    if not shown:  # nothing recorded yet: the condition's first instrument says what it needs
+        shown = [i for i in listed if i in HEADLINE][:1]
+    for instrument in shown:
+        assert instrument in RESPONSES  # the outcome judges it
+        out.append(_headline_badge(instrument, scores, start, day))
     return out
 
 

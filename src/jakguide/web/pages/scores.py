@@ -1,4 +1,5 @@
-"""Score entry forms (PASI four regions, BASDAI, ASDAS-CRP, DLQI item scores, DAPSA, BASFI).
+"""Score entry forms: PASI (four regions), BASDAI, ASDAS-CRP, DLQI item scores, DAPSA, BASFI,
+and a form for every other labelled condition's instrument, built from its declared inputs.
 
 Why the fields come from the instruments' own input descriptions: the accepted ranges ("integer
 0-4", "number 0-10") and meanings are declared once in ``jakguide.instruments``; the form, its
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -21,7 +22,11 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from jakguide.instruments import DLQI_NOTICE, InstrumentInputError, score
+from jakguide.instruments import easi as easi_mod
+from jakguide.instruments import hecsi as hecsi_mod
+from jakguide.instruments import vasi as vasi_mod
 from jakguide.instruments.registry import get_instrument
+from jakguide.instruments.viga import VIGA_NOTICE
 from jakguide.store.records import Records
 from jakguide.store.schemas import ScoreIn
 from jakguide.web.deps import KbDep, SessionDep
@@ -54,9 +59,37 @@ FORM_TITLES: tuple[tuple[str, str], ...] = (
     ("basdai", "BASDAI"),
     ("asdas-crp", "ASDAS-CRP"),
     ("basfi", "BASFI"),
+    ("asdas-esr", "ASDAS-ESR"),
+    ("das28-crp", "DAS28-CRP"),
+    ("das28-esr", "DAS28-ESR"),
+    ("cdai", "CDAI"),
+    ("sdai", "SDAI"),
+    ("easi", "EASI"),
+    ("viga-ad", "vIGA-AD"),
+    ("salt", "SALT"),
+    ("mayo", "Mayo"),
+    ("partial-mayo", "Partial Mayo"),
+    ("hbi", "HBI"),
+    ("hecsi", "HECSI"),
+    ("f-vasi", "F-VASI"),
+    ("t-vasi", "T-VASI"),
+    ("jadas-27", "JADAS-27"),
+    ("cjadas-10", "cJADAS-10"),
+    ("gca-sustained-remission", "GCA sustained remission"),
+    ("niaid-os", "NIAID ordinal scale"),
 )
+# Inputs named <group>_<item> shown as one fieldset per group (regions, hand locations).
+FORM_GROUPS: dict[str, tuple[tuple[str, str], ...]] = {
+    "easi": tuple((r, r.replace("_", " ").capitalize()) for r in easi_mod.REGIONS),
+    "hecsi": tuple((k, text.capitalize()) for k, text in hecsi_mod.LOCATIONS),
+    "t-vasi": tuple((k, text.capitalize()) for k, text in vasi_mod.TOTAL_REGIONS),
+}
+NOTICES = {"viga-ad": VIGA_NOTICE}
+SELECT_UP_TO = 9  # presentation: whole-number inputs with at most this many values are a select
 _ACCEPTED = re.compile(r"(integer|number) (\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)")
 _AT_LEAST = re.compile(r"(integer|number) >= (\d+(?:\.\d+)?)")
+_ONE_OF = re.compile(r"one of ([\d, ]+)")
+_YES_NO = (("false", "no"), ("true", "yes"))
 
 
 @dataclass(frozen=True)
@@ -162,6 +195,45 @@ def _dlqi_fields() -> list[FormField]:
     return out
 
 
+def _generic_fields(instrument: str) -> list[FormField]:
+    """A form from the instrument's declared inputs: short whole-number ranges, listed values and
+    yes/no as selects, other numbers as inputs with their limits, CRP with its unit."""
+    doc = get_instrument(instrument).doc
+    groups = FORM_GROUPS.get(instrument, ())
+    out: list[FormField] = []
+    for spec in doc.inputs:
+        name = spec.name.split("|")[0].strip()
+        if "crp" in name:
+            out += _crp(instrument)
+            continue
+        key, title = next(((k, t) for k, t in groups if name.startswith(k + "_")), ("", ""))
+        label = name.removeprefix(key + "_").replace("_", " ") if key else spec.description
+        hint = spec.description if key else spec.accepted
+        integer, low, high = _range(spec.accepted)
+        choices: tuple[tuple[str, str], ...] = ()
+        if spec.accepted == "true or false":
+            choices = _YES_NO
+        elif m := _ONE_OF.match(spec.accepted):
+            choices = tuple((v.strip(), v.strip()) for v in m.group(1).split(","))
+        elif integer and low is not None and high is not None and high - low < SELECT_UP_TO:
+            values = range(int(low), int(high) + 1)
+            texts = [t for _, t in doc.categories]
+            named = len(doc.inputs) == 1 and len(texts) == len(values)
+            choices = tuple((str(v), texts[i] if named else str(v)) for i, v in enumerate(values))
+        label = label[:1].upper() + label[1:]
+        out.append(FormField(name, label, integer, low, high, choices, True, title, hint))
+    return out
+
+
+def forms_for(instruments: Sequence[str]) -> list[tuple[str, str, bool]]:
+    """Every form as (instrument, title, listed): the instruments the patient's conditions list
+    first, in the knowledge's order, then the rest."""
+    titles = dict(FORM_TITLES)
+    first = [i for i in dict.fromkeys(instruments) if i in titles]
+    rest = [k for k, _ in FORM_TITLES if k not in first]
+    return [(k, titles[k], True) for k in first] + [(k, titles[k], False) for k in rest]
+
+
 def form_fields(instrument: str) -> list[FormField]:
     """The fields of a score form (KeyError for an instrument without a form)."""
     builders: dict[str, Callable[[], list[FormField]]] = {
@@ -184,6 +256,9 @@ def form_fields(instrument: str) -> list[FormField]:
             *_crp("dapsa"),
         ],
     }  # fmt: skip
+    if instrument not in builders:
+        _title(instrument)  # 404 for an instrument without a form
+        return _generic_fields(instrument)
     return builders[instrument]()
 
 
@@ -245,6 +320,8 @@ def _inputs(instrument: str, values: dict[str, Any]) -> dict[str, Any]:
         if "." in key:
             region, part = key.split(".", 1)
             out.setdefault(region, {})[part] = int(value) if part != "area_percent" else value
+        elif isinstance(value, str) and value.isdigit():
+            out[key] = int(value)  # a select's whole number
         else:
             out[key] = value
     if "crp" in values:
@@ -320,6 +397,7 @@ def _render(
             errors=errors,
             day=day,
             notice=DLQI_NOTICE if instrument == "dlqi" else None,
+            other_notice=NOTICES.get(instrument),
         ),
         status=status,
     )
