@@ -386,3 +386,49 @@ def test_a_link_cannot_open_other_patients_pages(
     assert response is not None
     assert response.status == 404 and "This link does not work" in page.inner_text("main")
     patient_browser.shot("patient-bad-link", full=False)
+
+
+WIDE: ViewportSize = {"width": 1366, "height": 900}
+
+
+def _fill(page: Page, form: dict[str, str]) -> None:
+    for name, value in form.items():
+        field = page.locator(f'[name="{name}"]')
+        tag = field.evaluate("e => e.tagName + ':' + (e.type || '')")
+        if tag.startswith("SELECT"):
+            field.select_option(value)
+        elif tag.endswith("checkbox"):
+            field.check()
+        else:
+            field.fill(value)
+
+
+def test_derived_inputs_block_on_phone_and_desktop(browser: Browser, server: DemoServer) -> None:
+    """Issue 10: an eGFR of 98 with no dialysis status gives a dose, and the page says what it
+    derived, from what, with the source, at 390 px and 1366 px without sideways scrolling."""
+    unset = {"on_dialysis", "hepatic_impairment", "pregnancy", "breastfeeding"}
+    form = {k: v for k, v in FORM.items() if k not in unset and "creatinine" not in k}
+    form.update({"lab_egfr_value": "98", "lab_egfr_date": "2026-11-10"})
+    fact = "not on dialysis: eGFR 98 mL/min/1.73 m2 on 2026-11-10"
+    for name, viewport in (("phone", PHONE), ("desktop", WIDE)):
+        s = Session(browser, server, viewport)
+        s.login()
+        s.goto("/assess")
+        _fill(s.page, form)
+        s.page.click("#assess-submit")
+        s.page.wait_for_selector("table.options")
+        row = s.page.locator('tr[data-drug="upadacitinib"]')
+        assert row.get_attribute("data-status") == "eligible"
+        assert "15 mg once daily" in row.inner_text()
+        block = s.page.locator("section.derived")
+        assert block.is_visible()
+        item = block.locator("li[data-rule='derive.on-dialysis']")
+        assert fact in item.inner_text()
+        item.locator("summary").click()
+        assert item.locator("a[href^='/sources/']").first.is_visible()
+        width = s.page.evaluate("document.documentElement.scrollWidth")
+        assert width <= viewport["width"], f"the results page scrolls sideways at {width} px"
+        block.scroll_into_view_if_needed()
+        s.shot(f"derived-{name}", full=False)
+        s.shot(f"assessment-derived-{name}")
+        s.close()
