@@ -7,6 +7,7 @@ measure is creatinine clearance and only serum creatinine is on record. It never
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ class LabPoint:
     value_entered: Decimal
     unit_entered: str
     index: int  # position in the patient's labs list (for messages)
+    reference_high: Decimal | None = None  # the result's own upper limit, canonical unit
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,13 @@ class Context:
             except InputError as exc:
                 self.lab_errors.append(str(exc))
                 continue
-            series.setdefault(lab.analyte, []).append(_point(cv, lab, i))
+            point = _point(cv, lab, i)
+            if lab.reference_high is not None:
+                factor = self.kb.factor(lab.analyte, lab.unit.strip())
+                if factor is not None:
+                    high = Decimal(str(lab.reference_high)) * factor
+                    point = dataclasses.replace(point, reference_high=high)
+            series.setdefault(lab.analyte, []).append(point)
         for analyte, points in series.items():
             points.sort(key=lambda p: (p.date, p.index))
             series[analyte] = self._one_per_day(analyte, points)

@@ -18,9 +18,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from jakguide.kb.names import resolve
 from jakguide.kb.schema import NumberRange
 from jakguide.kb.schema_derive import DerivationFile, SeverityCutoff
-from jakguide.model import Finding, ObjectiveInflammation, Patient
+from jakguide.model import Disease, Finding, ObjectiveInflammation, Patient
 from jakguide.rules.base import make
 from jakguide.rules.context import Context, OptionContext, RenalValue
 from jakguide.rules.derivation import Derivation
@@ -43,6 +44,7 @@ def derive(ctx: Context, condition: str | None) -> tuple[Patient, dict[str, Deri
     if condition is not None:
         found.extend(_severity(ctx, rules, condition))
     found.extend(_inflammation(ctx, rules))
+    found.extend(_candidacy(ctx, rules))
     derivations = {d.key: d for d in found}
     return _apply(ctx.patient, derivations), derivations
 
@@ -53,14 +55,17 @@ def _apply(patient: Patient, derivations: dict[str, Derivation]) -> Patient:
         for key in ("on_dialysis", "hepatic_impairment", "reproductive_potential", "pregnancy")
         if key in derivations
     }
-    if "objective_inflammation" in derivations and patient.disease is not None:
-        old = patient.disease.objective_inflammation
-        oi = ObjectiveInflammation(crp_elevated=True, mri=old.mri if old else None)
-        update["disease"] = patient.disease.model_copy(update={"objective_inflammation": oi})
-    elif "objective_inflammation" in derivations:
-        from jakguide.model import Disease
-
-        update["disease"] = Disease(objective_inflammation=ObjectiveInflammation(crp_elevated=True))
+    disease: dict[str, Any] = {}
+    if "objective_inflammation" in derivations:
+        old = patient.disease.objective_inflammation if patient.disease else None
+        disease["objective_inflammation"] = ObjectiveInflammation(
+            crp_elevated=True, mri=old.mri if old else None
+        )
+    if "candidate_for" in derivations:
+        disease["candidate_for"] = list(derivations["candidate_for"].value)
+    if disease:
+        base = patient.disease if patient.disease is not None else Disease()
+        update["disease"] = base.model_copy(update=disease)
     return patient.model_copy(update=update) if update else patient
 
 
@@ -215,11 +220,12 @@ def _severity(ctx: Context, rules: DerivationFile, condition: str) -> list[Deriv
         ok = (cut.above is not None and number > cut.above) or (
             cut.at_least is not None and number >= cut.at_least
         )
-        if not ok:
+        if not ok and cut.role == "deciding":
             return []  # every recorded measure must agree; a low value closes nothing
-        met.append((name, cut))
-    if not met:
-        return []
+        if ok:
+            met.append((name, cut))
+    if not any(c.role == "deciding" for _, c in met):
+        return []  # a supporting measure (DLQI) never settles severity alone
     levels = " to ".join(dict.fromkeys((rule.derives[0], rule.derives[-1])))
     basis = rule.basis.replace("-", " ")
     shown = [f"{name} ({_cut_text(c)})" for name, c in met]
@@ -263,14 +269,51 @@ def _inflammation(ctx: Context, rules: DerivationFile) -> list[Derivation]:
     point = ctx.latest(rule.analyte)
     if point is None or not _recent(ctx, point.date, rule.max_age_days):
         return []
-    limit = rule.default_upper_limit
+    # The result's own reference limit (FHIR referenceRange.high, native reference_high), else
+    # the knowledge's default (policy 14).
+    own = point.reference_high
+    limit = own if own is not None else rule.default_upper_limit
     if point.value <= limit:
         return []  # a normal CRP never settles "no inflammation"
+    whose = "the result's reference limit" if own is not None else "the reference limit"
     fact = (
         f"objective inflammation: CRP {_num(point.value)} {point.unit} on {point.date}, "
-        f"above the reference limit {_num(limit)} {point.unit}"
+        f"above {whose} {_num(limit)} {point.unit}"
     )
     return [Derivation("objective_inflammation", True, fact, (rule.source,))]
+
+
+# -- candidate for systemic therapy ---------------------------------------------------------------
+
+
+def _candidacy(ctx: Context, rules: DerivationFile) -> list[Derivation]:
+    """Candidate for systemic therapy from a systemic therapy on record (policy 17)."""
+    rule = rules.candidacy
+    disease = ctx.patient.disease
+    if rule is None or (disease is not None and disease.candidate_for is not None):
+        return []
+    never_topical: set[str] = set()
+    for cid in rule.classes:
+        never_topical |= ctx.kb.class_members(cid)
+    agents = never_topical | set(rule.ingredients)
+    shown: list[str] = []
+    for prior in ctx.patient.prior_therapies or []:
+        inn = resolve(ctx.kb, prior.drug).inn
+        if inn in agents:
+            shown.append(f"prior therapy {_as_entered(prior.drug, inn)} ({prior.outcome})")
+    for med in ctx.medications or []:
+        for inn in med.ingredients:
+            known_route = med.route is not None and med.systemic
+            if inn in never_topical or (inn in agents and known_route):
+                shown.append(f"current medicine {_as_entered(med.entered, inn)}")
+    if not shown:
+        return []
+    fact = "candidate for systemic therapy: " + ", ".join(dict.fromkeys(shown))
+    return [Derivation("candidate_for", ("systemic",), fact, (rule.source,))]
+
+
+def _as_entered(entered: str, inn: str) -> str:
+    return inn if entered.strip().lower() == inn else f"{entered} ({inn})"
 
 
 # -- renal bands far from the other measure ------------------------------------------------------
