@@ -88,12 +88,19 @@ class Context:
     # Inputs other recorded data settle (rules.derive), and those the current option's rules used.
     derivations: dict[str, Derivation] = field(default_factory=dict)
     used_derivations: set[str] = field(default_factory=set)
+    # Inputs a recorded contrary value kept from being derived (value None, fact = the reason),
+    # and those the current option's rules asked for.
+    blocked: dict[str, Derivation] = field(default_factory=dict)
+    asked_blocked: set[str] = field(default_factory=set)
 
     def derived(self, key: str) -> Derivation | None:
-        """The derivation of input ``key`` if there is one, noting that a rule used it."""
+        """The derivation of input ``key`` if there is one, noting that a rule used it (or, when
+        a contrary value blocked it, that a rule asked for it)."""
         d = self.derivations.get(key)
         if d is not None:
             self.used_derivations.add(key)
+        elif key in self.blocked:
+            self.asked_blocked.add(key)
         return d
 
     def derived_fact(self, key: str, default: str) -> str:

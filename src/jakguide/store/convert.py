@@ -194,9 +194,7 @@ def from_patient(patient: Patient, label: str | None = None) -> Rows:
         "therapies": [],
         # The store keeps no result time (issue 10 same-day rule then uses the worse value) and
         # no reference range (a rule then uses the knowledge's default limit, policy 14).
-        "labs": [
-            lab.model_dump(exclude={"time", "reference_high"}) for lab in patient.labs or []
-        ],
+        "labs": [lab.model_dump(exclude={"time", "reference_high"}) for lab in patient.labs or []],
         "screening": [x.model_dump() for x in patient.screening or []],
         "measurements": [m.model_dump() for m in patient.measurements or []],
         "scores": [x.model_dump() for x in patient.scores or []],
