@@ -432,3 +432,26 @@ def test_derived_inputs_block_on_phone_and_desktop(browser: Browser, server: Dem
         s.shot(f"derived-{name}", full=False)
         s.shot(f"assessment-derived-{name}")
         s.close()
+
+
+def test_not_derived_block_on_a_phone(browser: Browser, server: DemoServer) -> None:
+    """ALT 150 U/L with no hepatic class: the page names the value that kept "none" from being
+    derived, beside what was derived."""
+    unset = {"on_dialysis", "hepatic_impairment", "pregnancy", "breastfeeding"}
+    form = {k: v for k, v in FORM.items() if k not in unset}
+    form.update({"lab_alt_value": "150", "lab_alt_unit": "U/L"})
+    s = Session(browser, server, PHONE)
+    s.login()
+    s.goto("/assess")
+    _fill(s.page, form)
+    s.page.click("#assess-submit")
+    s.page.wait_for_selector("table.options")
+    assert s.page.locator('tr[data-drug="tofacitinib"]').get_attribute("data-status") == (
+        "needs-data"
+    )
+    blocked = s.page.locator("ul.not-derived li[data-rule='derive.not-derived.hepatic-impairment']")
+    assert "ALT 150 U/L" in blocked.inner_text()
+    assert s.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    s.page.locator("#not-derived-h").scroll_into_view_if_needed()
+    s.shot("not-derived-phone", full=False)
+    s.close()

@@ -119,6 +119,23 @@ def test_crp_18_settles_objective_inflammation(client: TestClient) -> None:
     assert fact in _derived(r.text)
 
 
+def test_a_contrary_value_is_named_as_not_derived(client: TestClient) -> None:
+    """ALT 150 U/L (above 3x the upper limit) with no hepatic class: "none" is not derived, the
+    option waits for the class, and the page says which value kept it from being derived."""
+    form = _form(client, lab_alt_value="150", lab_alt_unit="U/L", lab_alt_date="2026-11-10")
+    r = client.post("/assess", data=form)
+    assert r.status_code == 200, r.text
+    assert _statuses(r.text)["tofacitinib"] == "needs-data"
+    assert "Not derived: a recorded value disagrees" in r.text
+    fact = (
+        "hepatic impairment none not derived: ALT 150 U/L on 2026-11-10 is above 3x its "
+        "upper limit (40 U/L)"
+    )
+    derived = _derived(r.text)
+    assert fact in derived and "Asked for by" in derived[fact]
+    assert not any(k.startswith("hepatic impairment none:") for k in derived)
+
+
 def test_no_derived_block_when_everything_is_entered(client: TestClient) -> None:
     r = client.post("/assess", data={**FORM, "csrf_token": csrf_of(client)})
     assert r.status_code == 200, r.text

@@ -283,17 +283,23 @@ def results_context(kb: Knowledge, out: dict[str, Any]) -> dict[str, Any]:
         "counts": counts,
         "condition_label": condition_name(kb, out["condition"]),
         "derived": derived_inputs(options),
+        "not_derived": derived_inputs(options, blocked=True),
     }
 
 
-def derived_inputs(options: list[dict[str, Any]]) -> list[dict[str, Any]]:
+NOT_DERIVED = "derive.not-derived."
+
+
+def derived_inputs(options: list[dict[str, Any]], blocked: bool = False) -> list[dict[str, Any]]:
     """The inputs the record settles without their being entered (``derive.*`` findings), once
     each, with the agents whose rules used them: the page shows what was derived and from what,
-    as the CLI's "Derived from other recorded data" block does."""
+    as the CLI's "Derived from other recorded data" block does. With ``blocked``, the inputs a
+    recorded value kept from being derived (``derive.not-derived.*``) instead."""
     found: dict[str, dict[str, Any]] = {}
     for option in options:
         for f in option["findings"]:
-            if not f["rule"].startswith("derive."):
+            rule = f["rule"]
+            if not rule.startswith("derive.") or rule.startswith(NOT_DERIVED) != blocked:
                 continue
             for fact in f["facts"]:
                 entry = found.setdefault(
