@@ -31,7 +31,11 @@ from jakguide.kb.base import Knowledge, bundled_knowledge
 from jakguide.model import AssessRequest, Finding, Region
 from jakguide.rules.context import Context
 
+sys.path.insert(0, str(Path(__file__).parent))
+from settleable import settles  # a sibling script module
+
 AS_OF = "2026-11-21"
+SHOWN_CASES = 20  # settle-able options listed by name in the report
 REGIONS: tuple[Region, ...] = ("US", "EU")
 _PAREN = re.compile(r"\s*\([^()]*\)")
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -44,7 +48,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 
 
 # Inputs a clinic rarely records as such, though other recorded data often settle them (issue 10,
-# "Implied is known"): an option held back only by these is the derive helper's target.
+# "Implied is known"). Whether this record settles one is decided per option by settleable.py.
 IMPLIED = frozenset(
     {
         "hepatic impairment",
@@ -95,6 +99,9 @@ def measure(records: list[dict[str, Any]], kb: Knowledge, as_of: dt.date) -> dic
     among: collections.Counter[str] = collections.Counter()
     only: collections.Counter[str] = collections.Counter()
     implied_only = 0
+    settleable_only = 0
+    unsettled: collections.Counter[str] = collections.Counter()
+    settleable_cases: list[str] = []
     priors_total = 0
     priors_identified = 0
     meds_total = 0
@@ -132,7 +139,21 @@ def measure(records: list[dict[str, Any]], kb: Knowledge, as_of: dt.date) -> dic
                 among.update(missing)
                 if len(missing) == 1:
                     only.update(missing)
-                implied_only += bool(missing) and missing <= IMPLIED
+                if not (missing and missing <= IMPLIED):
+                    continue
+                implied_only += 1
+                ctx = Context(patient, kb, as_of)
+                verdicts = {
+                    name: settles(name, ctx, request.condition, option.drug, region)
+                    for name in sorted(missing)
+                }
+                if all(ok for ok, _ in verdicts.values()):
+                    settleable_only += 1
+                    if len(settleable_cases) < SHOWN_CASES:
+                        why = "; ".join(f"{k}: {w}" for k, (_, w) in verdicts.items())
+                        settleable_cases.append(f"{record.get('id')} {region} {option.drug}: {why}")
+                else:
+                    unsettled.update(f"{k}: {w}" for k, (ok, w) in verdicts.items() if not ok)
     return {
         "patients": len(records),
         "as_of": str(as_of),
@@ -140,6 +161,9 @@ def measure(records: list[dict[str, Any]], kb: Knowledge, as_of: dt.date) -> dic
         "options": options,
         "needs_data": needs,
         "needs_data_only_implied": implied_only,
+        "needs_data_only_settleable": settleable_only,
+        "settleable_cases": settleable_cases,
+        "not_settled_because": dict(unsettled.most_common()),
         "by_status": dict(by_status.most_common()),
         "inputs": [
             {"input": name, "among": n, "only": only.get(name, 0)}
@@ -177,6 +201,12 @@ def table(result: dict[str, Any], top: int) -> str:
         "",
         f"needs-data only for inputs other data often settle ({', '.join(sorted(IMPLIED))}): "
         f"{implied} ({pct(implied, n)})",
+        f"needs-data only for inputs this record's other data settle (settleable.py; "
+        f"the target is 0): {result['needs_data_only_settleable']} "
+        f"({pct(result['needs_data_only_settleable'], n)})",
+        *[f"  {c}" for c in result["settleable_cases"]],
+        "why the record does not settle the rest (options; an option may count under several):",
+        *[f"  {k}: {v}" for k, v in result["not_settled_because"].items()],
         "statuses: " + ", ".join(f"{k} {v}" for k, v in result["by_status"].items()),
         f"active medications identified: {meds['identified']} of {meds['active']} "
         f"({pct(meds['identified'], meds['active'])})",

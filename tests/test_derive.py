@@ -5,11 +5,19 @@ Unit tests of each derivation in both directions and against an explicit entry (
 examples), and two hypothesis properties:
 
 (1) entering a derived value explicitly never changes an option's status;
-(2) removing a recorded fact that a derivation rests on never makes an option look better.
+(2) removing a recorded fact never makes an option look better, unless the answer with the fact
+    said why: removing a *contrary* value (the one that kept a derivation from being made: a low
+    CrCl beside a high eGFR, an ALT above 3x the upper limit, cirrhosis or end-stage renal
+    disease in the history) lets the derivation through, because "every recorded measure must
+    agree" is not monotone in the recorded measures; that is right clinically (the value is
+    adverse), so the answer with it must name it: every derivation that makes the option look
+    better after the removal has a ``derive.not-derived.<input>`` finding on the option before.
 
-Property (2) leaves out one case by design: removing a *contrary* measure (the one value that
-kept a derivation from being made, e.g. a low CrCl beside a high eGFR) lets the derivation
-through, because "every recorded measure must agree" is not monotone in the recorded measures.
+Removed facts: each lab result and each score (the value becomes unknown), PASI and BSA, each
+history item. A history item is removed from a reviewed list, which says the patient does not
+have it (absent is not empty): removing "vte" may rightly improve an option with no derivation
+involved, so for history items only the derivations they blocked are checked. Screening results
+are checklist inputs (DESIGN: never set status while missing) and are left out.
 """
 
 from __future__ import annotations
@@ -26,7 +34,7 @@ from jakguide.adapters.native import patient_from_data
 from jakguide.engine import assess
 from jakguide.kb.base import Knowledge, load_knowledge
 from jakguide.kb.loader import default_knowledge_dir
-from jakguide.model import AssessRequest, Patient
+from jakguide.model import AssessRequest, Option, Patient
 from jakguide.rules.context import Context
 from jakguide.rules.derive import Derivation, derive
 
@@ -150,6 +158,16 @@ def test_reproductive_blocked(data: dict[str, Any]) -> None:
     assert "reproductive_potential" not in out and "pregnancy" not in out
 
 
+def test_sterilisation_explicit_pregnancy_wins() -> None:
+    data = {
+        "sex": "female",
+        "age_years": 40.0,
+        "history": ["hysterectomy"],
+        "pregnancy": "pregnant",
+    }
+    assert "pregnancy" not in found(data)
+
+
 # --------------------------------------------------------------------------- severity
 
 
@@ -202,6 +220,19 @@ def test_low_das28_derives_nothing() -> None:
     assert "severity" not in found({"scores": [score]})
 
 
+def test_psoriasis_dlqi_supports_but_does_not_decide() -> None:
+    """Policy 18: a DLQI at 10 does not hold back PASI and BSA above 10; a DLQI alone settles
+    nothing; a DLQI above 10 is shown with the signs."""
+    low = {"disease": {"pasi": 25.3, "bsa_percent": 24.0, "dlqi": 10.0}}
+    assert found(low, "plaque-psoriasis")["severity"].fact == (
+        "moderate to severe disease (guideline): PASI 25.3 (> 10), BSA % 24 (> 10)"
+    )
+    high = {"disease": {"pasi": 18.0, "dlqi": 14.0}}
+    assert "DLQI 14 (> 10)" in found(high, "plaque-psoriasis")["severity"].fact
+    assert "severity" not in found({"disease": {"dlqi": 14.0}}, "plaque-psoriasis")
+    assert "severity" not in found({"disease": {"dlqi": 14.0, "pasi": 8.0}}, "plaque-psoriasis")
+
+
 # --------------------------------------------------------------------------- inflammation
 
 
@@ -224,6 +255,74 @@ def test_crp_above_limit_settles_inflammation() -> None:
 )
 def test_inflammation_blocked(data: dict[str, Any]) -> None:
     assert "objective_inflammation" not in found(data)
+
+
+def test_the_results_own_reference_limit_wins_both_ways() -> None:
+    """Policy 14: the laboratory's limit on the result, else 5 mg/L."""
+    high = {**lab("crp", 4, "mg/L"), "reference_high": 3}
+    d = found({"labs": [high]})["objective_inflammation"]
+    assert d.fact.endswith("above the result's reference limit 3 mg/L")
+    normal = {**lab("crp", 8, "mg/L"), "reference_high": 10}
+    assert "objective_inflammation" not in found({"labs": [normal]})
+    in_dl = {**lab("crp", 0.4, "mg/dL"), "reference_high": 0.3}  # converted with the value
+    assert found({"labs": [in_dl]})["objective_inflammation"].fact == (
+        "objective inflammation: CRP 4 mg/L on 2026-11-10, "
+        "above the result's reference limit 3 mg/L"
+    )
+
+
+# --------------------------------------------------------------------------- candidacy
+
+
+def _candidacy(**data: Any) -> dict[str, Derivation]:
+    return found({"disease": {"severity": "moderate"}, **data}, "plaque-psoriasis")
+
+
+def test_candidacy_from_a_prior_biologic_or_a_current_csdmard() -> None:
+    d = _candidacy(prior_therapies=[{"drug": "Stelara", "outcome": "intolerance"}])
+    assert d["candidate_for"].value == ("systemic",)
+    assert d["candidate_for"].fact == (
+        "candidate for systemic therapy: prior therapy Stelara (ustekinumab) (intolerance)"
+    )
+    assert d["candidate_for"].sources[0].section.startswith("Policy 17")
+    assert "candidate_for" in _candidacy(medications=["methotrexate 15 mg weekly"])
+    assert "candidate_for" in _candidacy(
+        medications=[{"drug": "ciclosporin", "route": "oral"}]  # a recorded systemic route
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"prior_therapies": [{"drug": "tacrolimus", "outcome": "inadequate-response"}]},
+        {"medications": ["tacrolimus ointment", "clobetasol cream"]},
+        {"medications": ["ciclosporin"]},  # eye drops exist: a route is needed
+        {
+            "medications": [{"drug": "methotrexate", "route": "oral"}],
+            "disease": {"severity": "moderate", "candidate_for": ["topical"]},
+        },  # explicit wins
+        {"prior_therapies": [], "medications": []},
+    ],
+)
+def test_candidacy_blocked(data: dict[str, Any]) -> None:
+    assert "candidate_for" not in _candidacy(**data)
+
+
+# --------------------------------------------------------------------------- renal bands
+
+
+def test_a_renal_band_in_the_labels_own_measure_is_never_ruled_out() -> None:
+    """The measure the label's row is written in, when recorded, decides (policy 16 only rules a
+    row out from the other measure)."""
+    data = _clinic(
+        "ankylosing-spondylitis", labs=[*_BASE_LABS, lab("creatinine-clearance", 105, "mL/min")]
+    )
+    request = AssessRequest(condition="ankylosing-spondylitis", region="US", as_of=AS_OF)
+    upa = options(patient_from_data(copy.deepcopy(data), KB), request)["upadacitinib"]
+    assert not any(f.rule.startswith("derive.renal-band") for f in upa.findings)
+    without = _without_lab(data, "egfr")
+    upa = options(patient_from_data(without, KB), request)["upadacitinib"]
+    assert any(f.rule == "derive.renal-band-egfr" for f in upa.findings)
 
 
 # --------------------------------------------------------------------------- hepatitis
@@ -392,18 +491,127 @@ def test_removing_a_recorded_fact_never_makes_an_option_look_better(
 ) -> None:
     data, request = case
     before_found = found(data, request.condition)
-    before = statuses(patient_from_data(copy.deepcopy(data), KB), request)
+    before = options(patient_from_data(copy.deepcopy(data), KB), request)
     for what, reduced in _removals(data):
-        if what.startswith("history"):
-            continue  # a history item (cirrhosis, vte) is a contrary fact, not a supporting one
-        after_found = found(reduced, request.condition)
-        if set(after_found) - set(before_found):
-            continue  # a contrary measure removed: see the module docstring
         if what.startswith("screening"):
             continue  # checklist input (DESIGN): screening never sets status while missing
-        after = statuses(patient_from_data(copy.deepcopy(reduced), KB), request)
-        for drug, status in before.items():
-            assert rank(after[drug]) <= rank(status), (drug, what, status, after[drug])
+        new = set(found(reduced, request.condition)) - set(before_found)
+        after = options(patient_from_data(copy.deepcopy(reduced), KB), request)
+        for drug, opt in before.items():
+            if rank(after[drug].status) <= rank(opt.status):
+                continue
+            used = {k for k in new if _fired(after[drug], f"derive.{_rid(k)}")}
+            if what.startswith("history") and not used:
+                continue  # "does not have it" (a reviewed list), not "unknown": see above
+            assert used, (drug, what, opt.status, after[drug].status)
+            for k in used:  # the answer with the contrary value named it
+                assert _fired(opt, f"derive.not-derived.{_rid(k)}"), (drug, what, k)
+
+
+def options(patient: Patient, request: AssessRequest) -> dict[str, Option]:
+    return {o.drug: o for o in assess(patient, request, KB).options}
+
+
+def _rid(key: str) -> str:
+    return key.replace("_", "-")
+
+
+def _fired(opt: Option, rule: str) -> bool:
+    return any(f.rule == rule for f in opt.findings)
+
+
+def _clinic(condition: str, **changes: Any) -> dict[str, Any]:
+    """A reviewed record with no dialysis status and no hepatic class (as clinics keep them)."""
+    data: dict[str, Any] = {
+        "birth_date": "1981-04-12",
+        "sex": "male",
+        "conditions": [condition],
+        "history": [],
+        "active_infections": [],
+        "cv_risk_factors": [],
+        "allergies": [],
+        "medications": [],
+        "smoking": "never",
+        "measurements": [{"kind": "weight_kg", "value": 80.0, "date": RECENT}],
+        "prior_therapies": [
+            {"drug": "methotrexate", "outcome": "inadequate-response"},
+            {"drug": "naproxen", "outcome": "inadequate-response"},
+            {"drug": "adalimumab", "outcome": "inadequate-response"},
+        ],
+        "labs": [
+            lab("lymphocytes", 1.8, "10*9/L"),
+            lab("neutrophils", 4.1, "10*9/L"),
+            lab("hemoglobin", 14.2, "g/dL"),
+            lab("platelets", 250, "10*9/L"),
+            lab("egfr", 98, EGFR),
+        ],
+        "disease": {"severity": "moderate", "candidate_for": ["systemic"]},
+        "screening": [_scr(i, "negative") for i in ("tb", "hbsag", "anti-hbc", "hcv")],
+    }
+    data.update(changes)
+    return data
+
+
+def _without_lab(data: dict[str, Any], analyte: str) -> dict[str, Any]:
+    out = copy.deepcopy(data)
+    out["labs"] = [x for x in out["labs"] if x["analyte"] != analyte]
+    return out
+
+
+_BASE_LABS = _clinic("rheumatoid-arthritis")["labs"]
+# (name, record with a contrary value, the record without it, drug, the input it blocked)
+CONTRARY = [
+    (
+        "crcl 25 beside egfr 98",
+        _clinic(
+            "rheumatoid-arthritis", labs=[*_BASE_LABS, lab("creatinine-clearance", 25, "mL/min")]
+        ),
+        "creatinine-clearance",
+        "upadacitinib",
+        "on_dialysis",
+    ),
+    (
+        "alt 200",
+        _clinic("ankylosing-spondylitis", labs=[*_BASE_LABS, lab("alt", 200, "U/L")]),
+        "alt",
+        "tofacitinib",
+        "hepatic_impairment",
+    ),
+    (
+        "cirrhosis",
+        _clinic("ankylosing-spondylitis", history=["cirrhosis"]),
+        "history",
+        "tofacitinib",
+        "hepatic_impairment",
+    ),
+    (
+        "end-stage renal disease",
+        _clinic("rheumatoid-arthritis", history=["end-stage-renal-disease"]),
+        "history",
+        "upadacitinib",
+        "on_dialysis",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "removed", "drug", "key"), CONTRARY, ids=[c[0] for c in CONTRARY]
+)
+def test_a_contrary_value_is_named_where_it_blocks(
+    name: str, data: dict[str, Any], removed: str, drug: str, key: str
+) -> None:
+    """Property (2) where it bites: without the contrary value the option looks better, and the
+    answer with it names the value (``derive.not-derived.<input>``)."""
+    request = AssessRequest(condition=data["conditions"][0], region="US", as_of=AS_OF)
+    reduced = _without_lab(data, removed) if removed != "history" else {**data, "history": []}
+    before = options(patient_from_data(copy.deepcopy(data), KB), request)[drug]
+    after = options(patient_from_data(copy.deepcopy(reduced), KB), request)[drug]
+    assert before.status == "needs-data", (name, before.status)
+    assert rank(after.status) > rank(before.status), (name, after.status)
+    assert _fired(after, f"derive.{_rid(key)}")
+    blocked = [f for f in before.findings if f.rule == f"derive.not-derived.{_rid(key)}"]
+    assert blocked and blocked[0].sources and blocked[0].severity == "info", name
+    assert "not derived" in blocked[0].facts[0]
 
 
 def rank(status: str) -> int:

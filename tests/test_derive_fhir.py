@@ -209,3 +209,100 @@ def test_unlisted_liver_condition_blocks_hepatic_none() -> None:
     p = read(patient_resource(), other, fatty)
     assert p.history == ["chronic-liver-disease"]
     assert "hepatic_impairment" not in derived(p)
+
+
+# --------------------------------------------------------------------------- CRP reference range
+
+
+def crp(value: float, unit: str, high: dict[str, Any] | None, kind: str | None = None) -> Any:
+    obs: dict[str, Any] = {
+        "resourceType": "Observation",
+        "id": "o-crp",
+        "status": "final",
+        "subject": _ref(),
+        "code": {"coding": [{"system": "http://loinc.org", "code": "1988-5"}]},
+        "effectiveDateTime": "2026-11-01",
+        "valueQuantity": {
+            "value": value,
+            "unit": unit,
+            "system": "http://unitsofmeasure.org",
+            "code": unit,
+        },
+    }
+    if high is not None:
+        rng: dict[str, Any] = {"high": high}
+        if kind is not None:
+            rng["type"] = {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/referencerange-meaning",
+                        "code": kind,
+                    }
+                ]
+            }
+        obs["referenceRange"] = [rng]
+    return obs
+
+
+def _mg(value: float, unit: str = "mg/L") -> dict[str, Any]:
+    return {"value": value, "unit": unit, "system": "http://unitsofmeasure.org", "code": unit}
+
+
+NRAXSPA = "non-radiographic-axial-spondyloarthritis"
+
+
+def test_crp_reference_range_is_carried_into_the_derivation() -> None:
+    """CRP 4 mg/L: normal by the default 5 mg/L, high by the laboratory's own 3 mg/L."""
+    assert "objective_inflammation" not in derived(
+        read(patient_resource(), crp(4, "mg/L", None)), NRAXSPA
+    )
+    p = read(patient_resource(), crp(4, "mg/L", _mg(3)))
+    assert p.labs is not None and p.labs[0].reference_high == 3
+    patient, found = derive(Context(p, KB, AS_OF), NRAXSPA)
+    assert found["objective_inflammation"].fact == (
+        "objective inflammation: CRP 4 mg/L on 2026-11-01, "
+        "above the result's reference limit 3 mg/L"
+    )
+    assert patient.disease is not None and patient.disease.objective_inflammation is not None
+
+
+def test_crp_reference_limit_above_the_value_blocks_the_default() -> None:
+    """CRP 8 mg/L is above the default 5 mg/L, but the laboratory's limit 10 mg/L says normal."""
+    assert "objective_inflammation" in derived(
+        read(patient_resource(), crp(8, "mg/L", None)), NRAXSPA
+    )
+    p = read(patient_resource(), crp(8, "mg/L", _mg(10)))
+    assert "objective_inflammation" not in derived(p, NRAXSPA)
+
+
+def test_crp_reference_limit_in_another_unit_is_converted() -> None:
+    p = read(patient_resource(), crp(4, "mg/L", _mg(0.3, "mg/dL")))
+    assert p.labs is not None and p.labs[0].reference_high == pytest.approx(3)
+    assert "objective_inflammation" in derived(p, NRAXSPA)
+
+
+def test_crp_range_of_another_meaning_or_unusable_unit_is_not_used() -> None:
+    treated = read(patient_resource(), crp(8, "mg/L", _mg(10), kind="treatment"))
+    assert treated.labs is not None and treated.labs[0].reference_high is None
+    bad = read_bundle(
+        {
+            "resourceType": "Bundle",
+            "type": "collection",
+            "entry": [
+                {"resource": patient_resource()},
+                {"resource": crp(8, "mg/L", _mg(10, "mmol/L"))},
+            ],
+        },
+        KB,
+        AS_OF,
+    )
+    assert bad.patient.labs is not None and bad.patient.labs[0].reference_high is None
+    assert any("referenceRange[0].high" in w for w in bad.warnings), bad.warnings
+
+
+def test_crp_reference_limit_survives_the_fhir_round_trip() -> None:
+    from jakguide.adapters.fhir import patient_to_bundle
+
+    p = read(patient_resource(), crp(4, "mg/L", _mg(3)))
+    again = read_bundle(patient_to_bundle(p, KB), KB, AS_OF).patient
+    assert again.labs is not None and again.labs[0].reference_high == 3

@@ -5,7 +5,10 @@ medicines drawn from the knowledge base's drug classes, prior therapies, history
 and validated through the same strict reader as a native file. The properties:
 
 (a) removing an input (a list/field set to absent/unknown) never turns an option that was worse
-    than ``caution`` into ``caution`` or ``eligible`` (issue 3, deliverable 7);
+    than ``caution`` into ``caution`` or ``eligible`` (issue 3, deliverable 7), unless other
+    recorded data then settle an input and that is explained: the removed input was its explicit
+    entry, or the answer before the removal named the recorded value that kept it from being
+    derived (issue 10; ``explained``);
 (b) an option that lost an input its label needs is ``needs-data`` or worse (issue 3; DESIGN
     "What missing data does");
 (c) an option's status is the worst of its findings' statuses in DESIGN's order, ``caution`` when
@@ -324,23 +327,45 @@ def options(result: Assessment) -> dict[str, Option]:
     return {o.drug: o for o in result.options}
 
 
-# Inputs that other recorded data may settle again once removed (rules.derive, issue 10).
+# The inputs whose explicit entry a removal takes away (rules.derive, issue 10): once removed,
+# other recorded data may settle them again, and the explicit entry no longer wins.
 REDERIVED = {
     "hepatic_impairment": {"hepatic_impairment"},
     "on_dialysis": {"on_dialysis"},
     "pregnancy": {"pregnancy", "reproductive_potential"},
     "breastfeeding": {"reproductive_potential"},
     "reproductive_potential": {"reproductive_potential", "pregnancy"},
-    "disease": {"severity", "objective_inflammation"},
+    "disease": {"severity", "objective_inflammation", "candidate_for"},
     "history": {"hbv-active", "hcv-active"},
 }
 
 
+def derived_keys(data: dict[str, Any], request: AssessRequest) -> set[str]:
+    """The inputs other recorded data settle for this record (rules.derive)."""
+    patient = patient_from_data(copy.deepcopy(data), KB)
+    return set(derive(Context(patient, KB, request.as_of), request.condition)[1])
+
+
 def explicit_derivations(data: dict[str, Any], request: AssessRequest, removed: str) -> bool:
     """Whether a derivation fills the removed input again (then "removed" is not "unknown")."""
-    patient = patient_from_data(copy.deepcopy(data), KB)
-    _, found = derive(Context(patient, KB, request.as_of), request.condition)
-    return bool(REDERIVED.get(removed, set()) & set(found))
+    return bool(REDERIVED.get(removed, set()) & derived_keys(data, request))
+
+
+def explained(before: Option, after: Option, new: set[str], removed: str) -> bool:
+    """Whether an option that looks better after a removal owes it to a derivation that is
+    explained: the removed input was the explicit entry of what other data now settle (the
+    explicit entry won before; tests/test_derive.py checks that entering the derived value
+    explicitly gives the same status), or the before-answer named the recorded value that kept
+    the derivation from firing (a ``derive.not-derived.*`` finding)."""
+    used = {
+        k for k in new if any(f.rule == f"derive.{k.replace('_', '-')}" for f in after.findings)
+    }
+    shown = {
+        k
+        for k in used
+        if any(f.rule == f"derive.not-derived.{k.replace('_', '-')}" for f in before.findings)
+    }
+    return bool(used) and used <= (REDERIVED.get(removed, set()) | shown)
 
 
 def worse_or_equal(status: str, than: str) -> bool:
@@ -421,16 +446,18 @@ def test_a_removing_an_input_never_improves_a_blocked_option(
         return
     before = options(run(data, request))
     stripped = REMOVALS[removed](copy.deepcopy(data))
-    if explicit_derivations(stripped, request, removed):
-        return  # derived again: test_derive's "explicit entry of a derived value" property
     after = options(run(stripped, request))
+    new = derived_keys(stripped, request) - derived_keys(data, request)
     for drug, opt in before.items():
-        if opt.status in WORSE_THAN_CAUTION:
-            assert after[drug].status in WORSE_THAN_CAUTION, (
+        if opt.status in WORSE_THAN_CAUTION and after[drug].status not in WORSE_THAN_CAUTION:
+            # Removing a fact made this option look better: only when the removal let a
+            # derivation through, and then only as explained (see ``explained``).
+            assert explained(opt, after[drug], new, removed), (
                 drug,
                 removed,
                 opt.status,
                 after[drug].status,
+                sorted(new),
                 [f.rule for f in opt.findings if f.status],
             )
 
@@ -505,6 +532,51 @@ def test_a_known_examples(name: str) -> None:
     assert before.status in WORSE_THAN_CAUTION, before.status
     after = options(run(REMOVALS[removed](copy.deepcopy(data)), request))[drug]
     assert after.status in WORSE_THAN_CAUTION, (drug, removed, before.status, after.status)
+
+
+def test_a_a_contrary_value_that_blocked_a_derivation_is_named() -> None:
+    """Removing an ALT above 3x the upper limit lets "hepatic impairment none" be derived and the
+    option look better; that is allowed only because the answer with the ALT said so."""
+    data = clean_record("ankylosing-spondylitis", hepatic_impairment="unknown")
+    data["labs"] = [lab for lab in data["labs"] if lab["analyte"] != "alt"]
+    data["labs"].append({"analyte": "alt", "value": 150, "unit": "U/L", "date": "2026-11-10"})
+    request = AssessRequest(condition="ankylosing-spondylitis", region="US", as_of=AS_OF)
+    before = options(run(data, request))["tofacitinib"]
+    assert before.status == "needs-data" and before.regimen is None
+    blocked = [f for f in before.findings if f.rule == "derive.not-derived.hepatic-impairment"]
+    assert blocked and blocked[0].facts == [
+        "hepatic impairment none not derived: ALT 150 U/L on 2026-11-10 is above 3x its "
+        "upper limit (40 U/L)"
+    ]
+    stripped = copy.deepcopy(data)
+    stripped["labs"] = [lab for lab in stripped["labs"] if lab["analyte"] != "alt"]
+    after = options(run(stripped, request))["tofacitinib"]
+    assert after.status not in WORSE_THAN_CAUTION and after.regimen is not None
+    new = derived_keys(stripped, request) - derived_keys(data, request)
+    assert new == {"hepatic_impairment"}
+    assert explained(before, after, new, "labs")
+    # Without the finding that names the ALT, the same improvement would not be explained.
+    silent = before.model_copy(
+        update={"findings": [f for f in before.findings if f not in blocked]}
+    )
+    assert not explained(silent, after, new, "labs")
+
+
+def test_a_removing_an_explicit_entry_that_other_data_settle_is_explained() -> None:
+    """A 62-year-old recorded as pregnant: contraindicated; with the entry removed, her age
+    settles it (policy 13) and the explicit entry no longer wins."""
+    data = clean_record(
+        "ankylosing-spondylitis", sex="female", birth_date="1964-02-02", pregnancy="pregnant"
+    )
+    request = AssessRequest(condition="ankylosing-spondylitis", region="EU", as_of=AS_OF)
+    before = options(run(data, request))["upadacitinib"]
+    assert before.status == "contraindicated"
+    stripped = REMOVALS["pregnancy"](copy.deepcopy(data))
+    after = options(run(stripped, request))["upadacitinib"]
+    assert after.status not in WORSE_THAN_CAUTION
+    new = derived_keys(stripped, request) - derived_keys(data, request)
+    assert explained(before, after, new, "pregnancy")
+    assert not explained(before, after, new, "labs")
 
 
 # --------------------------------------------------------------------------- (b)

@@ -30,6 +30,7 @@ from jakguide.rules import registry, story
 from jakguide.rules import screening as screening_rules
 from jakguide.rules.base import make
 from jakguide.rules.context import Context, OptionContext
+from jakguide.rules.derivation import Derivation
 from jakguide.rules.derive import derive
 from jakguide.rules.dosing import chosen_regimens, regimen_out
 from jakguide.rules.labs import evaluate_series
@@ -95,8 +96,11 @@ def assess(patient: Patient, request: AssessRequest, kb: Knowledge) -> Assessmen
     validate_request(request, kb)
     validate_dates(patient, request.as_of)
     # Implied is known (rules.derive): derived inputs fill what the record leaves absent.
-    derived_patient, derivations = derive(Context(patient, kb, request.as_of), request.condition)
-    ctx = Context(derived_patient, kb, request.as_of, derivations=derivations)
+    blocked: dict[str, Derivation] = {}
+    derived_patient, derivations = derive(
+        Context(patient, kb, request.as_of), request.condition, blocked
+    )
+    ctx = Context(derived_patient, kb, request.as_of, derivations=derivations, blocked=blocked)
     _ = ctx.labs  # collect unusable lab values once, as warnings
     # Brands, misspellings and codes name the agent too (kb.names).
     wanted = {kb.require_drug(d).id for d in request.drugs} if request.drugs else None

@@ -144,6 +144,9 @@ class LabResult(Frozen):
     unit: str
     date: dt.date
     time: dt.time | None = None  # when several results share a day, the later timed one counts
+    # The laboratory's upper reference limit for this result, in the result's own unit (FHIR
+    # Observation.referenceRange.high); rules that compare with "the reference limit" use it.
+    reference_high: Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0)] | None = None
 
 
 class Screening(Frozen):

@@ -532,3 +532,69 @@ def test_score_entry_and_plots_for_ra_and_alopecia(browser: Browser, server: Dem
         assert s.page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
         s.shot(f"record-aa-{name}")
         s.close()
+
+
+def _fill(page: Page, form: dict[str, str]) -> None:
+    for name, value in form.items():
+        field = page.locator(f'[name="{name}"]')
+        tag = field.evaluate("e => e.tagName + ':' + (e.type || '')")
+        if tag.startswith("SELECT"):
+            field.select_option(value)
+        elif tag.endswith("checkbox"):
+            field.check()
+        else:
+            field.fill(value)
+
+
+def test_derived_inputs_block_on_phone_and_desktop(browser: Browser, server: DemoServer) -> None:
+    """Issue 10: an eGFR of 98 with no dialysis status gives a dose, and the page says what it
+    derived, from what, with the source, at 390 px and 1366 px without sideways scrolling."""
+    unset = {"on_dialysis", "hepatic_impairment", "pregnancy", "breastfeeding"}
+    form = {k: v for k, v in FORM.items() if k not in unset and "creatinine" not in k}
+    form.update({"lab_egfr_value": "98", "lab_egfr_date": "2026-11-10"})
+    fact = "not on dialysis: eGFR 98 mL/min/1.73 m2 on 2026-11-10"
+    for name, viewport in (("phone", PHONE), ("desktop", WIDE)):
+        s = Session(browser, server, viewport)
+        s.login()
+        s.goto("/assess")
+        _fill(s.page, form)
+        s.page.click("#assess-submit")
+        s.page.wait_for_selector("table.options")
+        row = s.page.locator('tr[data-drug="upadacitinib"]')
+        assert row.get_attribute("data-status") == "eligible"
+        assert "15 mg once daily" in row.inner_text()
+        block = s.page.locator("section.derived")
+        assert block.is_visible()
+        item = block.locator("li[data-rule='derive.on-dialysis']")
+        assert fact in item.inner_text()
+        item.locator("summary").click()
+        assert item.locator("a[href^='/sources/']").first.is_visible()
+        width = s.page.evaluate("document.documentElement.scrollWidth")
+        assert width <= viewport["width"], f"the results page scrolls sideways at {width} px"
+        block.scroll_into_view_if_needed()
+        s.shot(f"derived-{name}", full=False)
+        s.shot(f"assessment-derived-{name}")
+        s.close()
+
+
+def test_not_derived_block_on_a_phone(browser: Browser, server: DemoServer) -> None:
+    """ALT 150 U/L with no hepatic class: the page names the value that kept "none" from being
+    derived, beside what was derived."""
+    unset = {"on_dialysis", "hepatic_impairment", "pregnancy", "breastfeeding"}
+    form = {k: v for k, v in FORM.items() if k not in unset}
+    form.update({"lab_alt_value": "150", "lab_alt_unit": "U/L"})
+    s = Session(browser, server, PHONE)
+    s.login()
+    s.goto("/assess")
+    _fill(s.page, form)
+    s.page.click("#assess-submit")
+    s.page.wait_for_selector("table.options")
+    assert s.page.locator('tr[data-drug="tofacitinib"]').get_attribute("data-status") == (
+        "needs-data"
+    )
+    blocked = s.page.locator("ul.not-derived li[data-rule='derive.not-derived.hepatic-impairment']")
+    assert "ALT 150 U/L" in blocked.inner_text()
+    assert s.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    s.page.locator("#not-derived-h").scroll_into_view_if_needed()
+    s.shot("not-derived-phone", full=False)
+    s.close()

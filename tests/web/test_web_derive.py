@@ -161,3 +161,19 @@ def test_implied_input_is_known_and_shown(
     text = CliRunner().invoke(cli, args)
     assert text.exit_code == 0
     assert fact.split(":", maxsplit=1)[0] in text.stdout  # the plain table lists what was derived
+
+
+def test_cli_text_keeps_derived_and_not_derived_apart(tmp_path: Path) -> None:
+    """A contrary value (ALT 150 U/L) is listed as "not derived", never as derived."""
+    patient = record(
+        "ankylosing-spondylitis",
+        labs=[*LABS, {"analyte": "alt", "value": 150, "unit": "U/L", "date": "2026-11-10"}],
+    )
+    path = tmp_path / "alt.json"
+    path.write_text(json.dumps(patient))
+    args = ["assess", str(path), "--condition", "ankylosing-spondylitis", "--as-of", AS_OF]
+    text = CliRunner().invoke(cli, args).stdout
+    derived, _, blocked = text.partition("Not derived (a recorded value disagrees):")
+    assert "hepatic impairment none not derived: ALT 150 U/L" in " ".join(blocked.split())
+    assert "not on dialysis: eGFR 98" in " ".join(derived.split())
+    assert "hepatic impairment none" not in derived

@@ -210,7 +210,18 @@ def assessment_text(console: Console, kb: Knowledge, a: Assessment, *, explain: 
         fit_table(console, None, cols, rows, lines=True)
     # Implied inputs (rules.derive), once each: what the record did not say but settles.
     derived = dict.fromkeys(
-        fact for o in shown for f in o.findings if f.rule.startswith("derive.") for fact in f.facts
+        fact
+        for o in shown
+        for f in o.findings
+        if f.rule.startswith("derive.") and not f.rule.startswith("derive.not-derived.")
+        for fact in f.facts
+    )
+    blocked = dict.fromkeys(
+        fact
+        for o in shown
+        for f in o.findings
+        if f.rule.startswith("derive.not-derived.")
+        for fact in f.facts
     )
     if derived:
         console.print(
@@ -219,6 +230,13 @@ def assessment_text(console: Console, kb: Knowledge, a: Assessment, *, explain: 
         for fact in derived:
             console.print(
                 Padding(Text(f"• {fact}", style="cyan"), (0, 0, 0, 2), expand=False),
+                soft_wrap=False,
+            )
+    if blocked:
+        console.print(Text("Not derived (a recorded value disagrees):", style="yellow"))
+        for fact in blocked:
+            console.print(
+                Padding(Text(f"• {fact}", style="yellow"), (0, 0, 0, 2), expand=False),
                 soft_wrap=False,
             )
     not_indicated = [o.drug for o in best_first if o.status == "not-indicated"]

@@ -14,6 +14,7 @@ from pydantic import Field
 from jakguide.kb.schema import Citation, Strict
 
 __all__ = [
+    "CandidacyRule",
     "DerivationFile",
     "DialysisRule",
     "HepaticRule",
@@ -62,11 +63,18 @@ class ReproductiveRule(Strict):
 
 
 class SeverityCutoff(Strict):
-    """One instrument's cut-off: a value ``above`` (strict) or ``at_least`` opens the option."""
+    """One instrument's cut-off: a value ``above`` (strict) or ``at_least`` opens the option.
+
+    A ``deciding`` instrument measures the disease itself: every recorded one must meet its
+    cut-off, and at least one must be recorded. A ``supporting`` one (an impact measure such as
+    the DLQI, which the labels' trial populations do not use) is shown when met, but neither
+    blocks the derivation nor settles severity alone.
+    """
 
     instrument: str  # pasi, bsa, dlqi (Disease fields) or an instrument id of a score record
     above: Decimal | None = None
     at_least: Decimal | None = None
+    role: Literal["deciding", "supporting"] = "deciding"
     source: Citation
 
 
@@ -103,6 +111,15 @@ class RenalCrossRule(Strict):
     source: Citation
 
 
+class CandidacyRule(Strict):
+    """Candidate for systemic therapy: a systemic therapy of these classes or ingredients is on
+    record (a prior therapy, or a current medicine of a systemic route)."""
+
+    classes: list[str]  # drug_classes.yaml ids whose members are systemic only
+    ingredients: list[str] = Field(default_factory=list)  # systemic agents outside them
+    source: Citation
+
+
 class DerivationFile(Strict):
     dialysis: DialysisRule
     hepatic: HepaticRule
@@ -111,3 +128,4 @@ class DerivationFile(Strict):
     inflammation: InflammationRule
     hepatitis: HepatitisRule
     renal_cross: RenalCrossRule
+    candidacy: CandidacyRule | None = None

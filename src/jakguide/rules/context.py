@@ -7,6 +7,7 @@ measure is creatinine clearance and only serum creatinine is on record. It never
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ class LabPoint:
     value_entered: Decimal
     unit_entered: str
     index: int  # position in the patient's labs list (for messages)
+    reference_high: Decimal | None = None  # the result's own upper limit, canonical unit
 
 
 @dataclass(frozen=True)
@@ -86,12 +88,19 @@ class Context:
     # Inputs other recorded data settle (rules.derive), and those the current option's rules used.
     derivations: dict[str, Derivation] = field(default_factory=dict)
     used_derivations: set[str] = field(default_factory=set)
+    # Inputs a recorded contrary value kept from being derived (value None, fact = the reason),
+    # and those the current option's rules asked for.
+    blocked: dict[str, Derivation] = field(default_factory=dict)
+    asked_blocked: set[str] = field(default_factory=set)
 
     def derived(self, key: str) -> Derivation | None:
-        """The derivation of input ``key`` if there is one, noting that a rule used it."""
+        """The derivation of input ``key`` if there is one, noting that a rule used it (or, when
+        a contrary value blocked it, that a rule asked for it)."""
         d = self.derivations.get(key)
         if d is not None:
             self.used_derivations.add(key)
+        elif key in self.blocked:
+            self.asked_blocked.add(key)
         return d
 
     def derived_fact(self, key: str, default: str) -> str:
@@ -124,7 +133,13 @@ class Context:
             except InputError as exc:
                 self.lab_errors.append(str(exc))
                 continue
-            series.setdefault(lab.analyte, []).append(_point(cv, lab, i))
+            point = _point(cv, lab, i)
+            if lab.reference_high is not None:
+                factor = self.kb.factor(lab.analyte, lab.unit.strip())
+                if factor is not None:
+                    high = Decimal(str(lab.reference_high)) * factor
+                    point = dataclasses.replace(point, reference_high=high)
+            series.setdefault(lab.analyte, []).append(point)
         for analyte, points in series.items():
             points.sort(key=lambda p: (p.date, p.index))
             series[analyte] = self._one_per_day(analyte, points)

@@ -9,7 +9,11 @@ a positive finding (a normal CRP never settles "no inflammation"; a low score ne
 option). An explicit entry always wins: nothing here overwrites a recorded value.
 
 The rules that read a derived input call ``Context.derived(key)``; the ``derive`` check, run
-last, adds one ``derive.<key>`` finding per derivation the option's rules used.
+last, adds one ``derive.<key>`` finding per derivation the option's rules used, and one
+``derive.not-derived.<key>`` finding per input they asked for that a recorded contrary value
+(a liver test above the limit, liver disease or end-stage renal disease in the history, a renal
+value below the limit) kept from being derived: an answer is never silently worse because of a
+value that, removed, would let the derivation through.
 """
 
 from __future__ import annotations
@@ -18,9 +22,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from jakguide.kb.names import resolve
 from jakguide.kb.schema import NumberRange
 from jakguide.kb.schema_derive import DerivationFile, SeverityCutoff
-from jakguide.model import Finding, ObjectiveInflammation, Patient
+from jakguide.model import Disease, Finding, ObjectiveInflammation, Patient
 from jakguide.rules.base import make
 from jakguide.rules.context import Context, OptionContext, RenalValue
 from jakguide.rules.derivation import Derivation
@@ -32,17 +37,28 @@ _DISEASE_FIELDS = {"pasi": "pasi", "bsa": "bsa_percent", "dlqi": "dlqi"}
 _NAMES = {"bsa": "BSA %", "viga-ad": "vIGA-AD", "partial-mayo": "partial Mayo"}
 
 
-def derive(ctx: Context, condition: str | None) -> tuple[Patient, dict[str, Derivation]]:
-    """The patient with derived inputs filled in, and the derivations (key -> Derivation)."""
+def derive(
+    ctx: Context, condition: str | None, blocked: dict[str, Derivation] | None = None
+) -> tuple[Patient, dict[str, Derivation]]:
+    """The patient with derived inputs filled in, and the derivations (key -> Derivation).
+
+    ``blocked``, when given, receives the inputs a recorded contrary value kept from being
+    derived (value None, the fact naming that value): a rule that then asks for the input shows
+    why it was not derived, so an answer with the contrary value is never silently worse.
+    """
     rules = ctx.kb.derivations
     if rules is None:
         return ctx.patient, {}
+    out = blocked if blocked is not None else {}
     found: list[Derivation] = []
-    for fn in (_dialysis, _hepatic, _reproductive, _hepatitis):
+    found.extend(_dialysis(ctx, rules, out))
+    found.extend(_hepatic(ctx, rules, out))
+    for fn in (_reproductive, _hepatitis):
         found.extend(fn(ctx, rules))
     if condition is not None:
         found.extend(_severity(ctx, rules, condition))
     found.extend(_inflammation(ctx, rules))
+    found.extend(_candidacy(ctx, rules))
     derivations = {d.key: d for d in found}
     return _apply(ctx.patient, derivations), derivations
 
@@ -53,14 +69,17 @@ def _apply(patient: Patient, derivations: dict[str, Derivation]) -> Patient:
         for key in ("on_dialysis", "hepatic_impairment", "reproductive_potential", "pregnancy")
         if key in derivations
     }
-    if "objective_inflammation" in derivations and patient.disease is not None:
-        old = patient.disease.objective_inflammation
-        oi = ObjectiveInflammation(crp_elevated=True, mri=old.mri if old else None)
-        update["disease"] = patient.disease.model_copy(update={"objective_inflammation": oi})
-    elif "objective_inflammation" in derivations:
-        from jakguide.model import Disease
-
-        update["disease"] = Disease(objective_inflammation=ObjectiveInflammation(crp_elevated=True))
+    disease: dict[str, Any] = {}
+    if "objective_inflammation" in derivations:
+        old = patient.disease.objective_inflammation if patient.disease else None
+        disease["objective_inflammation"] = ObjectiveInflammation(
+            crp_elevated=True, mri=old.mri if old else None
+        )
+    if "candidate_for" in derivations:
+        disease["candidate_for"] = list(derivations["candidate_for"].value)
+    if disease:
+        base = patient.disease if patient.disease is not None else Disease()
+        update["disease"] = base.model_copy(update=disease)
     return patient.model_copy(update=update) if update else patient
 
 
@@ -92,18 +111,27 @@ def _renal_text(r: RenalValue) -> str:
 # -- dialysis --------------------------------------------------------------------------------
 
 
-def _dialysis(ctx: Context, rules: DerivationFile) -> list[Derivation]:
+def _dialysis(
+    ctx: Context, rules: DerivationFile, blocked: dict[str, Derivation]
+) -> list[Derivation]:
     rule = rules.dialysis
     if ctx.patient.on_dialysis is not None:
         return []
-    if any(item in rule.blocked_by for item in ctx.patient.history or []):
-        return []  # an end-stage renal disease or CKD stage 5 record blocks it
+    esrd = [item for item in ctx.patient.history or [] if item in rule.blocked_by]
+    if esrd:  # an end-stage renal disease or CKD stage 5 record blocks it
+        why = f"not on dialysis not derived: {esrd[0]} in the medical history"
+        blocked["on_dialysis"] = Derivation("on_dialysis", None, why, (rule.source,))
+        return []
     values = _renal_values(ctx, rule.max_age_days)
     if not values:
         return []
     limits: dict[str, Decimal] = {str(k): v for k, v in rule.min_value.items()}
-    if any(r.measure not in limits or r.value < limits[r.measure] for r in values):
-        return []  # a recorded measure disagrees
+    low = [r for r in values if r.measure not in limits or r.value < limits[r.measure]]
+    if low:  # a recorded measure disagrees
+        shown = "; ".join(_renal_text(r) for r in low)
+        why = f"not on dialysis not derived: {shown}, below {_num(min(limits.values()))}"
+        blocked["on_dialysis"] = Derivation("on_dialysis", None, why, (rule.source,))
+        return []
     facts = "; ".join(_renal_text(r) for r in values)
     return [Derivation("on_dialysis", False, f"not on dialysis: {facts}", (rule.source,))]
 
@@ -111,12 +139,17 @@ def _dialysis(ctx: Context, rules: DerivationFile) -> list[Derivation]:
 # -- hepatic impairment ------------------------------------------------------------------------
 
 
-def _hepatic(ctx: Context, rules: DerivationFile) -> list[Derivation]:
+def _hepatic(
+    ctx: Context, rules: DerivationFile, blocked: dict[str, Derivation]
+) -> list[Derivation]:
     rule = rules.hepatic
     p = ctx.patient
     if p.hepatic_impairment != "unknown" or p.history is None:
         return []
-    if any(item in rule.liver_disease for item in p.history):
+    disease = [item for item in p.history if item in rule.liver_disease]
+    if disease:
+        why = f"hepatic impairment none not derived: {disease[0]} in the medical history"
+        blocked["hepatic_impairment"] = Derivation("hepatic_impairment", None, why, (rule.source,))
         return []
     shown = []
     for analyte, uln in rule.uln.items():
@@ -124,6 +157,14 @@ def _hepatic(ctx: Context, rules: DerivationFile) -> list[Derivation]:
         if point is None or not _recent(ctx, point.date, rule.max_age_days):
             continue  # absent liver tests do not block
         if point.value > uln * rule.max_uln_multiple:
+            why = (
+                f"hepatic impairment none not derived: {analyte.upper()} {_num(point.value)} "
+                f"{point.unit} on {point.date} is above {_num(rule.max_uln_multiple)}x its "
+                f"upper limit ({_num(uln)} {point.unit})"
+            )
+            blocked["hepatic_impairment"] = Derivation(
+                "hepatic_impairment", None, why, (rule.source,)
+            )
             return []
         shown.append(f"{analyte.upper()} {_num(point.value)} {point.unit} on {point.date}")
     fact = "hepatic impairment none: medical history reviewed, no liver disease"
@@ -215,11 +256,12 @@ def _severity(ctx: Context, rules: DerivationFile, condition: str) -> list[Deriv
         ok = (cut.above is not None and number > cut.above) or (
             cut.at_least is not None and number >= cut.at_least
         )
-        if not ok:
+        if not ok and cut.role == "deciding":
             return []  # every recorded measure must agree; a low value closes nothing
-        met.append((name, cut))
-    if not met:
-        return []
+        if ok:
+            met.append((name, cut))
+    if not any(c.role == "deciding" for _, c in met):
+        return []  # a supporting measure (DLQI) never settles severity alone
     levels = " to ".join(dict.fromkeys((rule.derives[0], rule.derives[-1])))
     basis = rule.basis.replace("-", " ")
     shown = [f"{name} ({_cut_text(c)})" for name, c in met]
@@ -263,14 +305,51 @@ def _inflammation(ctx: Context, rules: DerivationFile) -> list[Derivation]:
     point = ctx.latest(rule.analyte)
     if point is None or not _recent(ctx, point.date, rule.max_age_days):
         return []
-    limit = rule.default_upper_limit
+    # The result's own reference limit (FHIR referenceRange.high, native reference_high), else
+    # the knowledge's default (policy 14).
+    own = point.reference_high
+    limit = own if own is not None else rule.default_upper_limit
     if point.value <= limit:
         return []  # a normal CRP never settles "no inflammation"
+    whose = "the result's reference limit" if own is not None else "the reference limit"
     fact = (
         f"objective inflammation: CRP {_num(point.value)} {point.unit} on {point.date}, "
-        f"above the reference limit {_num(limit)} {point.unit}"
+        f"above {whose} {_num(limit)} {point.unit}"
     )
     return [Derivation("objective_inflammation", True, fact, (rule.source,))]
+
+
+# -- candidate for systemic therapy ---------------------------------------------------------------
+
+
+def _candidacy(ctx: Context, rules: DerivationFile) -> list[Derivation]:
+    """Candidate for systemic therapy from a systemic therapy on record (policy 17)."""
+    rule = rules.candidacy
+    disease = ctx.patient.disease
+    if rule is None or (disease is not None and disease.candidate_for is not None):
+        return []
+    never_topical: set[str] = set()
+    for cid in rule.classes:
+        never_topical |= ctx.kb.class_members(cid)
+    agents = never_topical | set(rule.ingredients)
+    shown: list[str] = []
+    for prior in ctx.patient.prior_therapies or []:
+        inn = resolve(ctx.kb, prior.drug).inn
+        if inn in agents:
+            shown.append(f"prior therapy {_as_entered(prior.drug, inn)} ({prior.outcome})")
+    for med in ctx.medications or []:
+        for inn in med.ingredients:
+            known_route = med.route is not None and med.systemic
+            if inn in never_topical or (inn in agents and known_route):
+                shown.append(f"current medicine {_as_entered(med.entered, inn)}")
+    if not shown:
+        return []
+    fact = "candidate for systemic therapy: " + ", ".join(dict.fromkeys(shown))
+    return [Derivation("candidate_for", ("systemic",), fact, (rule.source,))]
+
+
+def _as_entered(entered: str, inn: str) -> str:
+    return inn if entered.strip().lower() == inn else f"{entered} ({inn})"
 
 
 # -- renal bands far from the other measure ------------------------------------------------------
@@ -325,8 +404,10 @@ def _range_text(band: NumberRange) -> str:
 def check_derived(ctx: Context, opt: OptionContext) -> list[Finding]:
     """One info finding per derivation this option's rules used (run after every other check)."""
     used = sorted(ctx.used_derivations)
+    asked = sorted(ctx.asked_blocked)
     ctx.used_derivations.clear()
-    return [
+    ctx.asked_blocked.clear()
+    found = [
         make(
             ctx.kb,
             f"derive.{key.replace('_', '-')}",
@@ -339,3 +420,20 @@ def check_derived(ctx: Context, opt: OptionContext) -> list[Finding]:
         for key in used
         if (d := ctx.derivations.get(key)) is not None
     ]
+    # A contrary value on record kept an input from being derived: say which (the option is
+    # needs-data for that input; without the value it might not be).
+    found += [
+        make(
+            ctx.kb,
+            f"derive.not-derived.{key.replace('_', '-')}",
+            "missing-data",
+            "info",
+            f"Not derived from other recorded data: {b.fact.split(' not derived:')[0]}, "
+            "because a recorded value disagrees.",
+            b.sources,
+            [b.fact],
+        )
+        for key in asked
+        if (b := ctx.blocked.get(key)) is not None
+    ]
+    return found

@@ -214,6 +214,7 @@ def _disease(ctx: Context, ind: Indication) -> list[Finding]:
         elif sev not in req.severity:
             unmet.append(f"severity {sev} (label: {', '.join(req.severity)})")
     if req.candidate_for_any is not None:
+        ctx.derived("candidate_for")  # shown when a systemic therapy on record settles it
         cand = disease.candidate_for if disease else None
         if cand is None:
             missing.append("candidacy for systemic therapy or phototherapy")

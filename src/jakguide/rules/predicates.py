@@ -66,6 +66,7 @@ def evaluate(when: When, ctx: Context, drug: str) -> Outcome:
     if when.hepatic is not None:
         hep = ctx.patient.hepatic_impairment
         if hep == "unknown":
+            ctx.derived("hepatic_impairment")  # a contrary value that blocked it is shown
             parts.append(
                 Outcome.unknown("hepatic", "hepatic impairment (Child-Pugh class or none)")
             )
@@ -156,6 +157,7 @@ def _renal(when: When, ctx: Context) -> Outcome:
     assert band is not None
     if band.dialysis is not None:
         if ctx.patient.on_dialysis is None:
+            ctx.derived("on_dialysis")  # a contrary value that blocked it is shown
             return Outcome.unknown("dialysis", "dialysis status")
         if ctx.patient.on_dialysis != band.dialysis:
             default = "on dialysis" if ctx.patient.on_dialysis else "not on dialysis"

@@ -192,8 +192,9 @@ def from_patient(patient: Patient, label: str | None = None) -> Rows:
         "conditions": [{"condition": c} for c in patient.conditions or []],
         "medications": [m.model_dump() for m in patient.medications or []],
         "therapies": [],
-        # The store keeps no result time (issue 10 same-day rule then uses the worse value).
-        "labs": [lab.model_dump(exclude={"time"}) for lab in patient.labs or []],
+        # The store keeps no result time (issue 10 same-day rule then uses the worse value) and
+        # no reference range (a rule then uses the knowledge's default limit, policy 14).
+        "labs": [lab.model_dump(exclude={"time", "reference_high"}) for lab in patient.labs or []],
         "screening": [x.model_dump() for x in patient.screening or []],
         "measurements": [m.model_dump() for m in patient.measurements or []],
         "scores": [x.model_dump() for x in patient.scores or []],

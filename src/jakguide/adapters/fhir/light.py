@@ -140,6 +140,7 @@ class ReferenceRange(_Light):
     fhir_model = FhirReferenceRange
     low: Quantity | None = None
     high: Quantity | None = None
+    type: CodeableConcept | None = None
     text: StringType | None = None
 
 
@@ -148,6 +149,7 @@ class Component(_Light):
     choices = ("value",)
     code: CodeableConcept
     valueQuantity: Quantity | None = None  # noqa: N815 (FHIR element name)
+    referenceRange: list[ReferenceRange] | None = None  # noqa: N815 (FHIR element name)
 
 
 class Observation(_Light):

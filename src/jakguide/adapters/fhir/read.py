@@ -19,7 +19,7 @@ from fhir.resources.R4B.patient import Patient as FhirPatientResource
 from fhir.resources.R4B.procedure import Procedure
 
 from jakguide.adapters.fhir.codes import LOINC, SNOMED, CodeTables, local_system
-from jakguide.adapters.fhir.light import Observation
+from jakguide.adapters.fhir.light import Observation, ReferenceRange
 from jakguide.adapters.fhir.meds import allergies, immunizations, medicines
 from jakguide.adapters.fhir.util import (
     AnyQuantity,
@@ -296,10 +296,14 @@ def _observations(ctx: Ctx, observations: list[Observation]) -> None:
         elif _screening_items(ctx, o):
             _screening(ctx, o, day)
         else:
-            used = _lab(ctx, where, o.code, o.valueQuantity, day, partial)
+            used = _lab(ctx, where, o.code, o.valueQuantity, day, partial, "", o.referenceRange)
             for i, comp in enumerate(o.component or []):
                 prefix = f"component[{i}]."
-                used = _lab(ctx, where, comp.code, comp.valueQuantity, day, partial, prefix) or used
+                ranges = comp.referenceRange
+                used = (
+                    _lab(ctx, where, comp.code, comp.valueQuantity, day, partial, prefix, ranges)
+                    or used
+                )
             if not used:
                 ctx.w.skip(where, "code", show_code(o.code), "no rule reads this observation")
     if smoking:
@@ -335,6 +339,7 @@ def _lab(
     day: dt.date | None,
     partial: bool,
     prefix: str = "",
+    ranges: list[ReferenceRange] | None = None,
 ) -> bool:
     """A lab result if ``code`` is an analyte's LOINC (or jakguide analyte) code; True if it is."""
     analyte = None
@@ -368,8 +373,44 @@ def _lab(
     except (UnitError, ImplausibleValueError) as exc:
         ctx.w.warn(where, fld, f"{q.value} {unit}", f"{exc.reason}; left out")
         return True
-    ctx.append("labs", LabResult(analyte=analyte.id, value=float(q.value), unit=unit, date=day))
+    high = _reference_high(ctx, where, f"{prefix}referenceRange", analyte.id, unit, ranges)
+    ctx.append(
+        "labs",
+        LabResult(
+            analyte=analyte.id, value=float(q.value), unit=unit, date=day, reference_high=high
+        ),
+    )
     return True
+
+
+def _reference_high(
+    ctx: Ctx,
+    where: str,
+    fld: str,
+    analyte: str,
+    unit: str,
+    ranges: list[ReferenceRange] | None,
+) -> float | None:
+    """The upper limit of the result's normal reference range, in the result's unit.
+
+    Only a range without a ``type`` or of type ``normal`` counts; a limit in another accepted
+    unit is converted; one that cannot be read is left out with a warning (the rule then uses
+    the knowledge's default limit).
+    """
+    for i, r in enumerate(ranges or []):
+        kinds = [c for _s, c, _d in codings(r.type)] if r.type is not None else ["normal"]
+        if "normal" not in kinds or r.high is None or r.high.value is None:
+            continue
+        here = f"{fld}[{i}].high"
+        high_unit = quantity_unit(r.high) or unit
+        to = ctx.kb.factor(analyte, unit)
+        back = ctx.kb.factor(analyte, high_unit)
+        if to is None or back is None or r.high.value <= 0:
+            shown = f"{r.high.value} {high_unit}"
+            ctx.w.warn(where, here, shown, f"not a usable upper limit for {analyte}; left out")
+            return None
+        return float(Decimal(str(r.high.value)) * back / to)
+    return None
 
 
 def _screening_items(ctx: Ctx, o: Observation) -> list[str]:

@@ -220,7 +220,10 @@ class _Writer:
             quantity: dict[str, Any] = {"value": lab.value, "unit": lab.unit}
             if analyte is not None and lab.unit in {u.unit for u in analyte.units}:
                 quantity.update(system=UCUM, code=lab.unit)
-            self.observation("laboratory", code, {"valueQuantity": quantity}, lab.date)
+            result: dict[str, Any] = {"valueQuantity": quantity}
+            if lab.reference_high is not None:
+                result["referenceRange"] = [{"high": {**quantity, "value": lab.reference_high}}]
+            self.observation("laboratory", code, result, lab.date)
         for s in p.screening or []:
             self.screening(s)
 

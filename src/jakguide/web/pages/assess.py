@@ -282,7 +282,35 @@ def results_context(kb: Knowledge, out: dict[str, Any]) -> dict[str, Any]:
         "options": options,
         "counts": counts,
         "condition_label": condition_name(kb, out["condition"]),
+        "derived": derived_inputs(options),
+        "not_derived": derived_inputs(options, blocked=True),
     }
+
+
+NOT_DERIVED = "derive.not-derived."
+
+
+def derived_inputs(options: list[dict[str, Any]], blocked: bool = False) -> list[dict[str, Any]]:
+    """The inputs the record settles without their being entered (``derive.*`` findings), once
+    each, with the agents whose rules used them: the page shows what was derived and from what,
+    as the CLI's "Derived from other recorded data" block does. With ``blocked``, the inputs a
+    recorded value kept from being derived (``derive.not-derived.*``) instead."""
+    found: dict[str, dict[str, Any]] = {}
+    for option in options:
+        for f in option["findings"]:
+            rule = f["rule"]
+            if not rule.startswith("derive.") or rule.startswith(NOT_DERIVED) != blocked:
+                continue
+            for fact in f["facts"]:
+                entry = found.setdefault(
+                    fact, {"fact": fact, "rule": f["rule"], "sources": [], "drugs": []}
+                )
+                if option["drug"] not in entry["drugs"]:
+                    entry["drugs"].append(option["drug"])
+                for s in f["sources"]:
+                    if s not in entry["sources"]:
+                        entry["sources"].append(s)
+    return list(found.values())
 
 
 def _form_context(kb: Knowledge, day: dt.date, values: dict[str, Any]) -> dict[str, Any]:
@@ -415,4 +443,4 @@ def _read_upload(
     return loaded.patient, loaded.warnings
 
 
-__all__ = ["results_context", "router"]
+__all__ = ["derived_inputs", "results_context", "router"]
