@@ -12,23 +12,14 @@ instrument commands). ``app``, the whole application with every group, is built 
 from __future__ import annotations
 
 import gc
+import importlib
+import os
+import sys
+from typing import TYPE_CHECKING, Annotated, Any
 
-# Cycle collection is paused while this module's imports run (Typer and its dependencies make
-# tens of thousands of objects, none of them garbage; each pass walks them all), then restored.
-_collecting = gc.isenabled()
-gc.disable()
+import typer
 
-import importlib  # noqa: E402
-import os  # noqa: E402
-import sys  # noqa: E402
-from typing import TYPE_CHECKING, Annotated, Any  # noqa: E402
-
-import typer  # noqa: E402
-
-from jakguide import __version__  # noqa: E402
-
-if _collecting:
-    gc.enable()
+from jakguide import __version__
 
 if TYPE_CHECKING:
     app: typer.Typer
