@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from jakguide.dates import add_weeks
-from jakguide.instruments.model import SourceRef as InstrumentSource
 from jakguide.kb.schema import Monograph, RegionLabel
 from jakguide.model import Finding, SourceRef
 from jakguide.rules.base import make
 from jakguide.rules.context import Context
 from jakguide.rules.outcome import RESPONSES, Outcome, judge
 from jakguide.rules.targets import target_findings
+
+if TYPE_CHECKING:
+    from jakguide.instruments.model import SourceRef as InstrumentSource
 
 
 def review_findings(
