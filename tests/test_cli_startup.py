@@ -34,9 +34,14 @@ HEAVY = (
     "pyspark",
     "pyarrow",
 )
+# The probe reads ``sys.modules`` after ``main()``: it turns the short-lived commands' fast exit
+# (``os._exit`` after the output is flushed) back into ``SystemExit``.
 PROBE = """
-import json, sys
+import json, os, sys
 from jakguide.cli import main
+def _exit(code):
+    raise SystemExit(code)
+os._exit = _exit
 sys.argv = ["jakguide", *json.loads(sys.argv[1])]
 try:
     main()
@@ -100,6 +105,38 @@ def test_assess_imports_only_its_own_command_group(tmp_path: Path) -> None:
     # run twice: the second run reads the knowledge snapshot and prints the same
     again = _run(ASSESS, tmp_path)
     assert again[2].split("\nMODULES")[0] == output.split("\nMODULES")[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "stream", "text"),
+    [
+        (ASSESS, 0, "stdout", "Knowledge version"),
+        ([*ASSESS, "--format", "json"], 0, "stdout", '"as_of": "2026-12-01"'),
+        ([*ASSESS, "--region", "XX"], 2, "stderr", "'XX' is not one of"),
+        (["assess", "no-such-file.yaml", "--condition", "plaque-psoriasis"], 2, "stderr", "error:"),
+        (["--version"], 0, "stdout", "jakguide "),
+        (["--help"], 0, "stdout", "assess"),
+    ],
+    ids=["assess", "assess-json", "bad-option", "bad-file", "version", "help"],
+)
+def test_short_lived_commands_end_with_their_code_and_all_their_output(
+    args: list[str], code: int, stream: str, text: str, tmp_path: Path
+) -> None:
+    """The real entry point, without the probe: the fast exit keeps the exit code and flushes
+    everything written (a whole JSON document, the last line of the text output)."""
+    env = {**os.environ, "JAKGUIDE_CACHE_DIR": str(tmp_path / "cache"), "COLUMNS": "80"}
+    done = subprocess.run(
+        [sys.executable, "-c", "from jakguide.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == code, done.stdout + done.stderr
+    assert text in getattr(done, stream)
+    if "json" in args:
+        assert json.loads(done.stdout)["as_of"] == "2026-12-01"
 
 
 def test_help_imports_no_engine_and_no_knowledge(tmp_path: Path) -> None:

@@ -7,8 +7,6 @@ Absent is not empty: a list field that is ``None`` means "unknown" (not recorded
 means "reviewed, none". Rules must honour the difference.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Annotated, Any, Literal
 
@@ -176,7 +174,7 @@ class ScoreRecord(Frozen):
     inputs: dict[str, Any] | None = None
 
     @model_validator(mode="after")
-    def _value_or_inputs(self) -> ScoreRecord:
+    def _value_or_inputs(self) -> "ScoreRecord":
         if self.value is None and self.inputs is None:
             raise ValueError("a score needs a value or inputs")
         return self

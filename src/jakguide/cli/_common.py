@@ -23,8 +23,10 @@ if TYPE_CHECKING:
     from jakguide.kb.base import Knowledge
     from jakguide.store.settings import Settings
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# No emoji codes: a ":name:" in a label quote or a patient's text is printed as written (and the
+# emoji table, 3,600 names, is never loaded).
+out = Console(soft_wrap=True, emoji=False)
+err = Console(stderr=True, soft_wrap=True, emoji=False)
 
 
 class Fmt(StrEnum):

@@ -22,6 +22,7 @@ from jakguide.kb.loader import (
     resolve_knowledge_dir,
     walk,
 )
+from jakguide.kb.pattern import LazyPattern
 from jakguide.kb.schema import (
     REGIONS,
     Analyte,
@@ -97,7 +98,7 @@ class Knowledge:
         for entry in self.names:
             for code in entry.rxnorm:
                 self._ingredient_rxnorm.setdefault(code, entry.inn)
-        self._name_pattern = re.compile(
+        self._name_pattern = LazyPattern(
             r"\b("
             + "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
             + r")\b",

@@ -12,8 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from rapidfuzz import fuzz, process
-
+from jakguide.kb.pattern import LazyPattern
 from jakguide.kb.schema import Monograph, NameEntry
 
 
@@ -107,7 +106,7 @@ class NameTable:
                     add(b, Alias(mono.id, "brand", "medicine"))
         self.aliases = aliases
         self._choices = sorted(aliases)
-        self._pattern = re.compile(
+        self._pattern = LazyPattern(
             r"(?<![\w-])("
             + "|".join(re.escape(n) for n in sorted(aliases, key=len, reverse=True))
             + r")(?![\w-])",
@@ -124,6 +123,8 @@ class NameTable:
 
     def suggest(self, text: str) -> tuple[str, ...]:
         """The nearest INNs to ``text`` (by the spellings that lead to them); suggestions only."""
+        from rapidfuzz import fuzz, process  # only for a name not found: kept out of start-up
+
         hits = process.extract(key(text), self._choices, scorer=fuzz.WRatio, limit=SUGGESTIONS * 4)
         out: list[str] = []
         for choice, score, _ in hits:

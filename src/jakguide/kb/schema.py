@@ -8,8 +8,6 @@ The predicate language (``When``) lets the knowledge say *when* an adjustment, c
 or finding applies without any clinical number living in code.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import re
 from typing import Annotated, Any, Literal
@@ -54,7 +52,7 @@ class Citation(Strict):
     note: str | None = None
 
     @model_validator(mode="after")
-    def _relayed_is_unverified(self) -> Citation:
+    def _relayed_is_unverified(self) -> "Citation":
         if self.relayed_by is not None and self.verified:
             raise ValueError("a fact relayed by a secondary source must be verified: false")
         return self
@@ -140,7 +138,7 @@ class SourceDocument(Strict):
     note: str | None = None
 
     @model_validator(mode="after")
-    def _label_names_its_document(self) -> SourceDocument:
+    def _label_names_its_document(self) -> "SourceDocument":
         if self.authority in _DOCUMENT_AUTHORITIES and self.document is None:
             raise ValueError(f"authority {self.authority!r} needs the regulator document")
         if self.authority not in _DOCUMENT_AUTHORITIES and self.document is not None:
@@ -326,7 +324,7 @@ class NameEntry(Strict):
     source: Citation  # the ingredient, its misspellings and synonyms
 
     @model_validator(mode="after")
-    def _brands_cited(self) -> NameEntry:
+    def _brands_cited(self) -> "NameEntry":
         uncited = sorted(r for r, b in self.brands.items() if b and r not in self.brands_source)
         if uncited:
             raise ValueError(f"brands for {', '.join(uncited)} need brands_source")
@@ -364,7 +362,7 @@ class Analyte(Strict):
     source: Citation
 
     @model_validator(mode="after")
-    def _canonical_listed(self) -> Analyte:
+    def _canonical_listed(self) -> "Analyte":
         if self.canonical_unit not in {u.unit for u in self.units}:
             raise ValueError(f"canonical_unit {self.canonical_unit!r} is not in units")
         if any(u.plausible is not None for u in self.units) and self.plausible_source is None:
@@ -426,7 +424,7 @@ class When(Strict):
     hypersensitivity: bool | None = None  # allergy to this drug recorded
     pharmacogenomics: Pharmacogenomics | None = None
     risk_group: bool | None = None  # EMA Art. 20 risk group (see RiskGroups)
-    any_of: list[When] | None = None
+    any_of: list["When"] | None = None
 
 
 # --------------------------------------------------------------------------- drug monograph
@@ -537,7 +535,7 @@ class Adjustment(Strict):
         return data
 
     @model_validator(mode="after")
-    def _regimen_for_dose_actions(self) -> Adjustment:
+    def _regimen_for_dose_actions(self) -> "Adjustment":
         if self.action in ("replace-regimen", "max-dose") and self.regimen is None:
             raise ValueError(f"action {self.action!r} needs a regimen")
         return self

@@ -4,8 +4,6 @@
 comes from (a label row, a guideline, an instrument paper, or a documented local policy).
 """
 
-from __future__ import annotations
-
 from decimal import Decimal
 from typing import Annotated, Literal
 

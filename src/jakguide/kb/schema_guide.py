@@ -20,8 +20,6 @@ Topics (what the guide does with a statement):
   ``<topic>.<knowledge id>``).
 """
 
-from __future__ import annotations
-
 import re
 from typing import Annotated, Literal
 
@@ -88,7 +86,7 @@ class GuideStatement(Strict):
     more_sources: list[Citation] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _well_formed(self) -> GuideStatement:
+    def _well_formed(self) -> "GuideStatement":
         if _STRAY_BRACE.search(PLACEHOLDER.sub("", self.text)):
             raise ValueError("text: braces only as {placeholder} with a lowercase name")
         if self.topic == "term" and (not self.matches or self.action is None):

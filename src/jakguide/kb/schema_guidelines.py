@@ -6,8 +6,6 @@ cut-offs. The rules read them there (``jakguide.rules.targets``), so a number is
 the knowledge, next to the quote it comes from; no rule or message restates it.
 """
 
-from __future__ import annotations
-
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -34,7 +32,7 @@ class Interval(Strict):
     months: PositiveInt | None = None
 
     @model_validator(mode="after")
-    def _one(self) -> Interval:
+    def _one(self) -> "Interval":
         if (self.weeks is None) == (self.months is None):
             raise ValueError("give exactly one of weeks, months")
         return self
@@ -51,7 +49,7 @@ class Threshold(Strict):
     at_least: Decimal | None = None
 
     @model_validator(mode="after")
-    def _one(self) -> Threshold:
+    def _one(self) -> "Threshold":
         if (self.at_most is None) == (self.at_least is None):
             raise ValueError("give exactly one of at_most, at_least")
         return self
@@ -95,7 +93,7 @@ class ResponseTargets(Strict):
     then_every_note: str | None = None
 
     @model_validator(mode="after")
-    def _consistent(self) -> ResponseTargets:
+    def _consistent(self) -> "ResponseTargets":
         if self.then_every is not None and self.review_after is None:
             raise ValueError("then_every needs review_after")
         if self.then_every is not None and self.then_every.months is None:
@@ -134,7 +132,7 @@ class Guideline(Strict):
     timing: StoryTiming | None = None
 
     @model_validator(mode="after")
-    def _targets_are_response(self) -> Guideline:
+    def _targets_are_response(self) -> "Guideline":
         if self.targets is not None and self.topic != "response":
             raise ValueError("targets belong to a guideline of topic response")
         return self

@@ -16,10 +16,12 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from statistics import fmean
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from jakguide.instruments import InstrumentInputError, response, score
-from jakguide.instruments.model import Response, SourceRef
+
+if TYPE_CHECKING:
+    from jakguide.instruments.model import Response, SourceRef
 
 __all__ = [
     "ASAS_DOMAINS",

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from jakguide.instruments.model import SourceRef as InstrumentSource
 from jakguide.model import Finding, SourceRef
 from jakguide.rules.context import Context
 from jakguide.rules.outcome import RESPONSES, Outcome, judge
 from jakguide.rules.targets import target_findings
+
+if TYPE_CHECKING:
+    from jakguide.instruments.model import SourceRef as InstrumentSource
 
 
 def _refs(sources: Iterable[InstrumentSource]) -> list[SourceRef]:

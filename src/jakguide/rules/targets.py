@@ -18,11 +18,11 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jakguide.dates import add_months, add_weeks
 from jakguide.instruments import InstrumentInputError
-from jakguide.instruments.targets import Change, asdas_change, bsa_change, fmt
+from jakguide.instruments._exact import fmt
 from jakguide.kb.base import Knowledge
 from jakguide.kb.schema import Citation, ResponseMeasure
 from jakguide.kb.schema_guidelines import Interval, ResponseTargets, Threshold
@@ -30,6 +30,9 @@ from jakguide.model import Finding, FindingKind, Severity
 from jakguide.rules.base import make
 from jakguide.rules.outcome import Point, Scored, pick, value_of
 from jakguide.rules.review import describe, measured, shown
+
+if TYPE_CHECKING:
+    from jakguide.instruments.targets import Change
 
 __all__ = [
     "MEASURES",
@@ -43,8 +46,7 @@ __all__ = [
 
 RULE_PREFIX = "response.target."
 
-# The arithmetic of each measure a guideline names, and the recorded instruments giving it.
-CHANGES: dict[str, Callable[[Any, Any], Change]] = {"bsa": bsa_change, "asdas": asdas_change}
+# The recorded instruments giving each measure a guideline names (its arithmetic: _change).
 MEASURES: dict[str, tuple[str, ...]] = {
     "bsa": ("bsa",),
     "asdas": ("asdas-crp", "asdas-esr"),
@@ -68,6 +70,15 @@ def entries(kb: Knowledge, condition: str) -> list[Entry]:
         for g in kb.guidelines.values()
         if g.targets is not None and (g.conditions is None or condition in g.conditions)
     ]
+
+
+def _change(measure: str, baseline: Any, current: Any) -> Change:
+    """The change of ``measure`` from baseline, by the instruments' exact arithmetic (imported
+    here, on first use: an assessment with no scores never loads the instrument modules)."""
+    from jakguide.instruments.targets import asdas_change, bsa_change
+
+    changes: dict[str, Callable[[Any, Any], Change]] = {"bsa": bsa_change, "asdas": asdas_change}
+    return changes[measure](baseline, current)
 
 
 def _due(start: dt.date, interval: Interval) -> dt.date:
@@ -461,7 +472,7 @@ def treat_to_target(
         due = point.first_due(start) if point is not None and start is not None else None
         early = due is not None and as_of is not None and as_of < due
         if t.target is not None or t.acceptable is not None:
-            change = CHANGES[t.instrument](baseline, current)
+            change = _change(t.instrument, baseline, current)
             out += _value_targets(kb, e, change, point if early else None, start)
         elif t.clinically_important_decrease is not None:
             if early and point is not None and due is not None:
@@ -477,7 +488,7 @@ def treat_to_target(
                 )
             if baseline is None:
                 raise InstrumentInputError("baseline", None, f"the baseline {_label(t.instrument)}")
-            change = CHANGES[t.instrument](baseline, current)
+            change = _change(t.instrument, baseline, current)
             out += _decrease_targets(kb, e, change, point, early)
     return out
 
