@@ -15,10 +15,16 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from cds_support import Issuer, write_clients_file
 from fastapi import FastAPI
-from vignettes import base_patient, merge
 
+from cds_conformance import (
+    check_request,
+    check_response,
+    explain,
+    failures_request,
+    failures_response,
+)
+from cds_support import Issuer, write_clients_file
 from jakguide.adapters.fhir import patient_to_bundle
 from jakguide.cds.app import register
 from jakguide.cds.config import CdsConfig
@@ -27,13 +33,30 @@ from jakguide.kb.base import Knowledge
 from jakguide.model import Patient
 from jakguide.store.settings import Settings
 from jakguide.web.app import create_app
+from vignettes import base_patient, merge
 
 with warnings.catch_warnings():
     # Starlette >= 1.x prefers the httpx2 fork for its TestClient and warns once at import.
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
+AS_OF = dt.date(2026, 11, 21)  # the vignettes' date (tests/conftest.py)
+HTTP_OK = 200
 PATIENT_ID = "pat-1"
+
+
+def fhir_authorization(token: str = "secret-access-token") -> dict[str, Any]:
+    """A complete ``fhirAuthorization`` (SMART patient scopes name the patient)."""
+    return {
+        "access_token": token,
+        "token_type": "Bearer",
+        "expires_in": 300,
+        "scope": "patient/*.read",
+        "subject": "jakguide-client",
+        "patient": PATIENT_ID,
+    }
+
+
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 PREFETCH_KEYS = {
     "Condition": "conditions",
@@ -56,8 +79,15 @@ class CdsApp:
         return {"Authorization": f"Bearer {self.issuer.token(self.base + path, **claims)}"}
 
     def call(self, service: str, body: dict[str, Any], **claims: Any) -> Any:
+        """POST a hook call; a 200 answer (and its request) must pass the CDS Hooks 3.0 IG
+        invariants and shapes (``tests/cds_conformance.py``)."""
         path = f"/cds-services/{service}"
-        return self.client.post(path, json=body, headers=self.headers(path, **claims))
+        response = self.client.post(path, json=body, headers=self.headers(path, **claims))
+        if response.status_code == HTTP_OK:
+            assert check_request(body) == [], explain(failures_request(body))
+            answer = response.json()
+            assert check_response(answer) == [], explain(failures_response(answer))
+        return response
 
 
 @contextmanager
@@ -67,9 +97,10 @@ def cds_app(
     as_of: dt.date,
     fhir_servers: tuple[str, ...] = (),
     database_url: str | None = None,
+    issuer: Issuer | None = None,
     **config: Any,
 ) -> Iterator[CdsApp]:
-    issuer = Issuer()
+    issuer = issuer or Issuer()
     clients = write_clients_file(tmp_path / "clients.json", [issuer], fhir_servers=fhir_servers)
     security = CdsSecurity.from_file(clients)
     settings = Settings(data_dir=tmp_path / "data", database_url=database_url)
@@ -106,9 +137,7 @@ def fhir_resources(p: Patient, kb: Knowledge) -> list[dict[str, Any]]:
 def prefetch(p: Patient, kb: Knowledge) -> dict[str, Any]:
     """The service's prefetch keys filled from the patient's resources (searchset Bundles)."""
     resources = fhir_resources(p, kb)
-    out: dict[str, Any] = {
-        "patient": next(r for r in resources if r["resourceType"] == "Patient")
-    }
+    out: dict[str, Any] = {"patient": next(r for r in resources if r["resourceType"] == "Patient")}
     for rtype, key in PREFETCH_KEYS.items():
         found = [r for r in resources if r["resourceType"] == rtype]
         out[key] = {
@@ -128,13 +157,15 @@ def draft(
     rid: str = "draft-1",
 ) -> dict[str, Any]:
     """A draft MedicationRequest as an EHR sends it in ``draftOrders``."""
-    coding = [{"system": RXNORM, "code": rxnorm, "display": name}] if rxnorm else []
+    concept: dict[str, Any] = {"text": name}
+    if rxnorm:
+        concept["coding"] = [{"system": RXNORM, "code": rxnorm, "display": name}]
     return {
         "resourceType": "MedicationRequest",
         "id": rid,
         "status": "draft",
         "intent": "order",
-        "medicationCodeableConcept": {"coding": coding, "text": name},
+        "medicationCodeableConcept": concept,
         "subject": {"reference": f"Patient/{PATIENT_ID}"},
         "dosageInstruction": [
             {
@@ -196,7 +227,9 @@ class FhirServer:
 
 
 @contextmanager
-def fhir_server(resources: list[dict[str, Any]], delay_seconds: float = 0.0) -> Iterator[FhirServer]:
+def fhir_server(
+    resources: list[dict[str, Any]], delay_seconds: float = 0.0
+) -> Iterator[FhirServer]:
     import json
     import threading
     import time

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cds_service_support import cds_app, draft, order_request, patient, prefetch
-from conftest import AS_OF
 from typer.testing import CliRunner
 
+from cds_conformance import check_feedback
+from cds_service_support import AS_OF, cds_app, draft, order_request, patient, prefetch
 from jakguide.cli import build_app
 from jakguide.kb.base import Knowledge
 from jakguide.store.models import CdsFeedbackRow
@@ -71,6 +71,7 @@ def test_feedback_is_stored_and_reported(
                 _feedback(boxed[1], "overridden", "already-addressed"),
             ]
         }
+        assert check_feedback(sent) == []
         response = cds.client.post(path, json=sent, headers=cds.headers(path))
         assert response.status_code == 200, response.text
         assert response.json() == {}

@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cds_service_support import cds_app, draft, order_request, patient, prefetch
-from conftest import AS_OF
 
+from cds_service_support import AS_OF, cds_app, draft, order_request, patient, prefetch
 from jakguide.kb.base import Knowledge
 
 KETOCONAZOLE = {"medications": [{"drug": "ketoconazole", "route": "oral"}]}
@@ -75,7 +74,17 @@ def test_missing_hepatitis_tests_one_card_one_suggestion_each(
 ) -> None:
     p = patient(
         "as-man-tnf-ir",
-        {"screening": {"remove": [{"item": "tb"}, {"item": "hbsag"}, {"item": "anti-hbc"}, {"item": "hcv"}, {"item": "zoster-vaccine"}]}},
+        {
+            "screening": {
+                "remove": [
+                    {"item": "tb"},
+                    {"item": "hbsag"},
+                    {"item": "anti-hbc"},
+                    {"item": "hcv"},
+                    {"item": "zoster-vaccine"},
+                ]
+            }
+        },
     )
     body = order_request("order-sign", [draft(*TOFA_BID)], prefetch(p, kb))
     with cds_app(tmp_path, kb, AS_OF) as cds:
@@ -107,3 +116,34 @@ def test_eligible_with_complete_screening_no_card_when_boxed_warning_is_off(
     body = order_request("order-sign", [draft(*TOFA_BID)], prefetch(p, kb))
     with cds_app(tmp_path, kb, AS_OF, boxed_warning_card=False) as cds:
         assert _cards(cds.call("jakguide-order-sign", body)) == []
+
+
+def test_an_order_already_at_the_adjusted_dose_gets_no_dose_card(
+    tmp_path: Path, kb: Knowledge
+) -> None:
+    """Quiet: tofacitinib 5 mg once daily with ketoconazole already follows the label."""
+    p = patient("as-man-tnf-ir", KETOCONAZOLE)
+    body = order_request(
+        "order-sign", [draft("tofacitinib 5 MG Oral Tablet", 5, 1)], prefetch(p, kb)
+    )
+    with cds_app(tmp_path, kb, AS_OF) as cds:
+        cards = _cards(cds.call("jakguide-order-sign", body))
+    assert [c["source"]["topic"]["code"].split(":")[0] for c in cards] == ["boxed-warning"]
+
+
+def test_a_dose_the_label_does_not_give_this_patient_gets_a_dose_card(
+    tmp_path: Path, kb: Knowledge
+) -> None:
+    """10 mg twice daily for ankylosing spondylitis (the label's AS dose is 5 mg twice daily)."""
+    p = patient("as-man-tnf-ir")
+    body = order_request(
+        "order-select", [draft("tofacitinib 10 MG Oral Tablet", 10, 2)], prefetch(p, kb)
+    )
+    with cds_app(tmp_path, kb, AS_OF) as cds:
+        cards = _cards(cds.call("jakguide-order-select", body))
+    [card] = [c for c in cards if c["indicator"] == "warning"]
+    assert card["source"]["topic"]["code"] == "dose:dosing.order-differs"
+    assert "section" in card["source"]["label"] and card["source"]["url"].startswith("https://")
+    resource = card["suggestions"][0]["actions"][0]["resource"]
+    assert resource["dosageInstruction"][0]["doseAndRate"][0]["doseQuantity"]["value"] == 5
+    assert resource["dosageInstruction"][0]["timing"]["repeat"]["frequency"] == 2

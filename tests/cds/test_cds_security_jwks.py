@@ -183,13 +183,11 @@ def test_jku_only_client_needs_the_header(tmp_path: Path, server: JwksServer) ->
     assert "no jku header" in refused(security, issuer.token(AUD))
 
 
-def test_one_fetch_serves_concurrent_calls_after_the_first(
-    tmp_path: Path, server: JwksServer
-) -> None:
+def test_concurrent_first_calls_share_one_fetch(tmp_path: Path, server: JwksServer) -> None:
     issuer = Issuer(kid="k1")
     issuer.jwks_url = server.publish("/jwks", issuer)
+    server.delay_seconds = 0.2  # every call arrives while the first fetch is running
     security = security_for(write_clients_file(tmp_path / "c.yaml", [issuer]))
-    verify(security, issuer.token(AUD))
 
     async def many() -> list[Caller]:
         return await asyncio.gather(
@@ -198,3 +196,21 @@ def test_one_fetch_serves_concurrent_calls_after_the_first(
 
     assert len(asyncio.run(many())) == 50
     assert server.hits["/jwks"] == 1
+
+
+def test_a_key_server_down_at_start_is_not_asked_on_every_call(
+    tmp_path: Path, server: JwksServer
+) -> None:
+    issuer = Issuer(kid="k1")
+    issuer.jwks_url = server.publish("/jwks", issuer)
+    server.status = 500
+    clock = Clock()
+    security = security_for(write_clients_file(tmp_path / "c.yaml", [issuer]), clock)
+    expected = f"kid 'k1' could not be resolved: JWKS {issuer.jwks_url} answered HTTP 500"
+    for _ in range(10):
+        assert refused(security, issuer.token(AUD)) == expected
+    assert server.hits["/jwks"] == 1
+    server.status = 200
+    clock.now += 11
+    verify(security, issuer.token(AUD))
+    assert server.hits["/jwks"] == 2

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import Request
 
 from cds_support import (
     DROP,
@@ -20,7 +21,7 @@ from cds_support import (
     unsigned_token,
     write_clients_file,
 )
-from jakguide.cds.security import Caller, CdsAuthError, CdsSecurity
+from jakguide.cds.security import Caller, CdsAuthError, CdsSecurity, endpoint_url
 
 AUD = "https://cds.example.org/cds-services/jakguide-order-select"
 FHIR = "https://fhir.example.org/r4"
@@ -197,7 +198,7 @@ def test_alg_must_fit_the_key_type(security: CdsSecurity, es: Issuer, rs: Issuer
     """Algorithm confusion: an RS384 token naming the EC key's kid never reaches the key."""
     forger = Issuer(iss=es.iss, alg="RS384", kid=es.kid)
     reason = refused(security, forger.token(AUD))
-    assert reason == f"key {es.kid!r} of {es.iss!r} is EC ES384; alg RS384 needs a RSA key"
+    assert reason == f"key {es.kid!r} of {es.iss!r} is EC ES384; alg RS384 needs an RSA key"
 
 
 @pytest.mark.parametrize("alg", ["ES256", "RS256", "PS384", "EdDSA", "HS384", "HS512", "NONE"])
@@ -238,8 +239,10 @@ def test_required_claims(security: CdsSecurity, es: Issuer, claim: str) -> None:
     assert f"{claim} claim missing" in refused(security, token)
 
 
-def test_non_numeric_exp_is_refused(security: CdsSecurity, es: Issuer) -> None:
-    assert "exp claim must be a number" in refused(security, es.token(AUD, exp="tomorrow"))
+@pytest.mark.parametrize("value", ["tomorrow", True, float("nan"), float("inf")])
+def test_exp_must_be_a_finite_number(security: CdsSecurity, es: Issuer, value: object) -> None:
+    """NaN would pass every comparison (PyJWT writes it as the JSON extension NaN)."""
+    assert "exp claim must be a number" in refused(security, es.token(AUD, exp=value))
 
 
 def test_the_same_jti_from_two_issuers_is_not_a_replay(
@@ -285,3 +288,31 @@ def test_the_refusal_body_is_an_operation_outcome(security: CdsSecurity) -> None
     assert body["resourceType"] == "OperationOutcome"
     assert body["issue"][0]["details"]["text"] == caught.value.reason
     assert caught.value.www_authenticate.startswith('Bearer error="invalid_token"')
+
+
+def _request(path: str, root_path: str = "", scheme: str = "http", port: int = 8000) -> Request:
+    return Request(
+        {
+            "type": "http",
+            "method": "POST",
+            "path": path,
+            "root_path": root_path,
+            "scheme": scheme,
+            "server": ("127.0.0.1", port),
+            "headers": [(b"host", b"attacker.example.org")],
+            "query_string": b"x=1",
+        }
+    )
+
+
+def test_the_endpoint_url_is_the_public_url_or_the_listening_address() -> None:
+    path = "/cds-services/jakguide-order-select"
+    assert endpoint_url(_request(path), None) == "http://127.0.0.1:8000" + path
+    assert (
+        endpoint_url(_request(path, scheme="https", port=443), None) == "https://127.0.0.1" + path
+    )
+    public = "https://cds.example.org/jak/"
+    assert endpoint_url(_request(path), public) == "https://cds.example.org/jak" + path
+    # a root path, whether or not the ASGI server already put it in the path
+    for given in (path, "/jak" + path):
+        assert endpoint_url(_request(given, "/jak"), None) == "http://127.0.0.1:8000/jak" + path

@@ -7,18 +7,21 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from cds_conformance import check_discovery
 from cds_service_support import (
+    AS_OF,
     PATIENT_ID,
     cds_app,
     draft,
+    fhir_authorization,
     fhir_resources,
     fhir_server,
     order_request,
     patient,
     prefetch,
 )
-from conftest import AS_OF
-
 from jakguide.cds.prefetch import dedupe
 from jakguide.kb.base import Knowledge
 
@@ -38,6 +41,7 @@ def test_discovery_lists_the_three_services_without_a_token(tmp_path: Path, kb: 
     with cds_app(tmp_path, kb, AS_OF) as cds:
         response = cds.client.get("/cds-services")
     assert response.status_code == 200
+    assert check_discovery(response.json()) == []
     services = {s["id"]: s for s in response.json()["services"]}
     assert set(services) == {
         "jakguide-order-select",
@@ -68,6 +72,10 @@ def test_calls_need_a_token_and_a_known_service(tmp_path: Path, kb: Knowledge) -
         assert _outcome(cds.call("no-such-service", body), 404).startswith("no CDS service")
         wrong_hook = {**body, "hook": "patient-view"}
         assert "order-select" in _outcome(cds.call("jakguide-order-select", wrong_hook), 400)
+        not_uuid = {**body, "hookInstance": "call-1"}
+        assert _outcome(cds.call("jakguide-order-select", not_uuid), 400).startswith(
+            "hookInstance: 'call-1'"
+        )
         no_context = {k: v for k, v in body.items() if k != "context"}
         assert "context" in _outcome(cds.call("jakguide-order-select", no_context), 400)
 
@@ -90,13 +98,12 @@ def test_missing_prefetch_is_fetched_from_an_allow_listed_fhir_server(
     p = patient("as-man-tnf-ir", KETOCONAZOLE)
     with fhir_server(fhir_resources(p, kb)) as fhir:
         partial = {"patient": None, "conditions": {"resourceType": "OperationOutcome"}}
-        auth = {"access_token": "secret-access-token", "token_type": "Bearer", "expires_in": 300}
         body = order_request(
             "order-sign",
             [draft(*TOFA_BID)],
             partial,
             fhirServer=fhir.url,
-            fhirAuthorization={**auth, "scope": "patient/*.read", "subject": "jakguide"},
+            fhirAuthorization=fhir_authorization(),
         )
         with cds_app(tmp_path, kb, AS_OF, fhir_servers=(fhir.url,)) as cds:
             fetched = cds.call("jakguide-order-sign", body).json()["cards"]
@@ -120,7 +127,7 @@ def test_a_server_not_allow_listed_for_the_client_is_never_called(
             [draft(*TOFA_BID)],
             None,
             fhirServer=fhir.url,
-            fhirAuthorization={"access_token": "t", "token_type": "Bearer"},
+            fhirAuthorization=fhir_authorization("t"),
         )
         with cds_app(tmp_path, kb, AS_OF, fhir_servers=("https://other.example/fhir",)) as cds:
             text = _outcome(cds.call("jakguide-order-sign", body), 412)
@@ -136,9 +143,11 @@ def test_a_slow_fhir_server_gives_one_info_card_in_time(tmp_path: Path, kb: Know
             [draft(*TOFA_BID)],
             {"patient": fhir_resources(p, kb)[0]},
             fhirServer=fhir.url,
-            fhirAuthorization={"access_token": "t", "token_type": "Bearer"},
+            fhirAuthorization=fhir_authorization("t"),
         )
-        with cds_app(tmp_path, kb, AS_OF, fhir_servers=(fhir.url,), fhir_timeout_seconds=0.5) as cds:
+        with cds_app(
+            tmp_path, kb, AS_OF, fhir_servers=(fhir.url,), fhir_timeout_seconds=0.5
+        ) as cds:
             start = time.monotonic()
             response = cds.call("jakguide-order-select", body)
             elapsed = time.monotonic() - start
@@ -205,3 +214,99 @@ def test_patient_view_shows_overdue_monitoring(tmp_path: Path, kb: Knowledge) ->
     assert "overdue" in monitoring[0]["summary"]
     [suggestion] = monitoring[0]["suggestions"]
     assert suggestion["actions"][0]["resource"]["resourceType"] == "CarePlan"
+
+
+def test_orders_of_other_medicines_are_ignored(tmp_path: Path, kb: Knowledge) -> None:
+    p = patient("as-man-tnf-ir")
+    body = order_request(
+        "order-sign", [draft("ibuprofen 400 MG Oral Tablet", 400, 3)], prefetch(p, kb)
+    )
+    with cds_app(tmp_path, kb, AS_OF) as cds:
+        response = cds.call("jakguide-order-sign", body)
+    assert response.status_code == 200 and response.json() == {"cards": []}
+
+
+def test_bad_input_is_a_400_naming_the_field(tmp_path: Path, kb: Knowledge) -> None:
+    p = patient("as-man-tnf-ir")
+    pre = prefetch(p, kb)
+    pre["patient"] = {**pre["patient"], "birthDate": "not a date"}
+    body = order_request("order-sign", [draft(*TOFA_BID)], pre)
+    no_patient_id = order_request("order-sign", [draft(*TOFA_BID)], {"patient": None})
+    del no_patient_id["context"]["patientId"]
+    no_patient_id["fhirServer"] = "https://ehr.example.org/fhir"
+    with cds_app(tmp_path, kb, AS_OF, fhir_servers=("https://ehr.example.org/fhir",)) as cds:
+        assert "birthDate" in _outcome(cds.call("jakguide-order-sign", body), 400)
+        text = _outcome(cds.call("jakguide-order-sign", no_patient_id), 400)
+        assert text.startswith("context.patientId: missing")
+        not_json = cds.client.post(
+            "/cds-services/jakguide-order-sign",
+            content=b"{not json",
+            headers=cds.headers("/cds-services/jakguide-order-sign"),
+        )
+        assert _outcome(not_json, 400).startswith("body: not JSON")
+
+
+def test_an_unexpected_failure_is_an_info_card_not_a_500(
+    tmp_path: Path, kb: Knowledge, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from jakguide.cds.services import order_sign
+
+    def broken(call: object) -> list[object]:
+        raise RuntimeError(f"secret detail about {PATIENT_ID}")
+
+    monkeypatch.setattr(order_sign, "cards", broken)
+    p = patient("as-man-tnf-ir")
+    body = order_request("order-sign", [draft(*TOFA_BID)], prefetch(p, kb))
+    with cds_app(tmp_path, kb, AS_OF) as cds:
+        response = cds.call("jakguide-order-sign", body)
+    assert response.status_code == 200
+    [card] = response.json()["cards"]
+    assert card["indicator"] == "info" and "checked nothing" in card["summary"]
+    assert "RuntimeError" in caplog.text and PATIENT_ID not in caplog.text
+
+
+def test_every_setting_and_service_is_documented() -> None:
+    from jakguide.cds.config import settings_table
+    from jakguide.cds.definitions import definitions
+
+    page = (Path(__file__).parents[2] / "docs" / "cds.md").read_text(encoding="utf-8")
+    for row in settings_table():
+        assert f"`{row['env']}`" in page
+    for service in definitions().services:
+        assert f"`{service.id}`" in page
+        for key, template in service.prefetch.items():
+            assert f"`{key}` | `{template}`" in page
+
+
+def test_partial_prefetch_without_a_server_is_412_naming_the_keys(
+    tmp_path: Path, kb: Knowledge
+) -> None:
+    """Checking half a record would read a test that was not sent as "not on record"."""
+    p = patient("as-man-tnf-ir")
+    pre = prefetch(p, kb)
+    del pre["observations"]
+    pre["immunizations"] = None
+    body = order_request("order-select", [draft(*TOFA_BID)], pre)
+    with cds_app(tmp_path, kb, AS_OF) as cds:
+        text = _outcome(cds.call("jakguide-order-select", body), 412)
+    assert "immunizations, observations" in text and "no fhirServer" in text
+
+
+def test_patient_view_shows_a_confirmed_lab_threshold(tmp_path: Path, kb: Knowledge) -> None:
+    """Lymphocytes below 500 cells/uL on two dates while on tofacitinib: a critical card."""
+    therapy = {"drug": "tofacitinib", "dose_mg": 5, "per_day": 2, "start_date": "2026-05-01"}
+    low = [
+        {"analyte": "lymphocytes", "value": 0.45, "unit": "10*9/L", "date": day}
+        for day in ("2026-11-01", "2026-11-15")
+    ]
+    base = patient("as-man-tnf-ir")
+    others = [
+        lab.model_dump(mode="json") for lab in base.labs or [] if lab.analyte != "lymphocytes"
+    ]
+    p = patient("as-man-tnf-ir", {"therapy": therapy, "labs": others + low})
+    with cds_app(tmp_path, kb, AS_OF) as cds:
+        cards = cds.call("jakguide-patient-view", _patient_view(prefetch(p, kb))).json()["cards"]
+    [lab] = [c for c in cards if c["source"]["topic"]["code"].startswith("lab:")]
+    assert lab["indicator"] == "critical"
+    assert "ymphocyte" in lab["summary"] and len(lab["summary"]) < 140
+    assert "section" in lab["source"]["label"]

@@ -28,9 +28,9 @@ from jakguide.cds.definitions import ServiceDefinition, definitions
 from jakguide.cds.feedback import record_cards, record_feedback
 from jakguide.cds.prefetch import Gathered, PrefetchError, gather
 from jakguide.cds.security import (
+    Caller,
     CdsAuthError,
     CdsSecurity,
-    Caller,
     endpoint_url,
     install_cors,
     refusal,
@@ -125,13 +125,17 @@ async def call_service(
         gathered = await gather(
             service,
             body,
-            lambda url: state.security is not None
-            and state.security.allows_fhir_server(caller, url),
+            lambda url: (
+                state.security is not None and state.security.allows_fhir_server(caller, url)
+            ),
             config.fhir_timeout_seconds,
             config.fhir_max_pages,
         )
     except PrefetchError as exc:
-        return _error(exc.status, exc.reason, "required" if exc.status == 412 else "invalid")
+        return _error(exc.status, exc.reason, exc.code)
+    except Exception as exc:
+        LOG.error("CDS service %s: prefetch failed: %s", service.id, type(exc).__name__)
+        gathered = Gathered(unavailable=["the record (the service failed to gather it)"])
     if gathered.unavailable:
         specs = [_unavailable_card(gathered)]
     else:
@@ -140,7 +144,7 @@ async def call_service(
             specs = await anyio.to_thread.run_sync(_cards, service, call)
         except InputError as exc:
             return _error(400, f"{exc.field}: {exc.value!r}: {exc.reason}")
-        except Exception as exc:  # noqa: BLE001 (never a 500 to an EHR; logged by type only)
+        except Exception as exc:
             LOG.error("CDS service %s failed: %s", service.id, type(exc).__name__)
             specs = [_failed_card()]
     cards = [render(s, service.id, body.hookInstance, config.smart_launch_url) for s in specs]
@@ -157,7 +161,7 @@ def _cards(service: ServiceDefinition, call: Call) -> list[CardSpec]:
 def _remember(db: Database, service_id: str, cards: list[dict[str, Any]], caller: Caller) -> None:
     try:
         record_cards(db, service_id, cards, caller.client.iss)
-    except Exception as exc:  # noqa: BLE001 (bookkeeping must not fail a call already answered)
+    except Exception as exc:
         LOG.error("CDS cards of %s not recorded: %s", service_id, type(exc).__name__)
 
 

@@ -16,7 +16,13 @@ from jakguide.adapters.fhir.assessment_out import (
     has_test_code,
     screening_service_request,
 )
-from jakguide.cds.cards import CardSpec, Suggestion, finding_detail, sources_block
+from jakguide.cds.cards import (
+    CardSpec,
+    Suggestion,
+    finding_detail,
+    first_sentence,
+    sources_block,
+)
 from jakguide.cds.config import CdsConfig
 from jakguide.cds.definitions import ServiceDefinition, definitions
 from jakguide.cds.wire import HookRequest
@@ -130,7 +136,7 @@ def boxed_warning(call: Call, findings: list[Finding], version: str, drug: str) 
     return CardSpec(
         card_type="boxed-warning",
         rule=boxed.rule,
-        summary=f"{drug}: {boxed.message}",
+        summary=f"{drug}: {first_sentence(boxed.message)}",
         detail=finding_detail(boxed, version),
         indicator="info",
         sources=list(boxed.sources),

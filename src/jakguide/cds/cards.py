@@ -9,6 +9,7 @@ card type and the rule behind it, which is what ``jakguide cds feedback-report``
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -45,6 +46,16 @@ class CardSpec:
     sources: list[SourceRef] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
     selection: Literal["at-most-one", "any"] = "any"
+
+
+_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)[.!?](?=\s|$)")
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a finding's message (the one thing to know; the rest, such as a
+    note on the label copy, goes to the detail)."""
+    match = _SENTENCE_END.search(text)
+    return text[: match.end()] if match else text
 
 
 def summary(text: str) -> str:
@@ -118,9 +129,7 @@ def render(
         card["selectionBehavior"] = spec.selection
     card["overrideReasons"] = [r.coding() for r in definitions().overrideReasons]
     if smart_launch_url:
-        card["links"] = [
-            {"label": "Open in jakguide", "url": smart_launch_url, "type": "smart"}
-        ]
+        card["links"] = [{"label": "Open in jakguide", "url": smart_launch_url, "type": "smart"}]
     content = json.dumps([service_id, hook_instance, card], sort_keys=True, default=str)
     card_id = uuid.uuid5(_NAMESPACE, content)
     card["uuid"] = str(card_id)

@@ -26,7 +26,9 @@ def record_cards(
         return
     with db.transaction() as s:
         known = set(
-            s.scalars(select(CdsCardRow.uuid).where(CdsCardRow.uuid.in_([c["uuid"] for c in cards])))
+            s.scalars(
+                select(CdsCardRow.uuid).where(CdsCardRow.uuid.in_([c["uuid"] for c in cards]))
+            )
         )
         for card in cards:
             if card["uuid"] in known:
@@ -128,14 +130,15 @@ def report(db: Database, since: dt.datetime | None = None) -> list[ReportRow]:
             key = (service, card_type or "unknown", rule or "unknown")
             c = counts.setdefault(key, {"accepted": 0, "overridden": 0})
             c[outcome] = c.get(outcome, 0) + 1
-            if outcome == "overridden" and (display or code):
+            said = display or code
+            if outcome == "overridden" and said:
                 r = reasons.setdefault(key, {})
-                r[display or code] = r.get(display or code, 0) + 1
+                r[said] = r.get(said, 0) + 1
     rows = []
     for key in sorted(set(shown) | set(counts)):
         c = counts.get(key, {})
-        r = reasons.get(key)
-        top = max(sorted(r), key=lambda k: r[k]) if r else None
+        given = reasons.get(key, {})
+        top = max(sorted(given), key=lambda k: given[k]) if given else None
         rows.append(
             ReportRow(
                 service_id=key[0],

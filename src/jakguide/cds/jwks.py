@@ -13,11 +13,14 @@ under a short timeout, no redirects, at most :data:`MAX_JWKS_BYTES`.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import httpx
@@ -69,51 +72,67 @@ class JwksCache:
     clock: Callable[[], float] = time.monotonic
     fetches: int = 0
     _entries: dict[str, _Entry] = field(default_factory=dict)
+    _inflight: dict[str, asyncio.Task[None]] = field(default_factory=dict)
 
     async def key(self, url: str, kid: str) -> dict[str, Any] | None:
         """The JWK with this ``kid`` at ``url``, or None when the (refreshed) set lacks it.
 
         Raises:
-            KeySetError: no copy of the set and it cannot be fetched, or ``kid`` missing and a
-                refresh failed.
+            KeySetError: ``kid`` is not in the set we hold and the last fetch failed (so the
+                set may have rotated without our knowing).
         """
         entry = self._entries.get(url)
-        if entry is None:
-            entry = await self._refresh(url, None)
-        elif self.clock() - entry.fetched_at >= self.ttl_seconds:
-            entry = await self._refresh_keeping_copy(url, entry)
+        stale = entry is not None and self.clock() - entry.fetched_at >= self.ttl_seconds
+        if url in self._inflight or entry is None or (stale and self._may_refetch(entry)):
+            entry = await self._refresh(url)
+        if kid not in entry.keys and self._may_refetch(entry):
+            entry = await self._refresh(url)  # an unknown kid: the keys may have rotated
         if kid in entry.keys:
             return entry.keys[kid]
-        if self.clock() - entry.last_attempt < self.refresh_cooldown_seconds:
-            if entry.last_error is not None:  # the set may have rotated, and we cannot tell
-                raise KeySetError(entry.last_error)
-            return None
-        entry = await self._refresh(url, entry)  # an unknown kid: the keys may have rotated
-        return entry.keys.get(kid)
+        if entry.last_error is not None:
+            raise KeySetError(entry.last_error)
+        return None
 
-    async def _refresh_keeping_copy(self, url: str, entry: _Entry) -> _Entry:
-        if self.clock() - entry.last_attempt < self.refresh_cooldown_seconds:
-            return entry
-        try:
-            return await self._refresh(url, entry)
-        except KeySetError as exc:
-            LOG.warning("cds: JWKS %s not refreshed (%s); using the cached copy", url, exc)
-            entry.last_error = str(exc)
-            return entry
+    def _may_refetch(self, entry: _Entry) -> bool:
+        return self.clock() - entry.last_attempt >= self.refresh_cooldown_seconds
 
-    async def _refresh(self, url: str, entry: _Entry | None) -> _Entry:
-        if entry is not None:
-            entry.last_attempt = self.clock()
+    async def _refresh(self, url: str) -> _Entry:
+        """Fetch the set, or join the fetch already running for ``url`` (50 EHR calls arriving
+        together make one request to the key server, not 50); the entry afterwards."""
+        loop = asyncio.get_running_loop()
+        task = self._inflight.get(url)
+        if task is None or task.done() or task.get_loop() is not loop:
+            task = loop.create_task(self._fetch_and_store(url))
+            self._inflight[url] = task
+            task.add_done_callback(partial(self._forget, url))
+        # shield: a caller that gives up (client gone) does not cancel the others' fetch
+        await asyncio.shield(task)
+        return self._entries[url]
+
+    def _forget(self, url: str, task: asyncio.Task[None]) -> None:
+        if self._inflight.get(url) is task:
+            del self._inflight[url]
+
+    async def _fetch_and_store(self, url: str) -> None:
+        """Fetch and store the set; a failure is recorded in the entry (the old keys stay)."""
+        started = self.clock()
+        old = self._entries.get(url)
+        if old is not None:
+            old.last_attempt = started
         try:
             keys = await self._fetch(url)
         except KeySetError as exc:
-            if entry is not None:
-                entry.last_error = str(exc)
-            raise
+            if old is None:  # a first fetch that fails still starts the cool-down
+                self._entries[url] = _Entry({}, -math.inf, started, str(exc))
+            else:
+                old.last_error = str(exc)
+                if old.keys:
+                    LOG.warning(
+                        "cds: JWKS %s not refreshed (%s); keeping the cached keys", url, exc
+                    )
+            return
         now = self.clock()
-        fresh = _Entry(keys, now, now)
-        self._entries[url] = fresh
-        return fresh
+        self._entries[url] = _Entry(keys, now, now)
 
     async def _fetch(self, url: str) -> dict[str, dict[str, Any]]:
         self.fetches += 1

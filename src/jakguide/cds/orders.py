@@ -10,9 +10,17 @@ from __future__ import annotations
 from jakguide.adapters.fhir.assessment_out import adjusted_medication_request
 from jakguide.adapters.fhir.draft import DraftOrder, draft_orders
 from jakguide.cds.call import Call, boxed_warning, missing_screening
-from jakguide.cds.cards import CardSpec, Suggestion, finding_detail, sources_block
+from jakguide.cds.cards import (
+    CardSpec,
+    Indicator,
+    Suggestion,
+    finding_detail,
+    first_sentence,
+    sources_block,
+)
 from jakguide.engine import assess
-from jakguide.model import AssessRequest, Finding, Option, RegimenOut
+from jakguide.model import AssessRequest, Finding, Option, RegimenOut, SourceRef
+from jakguide.rules.base import source_ref
 
 _DOSE_KINDS = frozenset({"interaction", "dose-adjustment"})
 
@@ -48,13 +56,16 @@ def _draft_cards(call: Call, draft: DraftOrder) -> list[CardSpec]:
     for finding in option.findings:
         if finding.severity == "info" or finding.kind in ("boxed-warning", "missing-data"):
             continue
+        if _changes_dose(call, draft.agent, finding) and _follows_label(draft, option):
+            continue  # the order already has the dose this finding asks for: nothing to say
         suggestion = None
         if not dose_suggested and finding.kind in _DOSE_KINDS:
             suggestion = _dose_suggestion(call, draft, option)
             dose_suggested = suggestion is not None
         specs.append(_finding_card(draft, finding, version, suggestion))
     if not dose_suggested and (suggestion := _dose_suggestion(call, draft, option)) is not None:
-        specs.append(_dose_card(draft, option, version, suggestion))
+        sources = _regimen_sources(call, draft.agent, condition, option)
+        specs.append(_dose_card(draft, option, version, suggestion, sources))
     if missing:
         specs.append(_missing_data_card(draft, missing, version))
     on_it = call.patient.therapy is not None and call.patient.therapy.drug == draft.agent
@@ -66,6 +77,22 @@ def _draft_cards(call: Call, draft: DraftOrder) -> list[CardSpec]:
     if boxed is not None:
         specs.append(boxed)
     return specs
+
+
+_DOSE_ACTIONS = frozenset({"replace-regimen", "max-dose"})
+
+
+def _changes_dose(call: Call, agent: str, finding: Finding) -> bool:
+    """Whether the finding is a label row that changes the dose (rule ``<concept>.<row id>``)."""
+    label = call.kb.label(agent, call.config.region)
+    row_id = finding.rule.split(".", 1)[-1]
+    return label is not None and any(
+        a.id == row_id and a.action in _DOSE_ACTIONS for a in label.adjustments
+    )
+
+
+def _follows_label(draft: DraftOrder, option: Option) -> bool:
+    return draft.dose_mg is not None and any(_matches(draft, r) for r in option.regimens)
 
 
 def _matches(draft: DraftOrder, regimen: RegimenOut) -> bool:
@@ -106,7 +133,7 @@ def _finding_card(
     return CardSpec(
         card_type="dose" if suggestion is not None else "finding",
         rule=finding.rule,
-        summary=f"{draft.agent}: {finding.message}",
+        summary=f"{draft.agent}: {first_sentence(finding.message)}",
         detail=finding_detail(finding, version, lead),
         indicator=finding.severity,
         sources=list(finding.sources),
@@ -115,11 +142,30 @@ def _finding_card(
     )
 
 
-def _dose_card(draft: DraftOrder, option: Option, version: str, suggestion: Suggestion) -> CardSpec:
+def _regimen_sources(call: Call, agent: str, condition: str, option: Option) -> list[SourceRef]:
+    """The label rows the option's regimens come from (the indication's dosing section)."""
+    label = call.kb.label(agent, call.config.region)
+    texts = {r.text for r in option.regimens}
+    out: list[SourceRef] = []
+    for ind in label.indications if label is not None else []:
+        if ind.condition != condition:
+            continue
+        for r in ind.regimens:
+            ref = source_ref(call.kb, r.source if r.text in texts else ind.source)
+            if ref not in out:
+                out.append(ref)
+    return out
+
+
+def _dose_card(
+    draft: DraftOrder,
+    option: Option,
+    version: str,
+    suggestion: Suggestion,
+    sources: list[SourceRef],
+) -> CardSpec:
     regimen = option.regimen
     assert regimen is not None
-    dosing = [f for f in option.findings if f.kind == "indication"]
-    sources = [s for f in dosing for s in f.sources]
     detail = "\n\n".join(
         [
             f"Ordered: {_ordered(draft)}.",
@@ -156,7 +202,7 @@ def _missing_data_card(draft: DraftOrder, missing: list[Finding], version: str) 
             sources_block(sources, version),
         ]
     )
-    worst = "critical" if any(f.severity == "critical" for f in missing) else "warning"
+    worst: Indicator = "critical" if any(f.severity == "critical" for f in missing) else "warning"
     return CardSpec(
         card_type="finding",
         rule="missing-data",
@@ -172,8 +218,7 @@ def _no_condition(call: Call, draft: DraftOrder) -> CardSpec:
     return CardSpec(
         card_type="finding",
         rule="cds.no-condition",
-        summary=f"{draft.agent}: no condition on record that jakguide can check this order "
-        "against",
+        summary=f"{draft.agent}: no condition on record that jakguide can check this order against",
         detail=(
             f"Order: {_ordered(draft)}. The prefetched Conditions name no condition in "
             "jakguide's knowledge, so indication, dose and screening were not checked."

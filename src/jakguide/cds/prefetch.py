@@ -13,14 +13,16 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import quote
 
 import httpx
 
 from jakguide.cds.definitions import ServiceDefinition
-from jakguide.cds.wire import HookRequest
+from jakguide.cds.wire import HookRequest, IssueCode
 
+PRECONDITION_FAILED = 412
+BAD_REQUEST = 400
 _TOKEN = re.compile(r"\{\{\s*context\.([A-Za-z]+)\s*\}\}")
 _ACCEPT = "application/fhir+json, application/json;q=0.9"
 
@@ -31,6 +33,8 @@ class PrefetchError(Exception):
     def __init__(self, status: int, reason: str) -> None:
         self.status = status
         self.reason = reason
+        # The OperationOutcome issue type: data that could not be had, or a bad request.
+        self.code: IssueCode = "incomplete" if status == PRECONDITION_FAILED else "invalid"
         super().__init__(reason)
 
 
@@ -43,7 +47,7 @@ class Gathered:
     fetched: list[str] = field(default_factory=list)  # prefetch keys fetched from the server
 
 
-def usable(value: object) -> bool:
+def usable(value: object) -> TypeGuard[dict[str, Any]]:
     """A prefetch value the service can read: a resource or Bundle, not null/OperationOutcome."""
     return isinstance(value, dict) and value.get("resourceType") not in (None, "OperationOutcome")
 
@@ -55,7 +59,7 @@ def render(template: str, context: dict[str, Any], key: str) -> str:
         value = context.get(match.group(1))
         if not isinstance(value, str) or not value:
             raise PrefetchError(
-                400, f"context.{match.group(1)}: missing; needed to fetch prefetch {key!r}"
+                BAD_REQUEST, f"context.{match.group(1)}: missing; needed to fetch prefetch {key!r}"
             )
         return quote(value, safe="")
 
@@ -77,7 +81,7 @@ def _resources(value: dict[str, Any]) -> list[dict[str, Any]]:
     for entry in value.get("entry") or []:
         resource = entry.get("resource") if isinstance(entry, dict) else None
         if usable(resource):
-            out.append(resource)  # type: ignore[arg-type]
+            out.append(resource)
     return out
 
 
@@ -109,8 +113,8 @@ async def gather(
     paged (a Bundle with a ``next`` link) from ``fhirServer`` within ``timeout`` seconds.
 
     Raises:
-        PrefetchError: 412 when the patient cannot be had (no usable prefetch and no usable
-            server); 400 when a template needs a context value the request lacks.
+        PrefetchError: 412 when data are missing and there is no usable server to fetch them
+            from; 400 when a template needs a context value the request lacks.
     """
     sent = request.prefetch or {}
     got: list[dict[str, Any]] = []
@@ -128,19 +132,24 @@ async def gather(
     server = request.fhirServer
     if wanted and server is not None and not server_allowed(server):
         raise PrefetchError(
-            412,
+            PRECONDITION_FAILED,
             f"fhirServer {server!r} is not allow-listed for this client, and the prefetch lacks "
             f"{', '.join(sorted(wanted))}",
         )
     if wanted and server is None:
-        if "patient" in wanted:
-            raise PrefetchError(
-                412,
-                "prefetch 'patient' is absent, null or an OperationOutcome and no fhirServer was "
-                "given to fetch it from; send the prefetch or fhirServer with fhirAuthorization",
-            )
-        result.unavailable = [f"{k} (not prefetched; no fhirServer)" for k in sorted(wanted)]
-    elif wanted and server is not None:
+        # Checking with part of the record would be worse than not checking: a test result
+        # that was simply not sent would read as "not on record" and prompt a needless order.
+        what = (
+            "prefetch 'patient' is absent, null or an OperationOutcome"
+            if "patient" in wanted
+            else f"prefetch {', '.join(sorted(wanted))} absent, null, an OperationOutcome or paged"
+        )
+        raise PrefetchError(
+            PRECONDITION_FAILED,
+            f"{what}, and no fhirServer was given to fetch it from; send the prefetch, or "
+            "fhirServer with fhirAuthorization",
+        )
+    if wanted and server is not None:
         token = request.fhirAuthorization.access_token if request.fhirAuthorization else None
         fetched, failed = await _fetch_all(server, token, wanted, timeout, max_pages)
         got += fetched
@@ -166,7 +175,7 @@ async def _fetch_all(
             key: asyncio.create_task(_fetch(client, base, url, max_pages))
             for key, url in wanted.items()
         }
-        done, pending = await asyncio.wait(tasks.values(), timeout=timeout)
+        _done, pending = await asyncio.wait(tasks.values(), timeout=timeout)
         for task in pending:
             task.cancel()
         for key, task in tasks.items():

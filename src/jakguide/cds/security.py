@@ -22,6 +22,7 @@ import base64
 import binascii
 import json
 import logging
+import math
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -121,13 +122,21 @@ def _show(value: object) -> str:
     return text
 
 
-def _number(claims: Mapping[str, Any], name: str, *, required: bool) -> float | None:
+def _time(claims: Mapping[str, Any], name: str) -> float:
+    """A required NumericDate claim."""
+    found = _optional_time(claims, name)
+    if found is None:
+        raise CdsAuthError(f"{name} claim missing (required)")
+    return found
+
+
+def _optional_time(claims: Mapping[str, Any], name: str) -> float | None:
+    """A NumericDate claim if present: a finite number (JSON parsers accept NaN and Infinity,
+    which would pass every comparison)."""
     value = claims.get(name)
     if value is None:
-        if required:
-            raise CdsAuthError(f"{name} claim missing (required)")
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise CdsAuthError(
             f"{name} claim must be a number of seconds since 1970, got {_show(value)}"
         )
@@ -142,7 +151,9 @@ def endpoint_url(request: Request, public_url: str | None) -> str:
     Behind a proxy, set the public URL (else every token's ``aud`` mismatches and calls get 401).
     The query string is not part of it.
     """
-    path = str(request.scope.get("root_path", "")) + str(request.scope["path"])
+    root, path = str(request.scope.get("root_path", "")), str(request.scope["path"])
+    if root and not path.startswith(root):  # ASGI servers differ on whether path holds it
+        path = root + path
     if public_url:
         return public_url.rstrip("/") + path
     host, port = request.scope.get("server") or ("127.0.0.1", 80)
@@ -256,7 +267,9 @@ class CdsSecurity:
         if jwk.get("kty") != KEY_TYPES[alg] or jwk.get("alg") not in (None, alg):
             raise CdsAuthError(
                 f"key {_show(kid)} of {_show(iss)} is {jwk.get('kty')} "
-                f"{jwk.get('alg') or ''}; alg {alg} needs a {KEY_TYPES[alg]} key".replace("  ", " ")
+                f"{jwk.get('alg') or ''}; alg {alg} needs an {KEY_TYPES[alg]} key".replace(
+                    "  ", " "
+                )
             )
         claims = _verified_claims(token, jwk, alg, kid)
         if claims.get("iss") != iss:  # the signed iss, not the one we peeked at
@@ -302,10 +315,7 @@ class CdsSecurity:
         auds = aud if isinstance(aud, list) else [aud]
         if audience not in auds:
             raise CdsAuthError(f"aud {_show(aud)} is not this endpoint ({audience})")
-        exp = _number(claims, "exp", required=True)
-        iat = _number(claims, "iat", required=True)
-        nbf = _number(claims, "nbf", required=False)
-        assert exp is not None and iat is not None  # required=True
+        exp, iat, nbf = _time(claims, "exp"), _time(claims, "iat"), _optional_time(claims, "nbf")
         if now > exp + skew:
             raise CdsAuthError(f"token expired (exp {now - exp:.0f} s ago; skew {skew:g} s)")
         if iat > now + skew:

@@ -27,7 +27,9 @@ class FhirAuthorization(_Open):
 
 class HookRequest(_Open):
     hook: str = Field(min_length=1)
-    hookInstance: str = Field(min_length=1, max_length=200)  # noqa: N815
+    hookInstance: str = Field(  # noqa: N815 (the spec: a UUID, unique per call)
+        pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+    )
     fhirServer: str | None = Field(default=None, pattern=r"^https?://[^\s]+$")  # noqa: N815
     fhirAuthorization: FhirAuthorization | None = None  # noqa: N815
     context: dict[str, Any]
@@ -64,7 +66,9 @@ def first_error(exc: ValidationError) -> tuple[str, object, str]:
     return where, err.get("input"), err["msg"]
 
 
-IssueCode = Literal["invalid", "required", "security", "not-found", "processing", "timeout"]
+IssueCode = Literal[
+    "invalid", "required", "security", "not-found", "processing", "timeout", "incomplete"
+]
 
 
 def operation_outcome(

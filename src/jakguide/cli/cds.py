@@ -65,7 +65,9 @@ def feedback_report(
 
         table = Table(title="CDS card feedback: override rate per card type and rule")
         for column in ("Service", "Card type", "Rule", "Shown", "Accepted", "Overridden"):
-            table.add_column(column, justify="right" if column[0] in "SAO" and column != "Service" else "left")
+            table.add_column(
+                column, justify="right" if column[0] in "SAO" and column != "Service" else "left"
+            )
         table.add_column("Override rate", justify="right")
         table.add_column("Top override reason")
         for r in rows:

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from jakguide.adapters.fhir.assessment_out import monitoring_care_plan
 from jakguide.cds.call import Call, missing_screening
-from jakguide.cds.cards import CardSpec, Suggestion, finding_detail, sources_block
+from jakguide.cds.cards import (
+    CardSpec,
+    Suggestion,
+    finding_detail,
+    first_sentence,
+    sources_block,
+)
 from jakguide.engine import assess, evaluate_labs
 from jakguide.model import AssessRequest, LabsRequest, MonitoringOut, SourceRef
 
@@ -25,7 +31,9 @@ def cards(call: Call) -> list[CardSpec]:
     specs: list[CardSpec] = []
     if condition is None:
         labs = evaluate_labs(
-            call.patient, LabsRequest(drug=drug, region=call.config.region, as_of=call.as_of), call.kb
+            call.patient,
+            LabsRequest(drug=drug, region=call.config.region, as_of=call.as_of),
+            call.kb,
         )
         monitoring, version = labs.monitoring, labs.knowledge_version
     else:
@@ -41,7 +49,7 @@ def cards(call: Call) -> list[CardSpec]:
                         CardSpec(
                             card_type="lab",
                             rule=finding.rule,
-                            summary=f"{drug}: {finding.message}",
+                            summary=f"{drug}: {first_sentence(finding.message)}",
                             detail=finding_detail(finding, version),
                             indicator="critical",
                             sources=list(finding.sources),
