@@ -106,3 +106,33 @@ def test_feedback_is_stored_and_reported(
     assert "50%" in text.output and "100%" in text.output
     bad_date = runner.invoke(app, ["cds", "feedback-report", "--since", "yesterday"], env=env)
     assert bad_date.exit_code == 2 and "--since" in bad_date.output
+
+
+def test_cards_are_written_in_batches_and_at_shutdown(tmp_path: Path, kb: Knowledge) -> None:
+    from sqlalchemy import func, select
+
+    from jakguide.cds.feedback import CardLog
+    from jakguide.store.db import Database
+    from jakguide.store.models import CdsCardRow
+    from jakguide.store.settings import Settings
+
+    p = patient("as-man-tnf-ir", KETOCONAZOLE)
+    with cds_app(tmp_path, kb, AS_OF) as cds:
+        for _ in range(2):
+            body = order_request("order-sign", [draft(*TOFA_BID)], prefetch(p, kb))
+            assert len(cds.call("jakguide-order-sign", body).json()["cards"]) == 2
+    db = Database(Settings(data_dir=tmp_path / "data"))
+    try:
+        with db.read_session() as s:
+            assert s.scalar(select(func.count()).select_from(CdsCardRow)) == 4
+        log = CardLog(db, max_rows=3, max_age=3600)
+        card = {"indicator": "info", "source": {"topic": {"code": "boxed-warning:r"}}}
+        assert not log.add("svc", [{**card, "uuid": "u1"}, {**card, "uuid": "u2"}], None)
+        assert log.add("svc", [{**card, "uuid": "u3"}, {**card, "uuid": "u1"}], None)
+        log.flush()
+        log.flush()  # nothing waiting: no write
+        with db.read_session() as s:
+            rows = s.scalars(select(CdsCardRow.uuid).where(CdsCardRow.service_id == "svc"))
+            assert sorted(rows) == ["u1", "u2", "u3"]  # u1 kept once
+    finally:
+        db.dispose()

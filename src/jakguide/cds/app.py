@@ -13,6 +13,8 @@ from __future__ import annotations
 import importlib
 import json
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +27,7 @@ from jakguide.cds.call import Call
 from jakguide.cds.cards import CardSpec, render
 from jakguide.cds.config import CdsConfig
 from jakguide.cds.definitions import ServiceDefinition, definitions
-from jakguide.cds.feedback import record_cards, record_feedback
+from jakguide.cds.feedback import CardLog, record_feedback
 from jakguide.cds.prefetch import Gathered, PrefetchError, gather
 from jakguide.cds.security import (
     Caller,
@@ -60,6 +62,7 @@ class CdsState:
     kb: Knowledge
     db: Database
     public_url: str | None
+    cards: CardLog
 
 
 def _error(status: int, text: str, code: IssueCode = "invalid") -> JSONResponse:
@@ -133,7 +136,7 @@ async def call_service(
         )
     except PrefetchError as exc:
         return _error(exc.status, exc.reason, exc.code)
-    except Exception as exc:
+    except Exception as exc:  # never a 500 to an EHR; logged by type only, without patient data
         LOG.error("CDS service %s: prefetch failed: %s", service.id, type(exc).__name__)
         gathered = Gathered(unavailable=["the record (the service failed to gather it)"])
     if gathered.unavailable:
@@ -144,11 +147,12 @@ async def call_service(
             specs = await anyio.to_thread.run_sync(_cards, service, call)
         except InputError as exc:
             return _error(400, f"{exc.field}: {exc.value!r}: {exc.reason}")
-        except Exception as exc:
+        except Exception as exc:  # never a 500 to an EHR; logged by type only, without patient data
             LOG.error("CDS service %s failed: %s", service.id, type(exc).__name__)
             specs = [_failed_card()]
     cards = [render(s, service.id, body.hookInstance, config.smart_launch_url) for s in specs]
-    background.add_task(_remember, state.db, service.id, cards, caller)
+    if state.cards.add(service.id, cards, caller.client.iss):
+        background.add_task(state.cards.flush)
     return JSONResponse({"cards": cards}, headers=_NO_STORE)
 
 
@@ -156,13 +160,6 @@ def _cards(service: ServiceDefinition, call: Call) -> list[CardSpec]:
     module = importlib.import_module(f"jakguide.cds.services.{service.module}")
     specs: list[CardSpec] = module.cards(call)
     return specs
-
-
-def _remember(db: Database, service_id: str, cards: list[dict[str, Any]], caller: Caller) -> None:
-    try:
-        record_cards(db, service_id, cards, caller.client.iss)
-    except Exception as exc:
-        LOG.error("CDS cards of %s not recorded: %s", service_id, type(exc).__name__)
 
 
 def _unavailable_card(gathered: Gathered) -> CardSpec:
@@ -204,6 +201,7 @@ async def feedback(service_id: str, request: Request) -> JSONResponse:
     except ValidationError as exc:
         where, value, why = first_error(exc)
         return _error(400, f"{where}: {value!r}: {why}")
+    await anyio.to_thread.run_sync(state.cards.flush)  # the cards this feedback is about
     stored = await anyio.to_thread.run_sync(
         record_feedback, state.db, service_id, body.feedback, caller.client.iss
     )
@@ -226,6 +224,23 @@ def register(
         kb=jak.kb,
         db=jak.db,
         public_url=jak.settings.public_url,
+        cards=CardLog(jak.db),
     )
     app.include_router(router)
+    _flush_on_shutdown(app, app.state.cds.cards)
     install_cors(app, app.state.cds.security)
+
+
+def _flush_on_shutdown(app: FastAPI, log: CardLog) -> None:
+    """Write the waiting cards when the app stops (before the app closes its database)."""
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[Any]:
+        async with inner(app) as state:
+            try:
+                yield state
+            finally:
+                await anyio.to_thread.run_sync(log.flush)
+
+    app.router.lifespan_context = lifespan

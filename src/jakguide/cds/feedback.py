@@ -7,6 +7,9 @@ of card is noise. The rows hold no patient data: service, card type, rule, outco
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,34 +20,78 @@ from jakguide.cds.wire import FeedbackItem
 from jakguide.store.db import Database
 from jakguide.store.models import CdsCardRow, CdsFeedbackRow
 
+LOG = logging.getLogger("jakguide.cds")
 
-def record_cards(
-    db: Database, service_id: str, cards: list[dict[str, Any]], client: str | None
-) -> None:
-    """Remember what each returned card was about (a repeated uuid is kept once)."""
-    if not cards:
+
+def record_cards(db: Database, batches: list[tuple[str, list[dict[str, Any]], str | None]]) -> None:
+    """Remember what each returned card was about, in one transaction (a uuid is kept once:
+    the same call repeated returns the same cards)."""
+    uuids = [card["uuid"] for _, cards, _ in batches for card in cards]
+    if not uuids:
         return
     with db.transaction() as s:
-        known = set(
-            s.scalars(
-                select(CdsCardRow.uuid).where(CdsCardRow.uuid.in_([c["uuid"] for c in cards]))
-            )
-        )
-        for card in cards:
-            if card["uuid"] in known:
-                continue
-            known.add(card["uuid"])
-            card_type, rule = card_type_and_rule(card)
-            s.add(
-                CdsCardRow(
-                    uuid=card["uuid"],
-                    service_id=service_id,
-                    card_type=card_type,
-                    rule=rule[:200],
-                    indicator=card["indicator"],
-                    client=client,
+        known: set[str] = set()
+        for start in range(0, len(uuids), 500):
+            chunk = uuids[start : start + 500]
+            known |= set(s.scalars(select(CdsCardRow.uuid).where(CdsCardRow.uuid.in_(chunk))))
+        for service_id, cards, client in batches:
+            for card in cards:
+                if card["uuid"] in known:
+                    continue
+                known.add(card["uuid"])
+                card_type, rule = card_type_and_rule(card)
+                s.add(
+                    CdsCardRow(
+                        uuid=card["uuid"],
+                        service_id=service_id,
+                        card_type=card_type,
+                        rule=rule[:200],
+                        indicator=card["indicator"],
+                        client=client,
+                    )
                 )
-            )
+
+
+class CardLog:
+    """Cards returned, kept in memory and written in batches.
+
+    Why: one write transaction per call (a durable commit, an fsync on SQLite) cost as much as
+    the whole check; cards are written when ``max_rows`` are waiting or ``max_age`` seconds have
+    passed (by a background task after the answer), before feedback is stored, and when the app
+    shuts down.
+    """
+
+    def __init__(self, db: Database, max_rows: int = 200, max_age: float = 2.0) -> None:
+        self.db = db
+        self.max_rows = max_rows
+        self.max_age = max_age
+        self._lock = threading.Lock()
+        self._waiting: list[tuple[str, list[dict[str, Any]], str | None]] = []
+        self._count = 0
+        self._since = time.monotonic()
+
+    def add(self, service_id: str, cards: list[dict[str, Any]], client: str | None) -> bool:
+        """Keep the cards; True when a flush is due (the caller runs :meth:`flush` later)."""
+        if not cards:
+            return False
+        with self._lock:
+            self._waiting.append((service_id, cards, client))
+            self._count += len(cards)
+            return self._count >= self.max_rows or time.monotonic() - self._since >= self.max_age
+
+    def flush(self) -> None:
+        """Write every waiting card (a failure is logged with the count; the rows are lost)."""
+        with self._lock:
+            waiting, self._waiting = self._waiting, []
+            self._count = 0
+            self._since = time.monotonic()
+        if not waiting:
+            return
+        try:
+            record_cards(self.db, waiting)
+        except Exception as exc:  # bookkeeping must never fail the service
+            lost = sum(len(c) for _, c, _ in waiting)
+            LOG.error("CDS cards not recorded (%d lost): %s", lost, type(exc).__name__)
 
 
 def record_feedback(
