@@ -103,11 +103,12 @@ def check_bundle(name: str, kb: Knowledge) -> None:
     """The whole bundle and each resource valid; DetectedIssues, requests and orders complete."""
     result, patient = run(name, kb)
     bundle = assessment_bundle(result, patient, kb)
-    assert valid(bundle)["type"] == "collection"
+    # round trip: the R4B models read the Bundle and write back exactly the same JSON
+    assert valid(bundle) == bundle
+    assert bundle["type"] == "collection"
     for entry in bundle["entry"]:
         assert entry["fullUrl"].startswith("urn:uuid:")
-        back = valid(entry["resource"])
-        assert back["resourceType"] == entry["resource"]["resourceType"]
+        assert valid(entry["resource"]) == entry["resource"]
     # one DetectedIssue per finding, severity mapped, the label cited
     findings = [(o.drug, f) for o in result.options for f in o.findings]
     issues = of_type(bundle, "DetectedIssue")

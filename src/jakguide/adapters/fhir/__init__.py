@@ -2,7 +2,9 @@
 
 ``bundle`` reads Bundles and Bulk Data exports, ``read`` maps resources to our ``Patient``,
 ``meds`` maps medicines, immunizations and allergies, ``write`` builds a Bundle from a ``Patient``,
-``codes`` holds the code tables (data in ``codes.yaml``), ``util`` the shared lookups.
+``codes`` holds the code tables (data in ``codes.yaml``), ``util`` the shared lookups;
+``assessment_out`` writes an assessment as FHIR (DetectedIssue, MedicationRequest, ServiceRequest,
+CarePlan) for ``assess --format fhir``, the API and CDS Hooks suggestions.
 """
 
 from jakguide.adapters.fhir.bundle import (
