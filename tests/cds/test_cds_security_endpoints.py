@@ -16,9 +16,8 @@ from typing import Any
 import httpx
 import pytest
 
-from cds_service_support import draft, order_request, patient, prefetch
+from cds_service_support import AS_OF, draft, order_request, patient, prefetch
 from cds_support import DROP, Issuer, hs256_token, unsigned_token, write_clients_file
-from conftest import AS_OF
 from jakguide.cds.app import register
 from jakguide.cds.config import CdsConfig
 from jakguide.cds.security import CdsSecurity
