@@ -12,7 +12,8 @@ intended-use disclaimer and the knowledge version and release date.
 | ``/assess`` | ``assess`` |
 | ``/patients...`` (list, record, timeline, assessment, guide) | ``patients`` |
 | ``/patients/{id}/scores/new`` | ``scores`` |
-| ``/patients/{id}/edit``, ``.../{labs,conditions}/{row}/edit`` (versioned) | ``edit`` |
+| ``/patients/{id}/edit``, ``.../{kind}/new``, ``.../{kind}/{row}/{edit,delete}`` | ``edit`` |
+| ``/patients/{id}/background`` (history, risk factors, reviewed lists) | ``background`` |
 | ``/patients/{id}/links``, ``/p/{token}...`` (patient link and self-report) | ``links`` |
 """
 
@@ -25,7 +26,17 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from jakguide.web.pages import assess, auth, claims, drugs, edit, links, patients, scores
+from jakguide.web.pages import (
+    assess,
+    auth,
+    background,
+    claims,
+    drugs,
+    edit,
+    links,
+    patients,
+    scores,
+)
 from jakguide.web.pages.common import STATIC, PagesConfig
 
 __all__ = ["PagesConfig", "register", "set_default_as_of"]
@@ -55,6 +66,7 @@ def register(app: FastAPI) -> None:
         assess,
         scores,
         edit,
+        background,
         links,
         patients,
         claims,

@@ -53,6 +53,7 @@ from jakguide.web.pages.record import (
     score_charts,
     visits,
 )
+from jakguide.web.pages.rowforms import row_lists
 from jakguide.web.pages.scores import FORM_TITLES
 
 router = page_router()
@@ -266,6 +267,7 @@ def patient_page(
             drugs=sorted(m.id for m in kb.marketed(reg)),
             added=request.query_params.get("added"),
             score_forms=FORM_TITLES,
+            row_lists=row_lists(kb, rec.children, patient_id),
         ),
     )
 
