@@ -13,6 +13,7 @@ intended-use disclaimer and the knowledge version and release date.
 | ``/patients...`` (list, record, timeline, assessment, guide) | ``patients`` |
 | ``/patients/{id}/scores/new`` | ``scores`` |
 | ``/patients/{id}/edit``, ``.../{kind}/new``, ``.../{kind}/{row}/{edit,delete}`` | ``edit`` |
+| ``/patients/{id}/assessments/save`` (keep an assessment; edit and re-run) | ``saved`` |
 | ``/patients/{id}/background`` (history, risk factors, reviewed lists) | ``background`` |
 | ``/patients/{id}/links``, ``/p/{token}...`` (patient link and self-report) | ``links`` |
 """
@@ -35,6 +36,7 @@ from jakguide.web.pages import (
     edit,
     links,
     patients,
+    saved,
     scores,
 )
 from jakguide.web.pages.common import STATIC, PagesConfig
@@ -67,6 +69,7 @@ def register(app: FastAPI) -> None:
         scores,
         edit,
         background,
+        saved,
         links,
         patients,
         claims,
