@@ -103,7 +103,7 @@ def _render(
         page_context(
             clin, "patients", f"History and risk factors: {ref}", pid=pid, label=ref,
             lists=LISTS, reviewable=REVIEWABLE, tri=_TRI, state=state, version=version,
-            errors=errors, conflict=conflict, none=NONE,
+            errors=errors, conflict=conflict, none_value=NONE,
         ),
         status=status,
     )  # fmt: skip

@@ -104,6 +104,7 @@ def patient_list(
                 "overdue": state.overdue,
                 "alerts": state.alerts,
                 "last": last,
+                "reports": attention_reports(store_links.reports_of(session, row.id), last),
             }
         )
     session.commit()
@@ -270,6 +271,13 @@ def patient_page(
             row_lists=row_lists(kb, rec.children, patient_id),
         ),
     )
+
+
+def attention_reports(reports: list[Any], last: dt.date | None) -> list[Any]:
+    """Self-reports a clinician has not seen at a visit yet that mention side effects or carry
+    a note: sent on or after the record's last result (a list with nothing overdue must not
+    hide them)."""
+    return [r for r in reports if (r.side_effects or r.note) and (last is None or r.date >= last)]
 
 
 def _default_questionnaire(conditions: list[str]) -> str:
