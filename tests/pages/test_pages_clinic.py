@@ -230,3 +230,58 @@ def test_a_new_clinic_keeps_an_as_record_in_the_app(browser: Browser, clinic: Cl
     assert "NEW SELF-REPORT" in row and "side effects noticed" in row, row
     assert re.search(r"nothing overdue", row) is None
     context.close()
+
+
+def _pages(page: Page, clinic: Clinic) -> list[str]:
+    """A patient with a lab, a therapy and a link, and every page a clinic or patient opens."""
+    page.goto(clinic.url + "/patients/new")
+    page.fill("#label", "SCREENS-1")
+    page.select_option("#sex", "female")
+    page.select_option("#condition", "ankylosing-spondylitis")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    url = page.url.split("?")[0]
+    path = url.removeprefix(clinic.url)
+    _add(page, url, "therapies", drug="upadacitinib", dose_mg="15", per_day="1",
+         start_date="2026-06-01")  # fmt: skip
+    _add(page, url, "labs", analyte="lymphocytes", value="0.4", unit="10*9/L", date="2026-11-01")
+    page.goto(url)
+    lab_edit = page.locator("section[data-kind=labs] a.edit").first.get_attribute("href")
+    page.select_option("#l-questionnaire", "basdai")
+    page.click("#new-link button[type=submit]")
+    link = page.inner_text("#link-url").strip().removeprefix(clinic.url)
+    kinds = ("labs", "therapies", "medications", "screening", "measurements", "conditions")
+    return [
+        "/patients", "/patients/new", path, f"{path}/edit", f"{path}/background",
+        *(f"{path}/{k}/new" for k in kinds), str(lab_edit),
+        f"{path}/assess?condition=ankylosing-spondylitis", f"{path}/guide",
+        f"{path}/scores/new?instrument=basdai", "/assess", "/drugs", "/sources", "/claims",
+        link, f"{link}/report", f"{link}/guide",
+    ]  # fmt: skip
+
+
+def test_no_page_scrolls_sideways(browser: Browser, clinic: Clinic) -> None:
+    """Every page at 390x844 and 1366x900: no sideways scroll; a screenshot of each."""
+    context = browser.new_context(viewport=WIDE)  # type: ignore[arg-type]
+    page = context.new_page()
+    _login(page, clinic)
+    paths = _pages(page, clinic)
+    wide: list[str] = []
+    for size in (PHONE, WIDE):
+        page.set_viewport_size(size)  # type: ignore[arg-type]
+        for path in paths:
+            response = page.goto(clinic.url + path)
+            assert response is not None and response.status == 200, path
+            name = re.sub(r"[^a-z0-9]+", "-", re.sub(r"/p/[^/]+", "/p/link", path).lower())
+            name = re.sub(r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", "id", name).strip("-")
+            page.screenshot(path=str(SCREENS / f"{name}-{size['width']}.png"), full_page=True)
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
+                culprit = page.evaluate(
+                    "() => [...document.querySelectorAll('main *')].filter(e => "
+                    "e.getBoundingClientRect().right > window.innerWidth).slice(-1)"
+                    ".map(e => e.tagName + '.' + e.className + ' ' + e.textContent.slice(0, 40))"
+                )
+                wide.append(f"{path} at {size['width']}: {scroll} px {culprit}")
+    context.close()
+    assert wide == [], wide
