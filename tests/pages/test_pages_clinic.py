@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -33,6 +33,7 @@ pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SCREENS = Path(__file__).resolve().parents[1] / "artifacts" / "screens"
+AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe-core" / "axe.min.js"
 AS_OF = dt.date(2026, 12, 1)
 PHONE = {"width": 390, "height": 844}
 WIDE = {"width": 1366, "height": 900}
@@ -260,13 +261,25 @@ def _pages(page: Page, clinic: Clinic) -> list[str]:
     ]  # fmt: skip
 
 
+def _axe(page: Page) -> list[str]:
+    """axe-core's violations on the page (vendored copy, injected; nothing leaves the machine)."""
+    page.add_script_tag(path=str(AXE))
+    found: list[dict[str, Any]] = page.evaluate(
+        "() => axe.run(document, {resultTypes: ['violations']}).then(r => r.violations"
+        ".map(v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)})))"
+    )
+    return [f"{v['id']} {v['nodes']}" for v in found]
+
+
 def test_no_page_scrolls_sideways(browser: Browser, clinic: Clinic) -> None:
-    """Every page at 390x844 and 1366x900: no sideways scroll; a screenshot of each."""
-    context = browser.new_context(viewport=WIDE)  # type: ignore[arg-type]
+    """Every page at 390x844 and 1366x900: no sideways scroll, no axe-core violation; a
+    screenshot of each. (CSP is bypassed in this context only so that axe can be injected.)"""
+    context = browser.new_context(viewport=WIDE, bypass_csp=True)  # type: ignore[arg-type]
     page = context.new_page()
     _login(page, clinic)
     paths = _pages(page, clinic)
     wide: list[str] = []
+    violations: list[str] = []
     for size in (PHONE, WIDE):
         page.set_viewport_size(size)  # type: ignore[arg-type]
         for path in paths:
@@ -284,5 +297,8 @@ def test_no_page_scrolls_sideways(browser: Browser, clinic: Clinic) -> None:
                     ".map(e => e.tagName + '.' + e.className + ' ' + e.textContent.slice(0, 40))"
                 )
                 wide.append(f"{path} at {size['width']}: {scroll} px {culprit}")
+            if size is WIDE:
+                violations.extend(f"{path}: {v}" for v in _axe(page))
     context.close()
     assert wide == [], wide
+    assert violations == [], violations
