@@ -292,7 +292,8 @@ def test_no_page_scrolls_sideways(browser: Browser, clinic: Clinic) -> None:
             if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
                 culprit = page.evaluate(
                     "() => [...document.querySelectorAll('main *')].filter(e => "
-                    "e.getBoundingClientRect().right > window.innerWidth && !e.closest('.table-wrap'))"
+                    "e.getBoundingClientRect().right > window.innerWidth"
+                    " && !e.closest('.table-wrap'))"
                     ".slice(0, 3)"
                     ".map(e => e.tagName + '.' + e.className + ' ' + e.textContent.slice(0, 40))"
                 )
