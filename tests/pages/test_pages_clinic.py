@@ -205,6 +205,15 @@ def test_a_new_clinic_keeps_an_as_record_in_the_app(browser: Browser, clinic: Cl
     page.select_option("#l-questionnaire", "basdai")
     page.click("#new-link button[type=submit]")
     link = page.inner_text("#link-url").strip()
+    qr = page.locator("#link-qr")
+    assert (qr.get_attribute("src") or "").startswith("data:image/svg+xml")
+    assert qr.evaluate("img => img.complete && img.naturalWidth > 100")  # the QR code drew
+    assert page.locator("#copy-link").is_visible() or not page.evaluate("!!navigator.clipboard")
+    page.emulate_media(media="print")
+    assert not page.locator("header").is_visible() and page.locator("#slip").is_visible()
+    assert not page.locator(".actions").is_visible()
+    page.screenshot(path=str(SCREENS / "link-slip-print.png"), full_page=True)
+    page.emulate_media(media="screen")
     phone = browser.new_context(viewport=PHONE)  # type: ignore[arg-type]
     mobile = phone.new_page()
     mobile.goto(link)

@@ -109,10 +109,19 @@ def create_link(
         "link_created.html.j2",
         page_context(
             clin, "patients", "Patient link created", pid=patient_id, label=row.label, url=url,
-            link=link,
+            link=link, qr=qr_data_uri(url),
         ),
         headers={"Referrer-Policy": "no-referrer"},
     )  # fmt: skip
+
+
+def qr_data_uri(url: str) -> str:
+    """The link as a QR code (SVG data URI; segno, offline) for the printable slip."""
+    import segno
+
+    code = segno.make(url, error="m", micro=False)
+    found: str = code.svg_data_uri(scale=4, border=4, dark="#000", light="#fff")
+    return found
 
 
 @router.post("/patients/{patient_id}/links/{link_id}/revoke")

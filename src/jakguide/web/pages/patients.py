@@ -364,6 +364,8 @@ def guide_response(
     from jakguide.guide import build_guide, guide_html, guide_pdf
 
     patient = patient.model_copy(update={"id": shown_as})
+    if shown_as is None:  # the patient's own copy, opened through their link
+        request = request.model_copy(update={"audience": "patient"})
     try:
         guide = build_guide(patient, request, kb)
     except InputError:
