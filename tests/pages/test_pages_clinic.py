@@ -236,9 +236,9 @@ def test_a_new_clinic_keeps_an_as_record_in_the_app(browser: Browser, clinic: Cl
     latest = page.locator("#visits > li").first.inner_text()
     assert "Patient-reported" in latest and "side effects noticed" in latest
     page.goto(clinic.url + "/patients")
-    row = page.locator(f"tr[data-patient='{pid}']").inner_text()
-    assert "NEW SELF-REPORT" in row and "side effects noticed" in row, row
-    assert re.search(r"nothing overdue", row) is None
+    row = page.locator(f"li[data-patient='{pid}']").inner_text()
+    assert "New self-report" in row and "side effects noticed" in row, row
+    assert re.search(r"nothing overdue", row, re.I) is None
     context.close()
 
 

@@ -10,7 +10,8 @@ intended-use disclaimer and the knowledge version and release date.
 | ``/login``, ``/logout`` | ``auth`` |
 | ``/drugs``, ``/sources`` | ``drugs`` |
 | ``/assess`` | ``assess`` |
-| ``/patients...`` (list, record, timeline, assessment, guide) | ``patients`` |
+| ``/patients?q=&condition=&agent=&show=&sort=&page=`` (the list) | ``patient_list`` |
+| ``/patients/...`` (new, record, timeline, assessment, guide) | ``patients`` |
 | ``/patients/{id}/scores/new`` | ``scores`` |
 | ``/patients/{id}/edit``, ``.../{kind}/new``, ``.../{kind}/{row}/{edit,delete}`` | ``edit`` |
 | ``/patients/{id}/assessments/save`` (keep an assessment; edit and re-run) | ``saved`` |
@@ -35,6 +36,7 @@ from jakguide.web.pages import (
     drugs,
     edit,
     links,
+    patient_list,
     patients,
     saved,
     scores,
@@ -71,6 +73,7 @@ def register(app: FastAPI) -> None:
         background,
         saved,
         links,
+        patient_list,
         patients,
         claims,
     ):

@@ -39,7 +39,8 @@ from jakguide.web.pages.common import (
     page_router,
     render_html,
 )
-from jakguide.web.pages.patients import _quiet_record, guide_request, guide_response
+from jakguide.web.pages.patient_list import quiet_record
+from jakguide.web.pages.patients import guide_request, guide_response
 from jakguide.web.pages.scores import check_score, form_fields, parse_fields
 
 router = page_router()
@@ -234,7 +235,7 @@ def _guide(request: Request, token: str, session: Session, kb: Knowledge, fmt: s
     if link.drug is None:
         raise PageError(404, "No guide", "Your clinic has not chosen a medicine guide for you.")
     day = _today(request, session, opened)
-    patient = to_patient(_quiet_record(session, opened.patient), kb, day)
+    patient = to_patient(quiet_record(session, opened.patient), kb, day)
     req = guide_request(kb, patient, link.drug, link.condition, link.region, day)
     response = guide_response(kb, patient, req, fmt, None)
     response.headers.update(PATIENT_HEADERS)
