@@ -432,7 +432,7 @@ def test_two_clinicians_edit_one_record(browser: Browser, server: DemoServer) ->
     assert phone.page.input_value("#label") == "AS-2 from the phone"
     assert phone.page.input_value("#sex") == "female"
     now = phone.page.inner_text("#current")
-    assert "Smoking\ncurrent" in now and "DEMO-AS-2" in now
+    assert "Smoking\nCurrent" in now and "DEMO-AS-2" in now
     _no_sideways_scroll(phone, PHONE["width"])
     phone.shot("edit-conflict-390")
     assert _submit(phone) == 200  # saving again, knowingly
