@@ -34,3 +34,17 @@ def test_bad_list_queries_are_refused(client: TestClient) -> None:
     for query in ("show=everything", "sort=age", "page=0", "q=" + "x" * 101):
         r = client.get("/patients?" + query)
         assert r.status_code == 422, query
+
+
+def _buttons(html: str) -> list[str]:
+    block = re.search(r'<ul class="badges" id="score-forms">(.*?)</ul>', html, re.S)
+    assert block is not None
+    return re.findall(r"instrument=([a-z-]+)", block.group(1))
+
+
+def test_score_buttons_fit_the_patients_condition(client: TestClient, site: Site) -> None:
+    axial = client.get(f"/patients/{site.patient('DEMO-AS-1')}").text
+    assert _buttons(axial) == ["basdai", "asdas-crp", "basfi"]
+    assert 'value="dlqi"' not in axial.split('id="l-questionnaire"')[1].split("</select>")[0]
+    skin = client.get(f"/patients/{site.patient('DEMO-PSO-1')}").text
+    assert _buttons(skin) == ["pasi", "dlqi"]

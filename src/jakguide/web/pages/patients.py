@@ -50,7 +50,7 @@ from jakguide.web.pages.record import (
     score_charts,
     visits,
 )
-from jakguide.web.pages.rowforms import row_lists
+from jakguide.web.pages.rowforms import forms_for, row_lists
 from jakguide.web.pages.scores import FORM_TITLES
 
 router = page_router()
@@ -202,7 +202,10 @@ def patient_page(
             questionnaire=_default_questionnaire(conditions),
             drugs=sorted(m.id for m in kb.marketed(reg)),
             added=request.query_params.get("added"),
-            score_forms=FORM_TITLES,
+            score_forms=forms_for(kb, conditions, FORM_TITLES),
+            questionnaires=forms_for(
+                kb, conditions, (("basdai", "BASDAI (axial SpA)"), ("dlqi", "DLQI (skin)"))
+            ),
             row_lists=row_lists(kb, rec.children, patient_id),
         ),
     )

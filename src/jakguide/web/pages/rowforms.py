@@ -33,6 +33,7 @@ __all__ = [
     "Field",
     "RowList",
     "errors_of",
+    "forms_for",
     "input_error_key",
     "medicine_names",
     "row_body",
@@ -371,3 +372,14 @@ def row_lists(kb: Knowledge, rows: dict[str, list[Any]], pid: str) -> list[RowLi
         items.sort(key=lambda it: it[1] or dt.date.min, reverse=True)
         out.append(RowList(kind, title, f"Add a {ROW_KINDS[kind]}", tuple(items)))
     return out
+
+
+def forms_for(
+    kb: Knowledge, conditions: list[str], titles: tuple[tuple[str, str], ...]
+) -> list[tuple[str, str]]:
+    """The score forms (or questionnaires) that fit the patient's conditions, as the knowledge
+    lists each condition's instruments; every form when no condition is recorded."""
+    if not conditions:
+        return list(titles)
+    fit = {i for c in conditions if (found := kb.conditions.get(c)) for i in found.instruments}
+    return [(key, title) for key, title in titles if key in fit]
