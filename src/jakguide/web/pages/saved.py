@@ -12,10 +12,12 @@ from urllib.parse import quote_plus
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from jakguide.adapters.native import check_day
 from jakguide.engine import assess
 from jakguide.errors import InputError
+from jakguide.kb.base import Knowledge
 from jakguide.model import AssessRequest, Region
 from jakguide.store.convert import to_patient
 from jakguide.store.records import Records
@@ -23,6 +25,7 @@ from jakguide.web.api.stateless import assessment_json
 from jakguide.web.deps import KbDep, SessionDep
 from jakguide.web.pages.common import (
     REGIONS,
+    Clin,
     ClinDep,
     FormDep,
     PageError,
@@ -47,6 +50,18 @@ def save_assessment(
 ) -> Response:
     """Assess the record as the page showed it and keep the output (audited)."""
     check_csrf(form, clin)
+    condition, reg, day = _question(request, clin, form, kb)
+    records = Records(session, clin.actor, kb)
+    _keep(records, patient_id, condition, reg, day)
+    session.commit()
+    saved = quote_plus(f"assessment for {condition_name(kb, condition)} on {day.isoformat()}")
+    return RedirectResponse(f"/patients/{patient_id}?added={saved}", status_code=303)
+
+
+def _question(
+    request: Request, clin: Clin, form: FormData, kb: Knowledge
+) -> tuple[str, Region, dt.date]:
+    """The assessment's question from the form: condition, region and day (checked)."""
     condition = form_str(form, "condition", 100)
     if condition not in kb.conditions:
         raise PageError(422, "Condition needed", "Choose the condition the assessment is for.")
@@ -63,14 +78,50 @@ def save_assessment(
             raise PageError(
                 422, "Date", f"Enter the date as YYYY-MM-DD (got {raw[:20]!r})."
             ) from None
+    return condition, reg, day
+
+
+def _keep(records: Records, pid: str, condition: str, reg: Region, day: dt.date) -> None:
+    """Assess the stored record and keep the output as a snapshot (audited)."""
+    kb = records.kb
+    rec = records.load(pid, "read", "assessment")
+    request = AssessRequest(condition=condition, region=reg, as_of=day)
+    out = assessment_json(assess(to_patient(rec, kb, day), request, kb), [])
+    row = records.save_snapshot(pid, "assessment", condition, out)
+    records.audit("create", "assessment", row.id, pid)
+
+
+@router.post("/assess/save")
+def save_new_record(
+    request: Request, clin: ClinDep, form: FormDep, session: SessionDep, kb: KbDep
+) -> Response:
+    """Keep a form assessment: the patient it described becomes a record (checked like an
+    upload), the assessment its first snapshot; then the record's assessment page, where it
+    can be edited and re-run."""
+    import json
+
+    from jakguide.adapters.native import patient_from_data
+    from jakguide.store.convert import from_patient
+
+    check_csrf(form, clin)
+    condition, reg, day = _question(request, clin, form, kb)
+    label = form_str(form, "label", 200)
+    if not label:
+        raise PageError(
+            422, "Clinic reference needed", "Enter the clinic's reference (not a name)."
+        )
+    try:
+        data = json.loads(form_str(form, "patient", 200_000) or "null")
+        patient = patient_from_data(data, kb)
+    except (ValueError, InputError) as exc:
+        raise PageError(422, "The patient could not be read", f"{exc}. Assess again.") from None
     records = Records(session, clin.actor, kb)
-    rec = records.load(patient_id, "read", "assessment")
-    result = assess(
-        to_patient(rec, kb, day), AssessRequest(condition=condition, region=reg, as_of=day), kb
-    )
-    out = assessment_json(result, [])
-    row = records.save_snapshot(patient_id, "assessment", condition, out)
-    records.audit("create", "assessment", row.id, patient_id)
+    row, _ = records.import_rows(from_patient(patient, label))
+    pid = row.id
+    _keep(records, pid, condition, reg, day)
     session.commit()
-    saved = quote_plus(f"assessment for {condition_name(kb, condition)} on {day.isoformat()}")
-    return RedirectResponse(f"/patients/{patient_id}?added={saved}", status_code=303)
+    region, as_of = reg, day.isoformat()
+    query = (
+        f"condition={quote_plus(condition)}&region={quote_plus(region)}&as_of={quote_plus(as_of)}"
+    )
+    return RedirectResponse(f"/patients/{pid}/assess?{query}&saved=1", status_code=303)
