@@ -409,9 +409,8 @@ def lab_state(kb: Knowledge, patient: Patient, region: Region, day: dt.date) -> 
     recheck_by = {m.analyte: m.due_by for m in report.monitoring if is_recheck(m)}
     for r in latest.values():
         if r.action in ALERT_ACTIONS:
-            short = (
-                f"{analyte_name(kb, r.analyte)} {r.value_entered:g} {r.unit_entered}: {r.action}"
-            )
+            unit = unit_text(r.unit_entered)
+            short = f"{analyte_name(kb, r.analyte)} {r.value_entered:g} {unit}: {r.action}"
             if recheck_by.get(r.analyte) is not None:  # the plan's recheck entry (policy 21)
                 short += f" by {recheck_by[r.analyte]}"
             alerts.append(LabAlert(r.analyte, short, f"{short} ({r.date}). {r.message}"))
