@@ -155,6 +155,7 @@ def row_fields(kind: str, kb: Knowledge) -> tuple[Field, ...]:
 
 
 _MEASURES = ("weight_kg", "height_cm")
+_TIMES = {1: "once", 2: "twice"}
 
 
 def _num(value: float | None) -> str:
@@ -208,7 +209,7 @@ def row_summary(kind: str, row: Any, kb: Knowledge) -> str:
         return found_c.name if found_c is not None else label(row.condition)
     if kind == "therapies":
         dose = f" {row.dose_mg:g} mg" if row.dose_mg is not None else ""
-        times = f" {row.per_day} a day" if row.per_day is not None else ""
+        times = f" {_TIMES.get(row.per_day, f'{row.per_day} times')} a day" if row.per_day else ""
         stop = f", stopped ({label(row.stop_reason).lower()})" if row.stop_reason else ""
         if row.stop_reason is None and row.stop_date is not None:
             stop = ", stopped"
