@@ -275,6 +275,7 @@ def _report_page(
             errors=errors,
             side_effects=SIDE_EFFECTS,
             itch_max=ITCH_MAX,
+            ask_itch=questionnaire == "dlqi",  # itch belongs to the skin questionnaires
             notice=DLQI_NOTICE if questionnaire == "dlqi" else None,
         ),
         status,
