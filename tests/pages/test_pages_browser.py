@@ -205,9 +205,9 @@ def test_login_and_the_patient_list(browser: Browser, server: DemoServer, kb: Kn
     assert s.page.evaluate("document.activeElement.className") == "skip"
     s.shot("login", full=False)
     s.login()
-    row = s.page.locator("tr", has_text="DEMO-PSA-1")
+    row = s.page.locator("#patient-list > li", has_text="DEMO-PSA-1")
     assert "OVERDUE: LDL cholesterol" in row.inner_text()
-    assert "recheck" in s.page.locator("tr", has_text="DEMO-AS-1").inner_text()
+    assert "recheck" in s.page.locator("#patient-list > li", has_text="DEMO-AS-1").inner_text()
     assert s.page.locator("[data-knowledge-version]").first.inner_text() == kb.version
     assert "not a substitute for clinical judgement" in s.page.inner_text("[data-disclaimer]")
     s.shot("patients")
@@ -432,7 +432,7 @@ def test_two_clinicians_edit_one_record(browser: Browser, server: DemoServer) ->
     assert phone.page.input_value("#label") == "AS-2 from the phone"
     assert phone.page.input_value("#sex") == "female"
     now = phone.page.inner_text("#current")
-    assert "Smoking\ncurrent" in now and "DEMO-AS-2" in now
+    assert "Smoking\nCurrent" in now and "DEMO-AS-2" in now
     _no_sideways_scroll(phone, PHONE["width"])
     phone.shot("edit-conflict-390")
     assert _submit(phone) == 200  # saving again, knowingly

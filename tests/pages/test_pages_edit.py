@@ -14,6 +14,7 @@ from html import unescape
 from starlette.testclient import TestClient
 
 from jakguide.kb.base import Knowledge
+from jakguide.web.pages.human import unit_text
 from pages_support import Site, assert_page, csrf_of
 
 CONFLICT = "Changed by someone else since you opened this form"
@@ -97,7 +98,7 @@ def test_a_stale_details_form_shows_the_change_and_keeps_the_input(
     assert CONFLICT in html and "not saved" in html
     assert _value(html, "label") == "AS-1 typed" and _selected(html, "sex") == "female"
     now = _current(html)
-    assert now["Smoking"] == "current" and now["Clinic reference"] == "DEMO-AS-1"
+    assert now["Smoking"] == "Current" and now["Clinic reference"] == "DEMO-AS-1"
     assert "Sex" not in now or now["Sex"] != "female"
     assert "Birth date" not in now  # the same in both: not listed
     kept = client.get(f"/patients/{pid}/edit").text
@@ -119,8 +120,9 @@ def _lab_edit_link(html: str) -> str:
 def _lab(html: str, **change: str) -> dict[str, str]:
     data = {"csrf_token": _hidden(html, "csrf_token"), "version": _hidden(html, "version")}
     data["analyte"] = _selected(html, "analyte")
-    for name in ("value", "unit", "date"):
+    for name in ("value", "date"):
         data[name] = _value(html, name)
+    data["unit"] = _selected(html, "unit")
     data.update(change)
     return data
 
@@ -130,7 +132,7 @@ def test_a_lab_row_is_edited_with_its_version(client: TestClient, site: Site) ->
     link = _lab_edit_link(client.get(f"/patients/{pid}").text)
     opened = client.get(link).text
     other = client.get(link).text
-    unit = _value(opened, "unit")
+    unit = unit_text(_selected(opened, "unit"))
     r = client.post(link, data=_lab(opened, value="1.23"), follow_redirects=False)
     assert r.status_code == 303, r.text[:500]
     assert f"1.23 {unit}" in client.get(f"/patients/{pid}").text
@@ -141,7 +143,7 @@ def test_a_lab_row_is_edited_with_its_version(client: TestClient, site: Site) ->
     assert _current(stale.text)["Value"] == "1.23"
     bad = client.post(link, data=_lab(stale.text, unit="furlong", date="2026-02-30"))
     assert bad.status_code == 422
-    assert _value(bad.text, "unit") == "furlong"
+    assert _selected(bad.text, "unit") == "furlong"
     assert 'id="date-error">Enter a date as YYYY-MM-DD.' in bad.text
     bad_unit = client.post(link, data=_lab(stale.text, unit="furlong"))
     assert bad_unit.status_code == 422 and 'id="unit-error"' in bad_unit.text

@@ -189,6 +189,7 @@ class _Builder(CareSections):
             sections=tuple(kept),
             footnotes=footnotes,
             warnings=tuple(warnings),
+            audience=self.request.audience,
         )
 
     # -- status ---------------------------------------------------------------------------------
@@ -199,14 +200,21 @@ class _Builder(CareSections):
         top = top or [f for f in found if f.severity in ("critical", "warning")]
         return top[:MAX_BANNER_FINDINGS]
 
+    def _finding(self, key: str, f: Finding) -> Statement:
+        """A finding quoted for a clinician's copy; for the patient's own copy, the guide's
+        plain words instead (a lab finding: the care team will talk about the result, and when
+        to call), still citing the finding's sources."""
+        if self.request.audience == "patient":
+            plain = "patient.finding-lab" if f.kind in ("lab", "monitoring") else "patient.finding"
+            return self.w.must(plain, None, f.sources)
+        return self.w.must(key, {"finding": Run(f.message, "quote")}, f.sources)
+
     def banner(self) -> Section | None:
         if self.option.status in GOOD_STATUSES:
             return None
         paras = [self.w.must(f"banner.{self.option.status}")]
         for f in self._top_findings():
-            paras.append(
-                self.w.must("banner.finding", {"finding": Run(f.message, "quote")}, f.sources)
-            )
+            paras.append(self._finding("banner.finding", f))
         return Section("banner", "Please read this first", tuple(paras))
 
     def talk(self) -> Section | None:
@@ -219,10 +227,7 @@ class _Builder(CareSections):
         ]  # unverified-fact findings are about the knowledge, for the clinician
         if not found:
             return None
-        items = tuple(
-            self.w.must("talk.finding", {"finding": Run(f.message, "quote")}, f.sources)
-            for f in found
-        )
+        items = tuple(self._finding("talk.finding", f) for f in found)
         group = Group("talk-findings", "", self.w.must("talk.intro"), items)
         return Section("talk", "Things to talk about with your care team", groups=(group,))
 

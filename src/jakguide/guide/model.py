@@ -24,6 +24,9 @@ class GuideRequest(Frozen):
     condition: str
     region: Region = "US"
     as_of: dt.date
+    # "patient": the guide a patient opens through their link; findings are told in the
+    # guide's own plain words (no label wording), sources by document, not by table.
+    audience: Literal["clinician", "patient"] = "clinician"
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,7 @@ class Guide:
     sections: tuple[Section, ...]
     footnotes: tuple[Footnote, ...]
     warnings: tuple[str, ...] = field(default=())
+    audience: str = "clinician"
 
     @property
     def title(self) -> str:

@@ -10,9 +10,12 @@ intended-use disclaimer and the knowledge version and release date.
 | ``/login``, ``/logout`` | ``auth`` |
 | ``/drugs``, ``/sources`` | ``drugs`` |
 | ``/assess`` | ``assess`` |
-| ``/patients...`` (list, record, timeline, assessment, guide) | ``patients`` |
+| ``/patients?q=&condition=&agent=&show=&sort=&page=`` (the list) | ``patient_list`` |
+| ``/patients/...`` (new, record, timeline, assessment, guide) | ``patients`` |
 | ``/patients/{id}/scores/new`` | ``scores`` |
-| ``/patients/{id}/edit``, ``.../{labs,conditions}/{row}/edit`` (versioned) | ``edit`` |
+| ``/patients/{id}/edit``, ``.../{kind}/new``, ``.../{kind}/{row}/{edit,delete}`` | ``edit`` |
+| ``/patients/{id}/assessments/save`` (keep an assessment; edit and re-run) | ``saved`` |
+| ``/patients/{id}/background`` (history, risk factors, reviewed lists) | ``background`` |
 | ``/patients/{id}/links``, ``/p/{token}...`` (patient link and self-report) | ``links`` |
 """
 
@@ -25,7 +28,19 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from jakguide.web.pages import assess, auth, claims, drugs, edit, links, patients, scores
+from jakguide.web.pages import (
+    assess,
+    auth,
+    background,
+    claims,
+    drugs,
+    edit,
+    links,
+    patient_list,
+    patients,
+    saved,
+    scores,
+)
 from jakguide.web.pages.common import STATIC, PagesConfig
 
 __all__ = ["PagesConfig", "register", "set_default_as_of"]
@@ -55,7 +70,10 @@ def register(app: FastAPI) -> None:
         assess,
         scores,
         edit,
+        background,
+        saved,
         links,
+        patient_list,
         patients,
         claims,
     ):

@@ -12,6 +12,7 @@ engine then says which data it needs); ticking "reviewed" with nothing else mean
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
@@ -410,6 +411,7 @@ def assess_submit(request: Request, clin: ClinDep, form: FormDep, kb: KbDep) -> 
                     "Assessment results",
                     patient_id=None,
                     source="upload" if upload is not None else "form",
+                    save_data=save_payload(built.data) if upload is None else None,
                     **results_context(kb, out),
                 ),
             )
@@ -420,6 +422,12 @@ def assess_submit(request: Request, clin: ClinDep, form: FormDep, kb: KbDep) -> 
         page_context(clin, "assess", "Assess a patient", errors=errors, **ctx),
         status=422,
     )
+
+
+def save_payload(data: dict[str, Any]) -> str:
+    """The patient the form described, as native JSON for "save to a new record" (re-checked
+    like an upload when it comes back)."""
+    return json.dumps(data, default=str, sort_keys=True)
 
 
 def _read_upload(

@@ -1,4 +1,5 @@
-"""Edit forms of a record: the patient's details, a condition row, a lab row.
+"""Edit forms of a record: the patient's details; add, edit and delete any dated row (labs,
+conditions, therapies, medicines, screening, measurements; the inputs are ``rowforms``).
 
 Why a version in every form: two clinicians may open the same record; each form carries the
 record's version (its ETag, as the API's ``If-Match``) in a hidden field, and a submit made after
@@ -11,33 +12,41 @@ audited ``Records`` calls as ``PUT /api/patients/...``.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Annotated, Any, get_args
 from urllib.parse import quote_plus
 
 from fastapi import Path
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from jakguide.errors import InputError
 from jakguide.kb.base import Knowledge
 from jakguide.model import HepaticImpairment, Pregnancy, Sex, Smoking, YesNoUnknown
 from jakguide.store.records import DuplicateRowError, Records, VersionConflictError, etag
-from jakguide.store.schemas import ConditionIn, LabIn, PatientIn, PatientOut
+from jakguide.store.schemas import PatientIn, PatientOut
 from jakguide.web.deps import KbDep, SessionDep
 from jakguide.web.pages.common import (
     Clin,
     ClinDep,
     FormDep,
     PageError,
-    analyte_name,
     check_csrf,
-    condition_name,
     form_str,
     page_context,
     page_router,
     render_html,
+)
+from jakguide.web.pages.human import label as human_label
+from jakguide.web.pages.rowforms import (
+    ROW_KINDS,
+    Field,
+    errors_of,
+    input_error_key,
+    medicine_names,
+    row_body,
+    row_fields,
+    row_values,
 )
 
 router = page_router()
@@ -47,22 +56,11 @@ _BOOL = {"yes": True, "no": False, "unknown": None}
 _BOOL_WORD = {v: k for k, v in _BOOL.items()}
 
 
-@dataclass(frozen=True)
-class Field:
-    """One input of an edit form: name, label, kind (text, date, number, select), options."""
-
-    name: str
-    label: str
-    kind: str = "text"
-    options: tuple[tuple[str, str], ...] = ()  # (value, shown)
-    hint: str = ""
-
-
 def _choices(literal: Any) -> tuple[tuple[str, str], ...]:
-    return tuple((v, v) for v in get_args(literal))
+    return tuple((v, human_label(v)) for v in get_args(literal))
 
 
-_YES_NO = (("unknown", "unknown"), ("yes", "yes"), ("no", "no"))
+_YES_NO = (("unknown", "Unknown"), ("yes", "Yes"), ("no", "No"))
 PATIENT_FIELDS = (
     Field("label", "Clinic reference", hint="The clinic's own reference, not a name."),
     Field("birth_date", "Birth date", "date"),
@@ -75,21 +73,6 @@ PATIENT_FIELDS = (
     Field("on_dialysis", "On dialysis", "select", _YES_NO),
 )
 _PATIENT_BOOLS = frozenset({"reproductive_potential", "on_dialysis"})
-
-
-def _lab_fields(kb: Knowledge) -> tuple[Field, ...]:
-    analytes = tuple(sorted(((a.id, a.name) for a in kb.analytes.values()), key=lambda p: p[1]))
-    return (
-        Field("analyte", "Test", "select", analytes),
-        Field("value", "Value", "number"),
-        Field("unit", "Unit", hint="UCUM, as on the report (e.g. 10*9/L, g/dL)."),
-        Field("date", "Date", "date"),
-    )
-
-
-def _condition_fields(kb: Knowledge) -> tuple[Field, ...]:
-    conditions = tuple(sorted(((c.id, c.name) for c in kb.conditions.values()), key=lambda p: p[1]))
-    return (Field("condition", "Condition", "select", conditions),)
 
 
 # --------------------------------------------------------------------------- values
@@ -105,17 +88,6 @@ def _patient_values(row: Any) -> dict[str, str]:
         else:
             values[f.name] = "" if value is None else str(value)
     return values
-
-
-def _row_values(name: str, row: Any) -> dict[str, str]:
-    if name == "labs":
-        return {
-            "analyte": row.analyte,
-            "value": f"{row.value_entered:g}",
-            "unit": row.unit_entered,
-            "date": row.date.isoformat(),
-        }
-    return {"condition": row.condition}
 
 
 def _differences(
@@ -140,15 +112,6 @@ def _same(f: Field, a: str, b: str) -> bool:
         except ValueError:
             return a == b
     return a == b
-
-
-def _errors_of(exc: ValidationError, names: tuple[str, ...]) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    for err in exc.errors():
-        where = str(err["loc"][0]) if err["loc"] else ""
-        key = where if where in names else "_form"
-        errors.setdefault(key, f"{err['msg']}.")
-    return errors
 
 
 def _day(raw: str, name: str, errors: dict[str, str]) -> dt.date | None:
@@ -190,6 +153,7 @@ def _form(
     errors: dict[str, str] | None = None,
     current: list[tuple[str, str]] | None = None,
     status: int = 200,
+    delete: str | None = None,
 ) -> Response:
     return render_html(
         kb,
@@ -207,6 +171,8 @@ def _form(
             version=version,
             errors=errors or {},
             current=current,
+            delete=delete,
+            medicines=medicine_names(kb) if any(f.datalist for f in fields) else [],
         ),
         status=status,
     )
@@ -282,7 +248,7 @@ def edit_patient_submit(
         try:
             body = PatientIn.model_validate({**current, **changes})
         except ValidationError as exc:
-            errors = _errors_of(exc, tuple(f.name for f in PATIENT_FIELDS))
+            errors = errors_of(exc, tuple(f.name for f in PATIENT_FIELDS))
     if errors or body is None:
         label = row.label
         session.commit()
@@ -305,18 +271,12 @@ def edit_patient_submit(
 
 # --------------------------------------------------------------------------- rows
 
-_ROW_KINDS = {"labs": "lab result", "conditions": "condition"}
-
 
 def _row_kind(name: str) -> str:
-    what = _ROW_KINDS.get(name)
+    what = ROW_KINDS.get(name)
     if what is None:
-        raise PageError(404, "Not found", "Only lab results and conditions are edited here.")
+        raise PageError(404, "Not found", "No such kind of row in a record.")
     return what
-
-
-def _row_fields(name: str, kb: Knowledge) -> tuple[Field, ...]:
-    return _lab_fields(kb) if name == "labs" else _condition_fields(kb)
 
 
 @router.get("/patients/{patient_id}/{kind}/{row_id}/edit")
@@ -326,38 +286,14 @@ def edit_row_form(
     what = _row_kind(kind)
     records = Records(session, clin.actor, kb)
     patient = records.get_patient(patient_id)
-    version, label = etag(patient), patient.label
-    values = _row_values(kind, records.get_row(patient_id, kind, row_id))
+    version, ref = etag(patient), patient.label
+    values = row_values(kind, records.get_row(patient_id, kind, row_id))
     session.commit()
     return _form(
-        clin, kb, pid=patient_id, label=label, title=f"Edit {what}",
-        action=f"/patients/{patient_id}/{kind}/{row_id}/edit", fields=_row_fields(kind, kb),
-        values=values, version=version,
+        clin, kb, pid=patient_id, label=ref, title=f"Edit {what}",
+        action=f"/patients/{patient_id}/{kind}/{row_id}/edit", fields=row_fields(kind, kb),
+        values=values, version=version, delete=f"/patients/{patient_id}/{kind}/{row_id}/delete",
     )  # fmt: skip
-
-
-def _row_body(kind: str, values: dict[str, str], errors: dict[str, str]) -> BaseModel | None:
-    names = tuple(values)
-    try:
-        if kind == "labs":
-            day = _day(values["date"], "date", errors)
-            if not values["value"]:
-                errors["value"] = "Enter the value as reported."
-            if errors:
-                return None
-            return LabIn(
-                analyte=values["analyte"],
-                value=float(values["value"]),
-                unit=values["unit"],
-                date=day,  # None (no date given) is refused by the model: 422
-            )
-        return ConditionIn(condition=values["condition"])
-    except ValueError as exc:  # float("abc"); pydantic's ValidationError is a ValueError
-        if isinstance(exc, ValidationError):
-            errors.update(_errors_of(exc, names))
-        else:
-            errors["value"] = "Enter a number (e.g. 1.2)."
-        return None
 
 
 @router.post("/patients/{patient_id}/{kind}/{row_id}/edit")
@@ -373,19 +309,19 @@ def edit_row_submit(
     what = _row_kind(kind)
     check_csrf(form, clin)
     version = _version(form)
-    fields = _row_fields(kind, kb)
+    fields = row_fields(kind, kb)
     values = {f.name: form_str(form, f.name, 200) for f in fields}
     action = f"/patients/{patient_id}/{kind}/{row_id}/edit"
     title = f"Edit {what}"
     records = Records(session, clin.actor, kb)
     errors: dict[str, str] = {}
-    body = _row_body(kind, values, errors)
+    body = row_body(kind, kb, values, errors)
     if body is not None:
         try:
             records.update_row(patient_id, kind, row_id, body, version)
         except VersionConflictError:
             session.rollback()
-            now = _row_values(kind, records.get_row(patient_id, kind, row_id))
+            now = row_values(kind, records.get_row(patient_id, kind, row_id))
             return _conflict_form(
                 clin, kb, records, patient_id, title=title, action=action, fields=fields,
                 values=values, now=now,
@@ -395,20 +331,98 @@ def edit_row_submit(
             errors["condition"] = "The record already has this condition."
         except InputError as exc:  # unit not accepted for the analyte, implausible value
             session.rollback()
-            key = next((f.name for f in fields if exc.field.endswith(f.name)), "unit")
+            key = input_error_key(exc, fields, kind)
             errors[key] = f"{exc.reason}."
     if errors:
-        patient = records.get_patient(patient_id)
-        label = patient.label
+        ref = records.get_patient(patient_id).label
         session.commit()
         return _form(
-            clin, kb, pid=patient_id, label=label, title=title, action=action, fields=fields,
+            clin, kb, pid=patient_id, label=ref, title=title, action=action, fields=fields,
             values=values, version=version, errors=errors, status=422,
         )  # fmt: skip
     session.commit()
-    if kind == "labs":
-        shown = analyte_name(kb, values["analyte"])
-    else:
-        shown = condition_name(kb, values["condition"])
-    saved = quote_plus(f"{what} {shown}")
+    saved = quote_plus(what)
     return RedirectResponse(f"/patients/{patient_id}?added={saved}", status_code=303)
+
+
+@router.get("/patients/{patient_id}/{kind}/new")
+def add_row_form(
+    patient_id: str, kind: str, clin: ClinDep, session: SessionDep, kb: KbDep
+) -> Response:
+    what = _row_kind(kind)
+    records = Records(session, clin.actor, kb)
+    patient = records.get_patient(patient_id)
+    version, ref = etag(patient), patient.label
+    session.commit()
+    return _form(
+        clin, kb, pid=patient_id, label=ref, title=f"Add a {what}",
+        action=f"/patients/{patient_id}/{kind}/new", fields=row_fields(kind, kb),
+        values={}, version=version,
+    )  # fmt: skip
+
+
+@router.post("/patients/{patient_id}/{kind}/new")
+def add_row_submit(
+    patient_id: str, kind: str, clin: ClinDep, form: FormDep, session: SessionDep, kb: KbDep
+) -> Response:
+    """Add a row. The version only guards the form's own page: adding a row beside someone
+    else's change loses nothing, so a stale version is not a conflict here."""
+    what = _row_kind(kind)
+    check_csrf(form, clin)
+    version = _version(form)
+    fields = row_fields(kind, kb)
+    values = {f.name: form_str(form, f.name, 200) for f in fields}
+    records = Records(session, clin.actor, kb)
+    errors: dict[str, str] = {}
+    body = row_body(kind, kb, values, errors)
+    if body is not None:
+        try:
+            records.add_row(patient_id, kind, body)
+        except DuplicateRowError:
+            session.rollback()
+            errors["condition"] = "The record already has this condition."
+        except InputError as exc:  # unit not accepted for the analyte, implausible value
+            session.rollback()
+            errors[input_error_key(exc, fields, kind)] = f"{exc.reason}."
+    if errors:
+        ref = records.get_patient(patient_id).label
+        session.commit()
+        return _form(
+            clin, kb, pid=patient_id, label=ref, title=f"Add a {what}",
+            action=f"/patients/{patient_id}/{kind}/new", fields=fields, values=values,
+            version=version, errors=errors, status=422,
+        )  # fmt: skip
+    session.commit()
+    return RedirectResponse(f"/patients/{patient_id}?added={quote_plus(what)}", status_code=303)
+
+
+@router.post("/patients/{patient_id}/{kind}/{row_id}/delete")
+def delete_row_submit(
+    patient_id: str,
+    kind: str,
+    row_id: RowId,
+    clin: ClinDep,
+    form: FormDep,
+    session: SessionDep,
+    kb: KbDep,
+) -> Response:
+    """Delete a row (audited). A stale version is refused: the row may have been corrected
+    since the person decided to delete it."""
+    what = _row_kind(kind)
+    check_csrf(form, clin)
+    version = _version(form)
+    records = Records(session, clin.actor, kb)
+    try:
+        records.delete_row(patient_id, kind, row_id, version)
+    except VersionConflictError:
+        session.rollback()
+        raise PageError(
+            409,
+            "Changed by someone else",
+            f"The record changed since you opened it; the {what} was not deleted. Open the "
+            "record again and decide with the change in view.",
+        ) from None
+    session.commit()
+    return RedirectResponse(
+        f"/patients/{patient_id}?added={quote_plus(what + ' deleted')}", status_code=303
+    )

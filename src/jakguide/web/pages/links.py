@@ -39,7 +39,8 @@ from jakguide.web.pages.common import (
     page_router,
     render_html,
 )
-from jakguide.web.pages.patients import _quiet_record, guide_request, guide_response
+from jakguide.web.pages.patient_list import quiet_record
+from jakguide.web.pages.patients import guide_request, guide_response
 from jakguide.web.pages.scores import check_score, form_fields, parse_fields
 
 router = page_router()
@@ -109,10 +110,19 @@ def create_link(
         "link_created.html.j2",
         page_context(
             clin, "patients", "Patient link created", pid=patient_id, label=row.label, url=url,
-            link=link,
+            link=link, qr=qr_data_uri(url),
         ),
         headers={"Referrer-Policy": "no-referrer"},
     )  # fmt: skip
+
+
+def qr_data_uri(url: str) -> str:
+    """The link as a QR code (SVG data URI; segno, offline) for the printable slip."""
+    import segno
+
+    code = segno.make(url, error="m", micro=False)
+    found: str = code.svg_data_uri(scale=4, border=4, dark="#000", light="#fff")
+    return found
 
 
 @router.post("/patients/{patient_id}/links/{link_id}/revoke")
@@ -225,7 +235,7 @@ def _guide(request: Request, token: str, session: Session, kb: Knowledge, fmt: s
     if link.drug is None:
         raise PageError(404, "No guide", "Your clinic has not chosen a medicine guide for you.")
     day = _today(request, session, opened)
-    patient = to_patient(_quiet_record(session, opened.patient), kb, day)
+    patient = to_patient(quiet_record(session, opened.patient), kb, day)
     req = guide_request(kb, patient, link.drug, link.condition, link.region, day)
     response = guide_response(kb, patient, req, fmt, None)
     response.headers.update(PATIENT_HEADERS)
@@ -265,6 +275,7 @@ def _report_page(
             errors=errors,
             side_effects=SIDE_EFFECTS,
             itch_max=ITCH_MAX,
+            ask_itch=questionnaire == "dlqi",  # itch belongs to the skin questionnaires
             notice=DLQI_NOTICE if questionnaire == "dlqi" else None,
         ),
         status,

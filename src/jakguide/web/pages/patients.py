@@ -9,11 +9,10 @@ document, unchanged.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Query, Request
+from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jakguide.adapters.native import check_day
@@ -23,8 +22,6 @@ from jakguide.kb.base import Knowledge
 from jakguide.model import AssessRequest, Patient, Region
 from jakguide.store import links as store_links
 from jakguide.store.convert import Record, to_patient
-from jakguide.store.kinds import KINDS
-from jakguide.store.models import PatientRow
 from jakguide.store.records import Records
 from jakguide.store.schemas import ConditionIn, PatientIn
 from jakguide.web.api.stateless import assessment_json
@@ -53,74 +50,15 @@ from jakguide.web.pages.record import (
     score_charts,
     visits,
 )
+from jakguide.web.pages.rowforms import forms_for as fitting_forms
+from jakguide.web.pages.rowforms import row_lists
 from jakguide.web.pages.scores import forms_for
 
 router = page_router()
-PAGE_SIZE = 100
 
 
 def _records(clin: Clin, session: Session, kb: Knowledge) -> Records:
     return Records(session, clin.actor, kb)
-
-
-def _quiet_record(session: Session, row: PatientRow) -> Record:
-    """A patient's rows for the list page (the list is audited once, as ``patient-list``)."""
-    children: dict[str, list[Any]] = {}
-    for name, spec in KINDS.items():
-        table: Any = spec.row
-        order = [getattr(table, col) for col in spec.order]
-        query = select(table).where(table.patient_id == row.id).order_by(*order)
-        children[name] = list(session.scalars(query))
-    return Record(row, children)
-
-
-@router.get("/patients")
-def patient_list(
-    request: Request,
-    clin: ClinDep,
-    session: SessionDep,
-    kb: KbDep,
-    offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
-    as_of: str | None = None,
-) -> Response:
-    records = _records(clin, session, kb)
-    day = page_day(request, clin.actor, as_of)
-    rows, total = records.list_patients(PAGE_SIZE, max(0, offset))
-    items = []
-    for row in rows:
-        rec = _quiet_record(session, row)
-        patient = to_patient(rec, kb, day)
-        state = lab_state(kb, patient, "US", day)
-        last = max(
-            [r.date for r in rec.rows("labs")] + [r.date for r in rec.rows("scores")],
-            default=None,
-        )
-        items.append(
-            {
-                "row": row,
-                "conditions": [condition_name(kb, c) for c in patient.conditions or []],
-                "therapy": patient.therapy,
-                "overdue": state.overdue,
-                "alerts": state.alerts,
-                "last": last,
-            }
-        )
-    session.commit()
-    return render_html(
-        kb,
-        "patients.html.j2",
-        page_context(
-            clin,
-            "patients",
-            "Patients",
-            items=items,
-            total=total,
-            offset=offset,
-            page_size=PAGE_SIZE,
-            day=day,
-            added=request.query_params.get("added"),
-        ),
-    )
 
 
 @router.get("/patients/new")
@@ -267,6 +205,10 @@ def patient_page(
             drugs=sorted(m.id for m in kb.marketed(reg)),
             added=request.query_params.get("added"),
             score_forms=forms_for(listed),
+            questionnaires=fitting_forms(
+                kb, conditions, (("basdai", "BASDAI (axial SpA)"), ("dlqi", "DLQI (skin)"))
+            ),
+            row_lists=row_lists(kb, rec.children, patient_id),
         ),
     )
 
@@ -355,6 +297,8 @@ def guide_response(
     from jakguide.guide import build_guide, guide_html, guide_pdf
 
     patient = patient.model_copy(update={"id": shown_as})
+    if shown_as is None:  # the patient's own copy, opened through their link
+        request = request.model_copy(update={"audience": "patient"})
     try:
         guide = build_guide(patient, request, kb)
     except InputError:

@@ -39,6 +39,7 @@ from jakguide.rules.story import is_recheck
 from jakguide.store.convert import Record
 from jakguide.store.links import SelfReport
 from jakguide.web.pages.common import analyte_name
+from jakguide.web.pages.human import label, unit_text
 
 AXIAL = ("ankylosing-spondylitis", "non-radiographic-axial-spondyloarthritis")
 SKIN = ("plaque-psoriasis",)
@@ -425,7 +426,7 @@ def visits(
         per_day = f", {t.per_day}x daily" if t.per_day else ""
         add(t.start_date, VisitItem("therapy", f"Started {t.drug}{dose}{per_day}"))
         if t.stop_date is not None:
-            why = f" ({t.stop_reason})" if t.stop_reason else ""
+            why = f" ({label(t.stop_reason).lower()})" if t.stop_reason else ""
             add(t.stop_date, VisitItem("therapy", f"Stopped {t.drug}{why}"))
     for row in rec.rows("scores"):
         if row.id in reported:
@@ -434,12 +435,14 @@ def visits(
     for lab in rec.rows("labs"):
         action = actions.get((lab.analyte, lab.date, lab.value_entered, lab.unit_entered))
         alert = f"label action: {action}" if action in ALERT_ACTIONS else None
-        text = f"{analyte_name(kb, lab.analyte)} {lab.value_entered:g} {lab.unit_entered}"
+        unit = unit_text(lab.unit_entered)
+        text = f"{analyte_name(kb, lab.analyte)} {lab.value_entered:g} {unit}"
         edit = f"/patients/{lab.patient_id}/labs/{lab.id}/edit"
         add(lab.date, VisitItem("lab", text, alert, edit=edit))
     for s in rec.rows("screening"):
         if s.date is not None:
-            add(s.date, VisitItem("screening", f"Screening {s.item}: {s.result}"))
+            what = f"{label(s.item)}: {label(s.result).lower()}"
+            add(s.date, VisitItem("screening", what))
     for rep in reports:
         detail = []
         if rep.instrument:
@@ -507,9 +510,8 @@ def lab_state(kb: Knowledge, patient: Patient, region: Region, day: dt.date) -> 
     recheck_by = {m.analyte: m.due_by for m in report.monitoring if is_recheck(m)}
     for r in latest.values():
         if r.action in ALERT_ACTIONS:
-            short = (
-                f"{analyte_name(kb, r.analyte)} {r.value_entered:g} {r.unit_entered}: {r.action}"
-            )
+            unit = unit_text(r.unit_entered)
+            short = f"{analyte_name(kb, r.analyte)} {r.value_entered:g} {unit}: {r.action}"
             if recheck_by.get(r.analyte) is not None:  # the plan's recheck entry (policy 21)
                 short += f" by {recheck_by[r.analyte]}"
             alerts.append(LabAlert(r.analyte, short, f"{short} ({r.date}). {r.message}"))
