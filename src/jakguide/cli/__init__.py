@@ -47,6 +47,7 @@ COMMANDS = {
     "score": "instruments",
     "response": "instruments",
     "guide": "guide",
+    "condition-guide": "guide",
     "serve": "server",
     "db": "server",
     "user": "server",
