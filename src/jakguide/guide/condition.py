@@ -176,9 +176,8 @@ class _Builder:
         age = ind.population.min_age_years
         if age is None:
             return w.runs(w.entry("cg.who.any"))
-        adult = w.entry("cg.who.adults")
-        if age >= 18:
-            return w.runs(adult)
+        if (ind.population.text or "").strip().lower() == "adults":  # the label's own word
+            return w.runs(w.entry("cg.who.adults"))
         return w.runs(w.entry("cg.who.age"), {"age": f"{age:g}"})
 
     def approvals(self) -> Section:
