@@ -31,7 +31,9 @@ _SAY = {
 def triage(
     symptoms: Annotated[
         list[str],
-        typer.Argument(help="Symptoms: ids from the knowledge or your own words.", metavar="SYMPTOM..."),
+        typer.Argument(
+            help="Symptoms: ids from the knowledge or your own words.", metavar="SYMPTOM..."
+        ),
     ],
     drug: Annotated[str, typer.Option("--drug", help="The medicine taken (INN or brand).")],
     region: RegionOption = RegionOpt.US,

@@ -10,6 +10,7 @@ says to call the region's emergency number when very unwell. Information, not a 
 from __future__ import annotations
 
 import re
+
 from pydantic import BaseModel, ConfigDict
 
 from jakguide.errors import InputError
@@ -84,15 +85,19 @@ def triage(drug: str, symptoms: list[str], region: str, kb: Knowledge) -> Triage
     data = triage_data(kb)
     if region not in data.emergency_numbers:
         raise InputError(
-            "region", region, "unknown region; accepted: " + ", ".join(sorted(data.emergency_numbers))
+            "region",
+            region,
+            "unknown region; accepted: " + ", ".join(sorted(data.emergency_numbers)),
         )
     cleaned = [s.strip() for s in symptoms if s.strip()]
     if not cleaned:
         raise InputError("symptoms", "", "give at least one symptom (an id or your own words)")
-    label = mono.regions.get(region)  # type: ignore[call-overload]
+    label = mono.regions.get(region)
     if label is None:
         raise InputError(
-            "drug", drug, f"not marketed in {region}; marketed in: {', '.join(sorted(mono.regions))}"
+            "drug",
+            drug,
+            f"not marketed in {region}; marketed in: {', '.join(sorted(mono.regions))}",
         )
     notes = Footnotes(kb)
     facts = FactResolver(kb, mono, label, region, "", None)
@@ -132,8 +137,9 @@ def triage(drug: str, symptoms: list[str], region: str, kb: Knowledge) -> Triage
                 parts = [w.must(sign.wording, cites=cites)]
                 if not on_label:
                     parts.append(w.must("triage.not-on-label"))
-                st = w.join(sign.wording, parts)
-                assert st is not None
+                joined = w.join(sign.wording, parts)
+                assert joined is not None
+                st = joined
                 reasons.append(
                     Reason(
                         symptom=said,

@@ -25,8 +25,8 @@ class Sign(Strict):
     id: _Id
     urgency: Urgency
     wording: str  # the guide statement explaining the sign
-    facts: list[str] = []  # guide label-fact keys (jakguide.guide.facts)
-    labels: list[LabelSection] = []
+    facts: list[str] = Field(default_factory=list)  # guide label-fact keys (guide.facts)
+    labels: list[LabelSection] = Field(default_factory=list)
     source: Citation
 
 
