@@ -14,6 +14,7 @@ intended-use disclaimer and the knowledge version and release date.
 | ``/patients/{id}/scores/new`` | ``scores`` |
 | ``/patients/{id}/edit``, ``.../{labs,conditions}/{row}/edit`` (versioned) | ``edit`` |
 | ``/patients/{id}/links``, ``/p/{token}...`` (patient link and self-report) | ``links`` |
+| ``/guides``, ``/triage``, ``/decide`` (public, no login, nothing stored) | ``public`` |
 """
 
 from __future__ import annotations
@@ -25,7 +26,17 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from jakguide.web.pages import assess, auth, claims, drugs, edit, links, patients, scores
+from jakguide.web.pages import (
+    assess,
+    auth,
+    claims,
+    drugs,
+    edit,
+    links,
+    patients,
+    public,
+    scores,
+)
 from jakguide.web.pages.common import STATIC, PagesConfig
 
 __all__ = ["PagesConfig", "register", "set_default_as_of"]
@@ -58,6 +69,7 @@ def register(app: FastAPI) -> None:
         links,
         patients,
         claims,
+        public,
     ):
         app.include_router(module.router)
 
