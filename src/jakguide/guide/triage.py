@@ -142,7 +142,7 @@ def triage(drug: str, symptoms: list[str], region: str, kb: Knowledge) -> Triage
                 st = joined
                 reasons.append(
                     Reason(
-                        symptom=said,
+                        symptom=sym.words[0] if _norm(said) == sym.id else said,
                         matched=sym.id,
                         sign=sign.id,
                         urgency=sign.urgency,
@@ -150,6 +150,7 @@ def triage(drug: str, symptoms: list[str], region: str, kb: Knowledge) -> Triage
                         sources=list(st.refs),
                     )
                 )
+    reasons = _merged(reasons)
     number = data.emergency_numbers[region]
     very = w.must("triage.very-unwell", {"number": number.number}, [number.source])
     overall = min((r.urgency for r in reasons), key=ORDER.index)
@@ -168,3 +169,17 @@ def triage(drug: str, symptoms: list[str], region: str, kb: Knowledge) -> Triage
         intended_use=INTENDED_USE,
         sources=sources,
     )
+
+
+def _merged(reasons: list[Reason]) -> list[Reason]:
+    """One reason per warning sign, naming every symptom that pointed to it (input order)."""
+    out: dict[str, Reason] = {}
+    for r in reasons:
+        key = r.sign or f"unknown:{r.symptom}"
+        if key in out:
+            old = out[key]
+            if r.symptom not in old.symptom.split(", "):
+                out[key] = old.model_copy(update={"symptom": f"{old.symptom}, {r.symptom}"})
+        else:
+            out[key] = r
+    return list(out.values())

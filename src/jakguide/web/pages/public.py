@@ -38,6 +38,11 @@ from jakguide.web.pages.common import (
 )
 
 router = page_router()
+# What the header and footer of these pages say (the site's default addresses clinicians).
+PUBLIC_USE = (
+    "Information for people with these conditions and people taking these medicines, from the "
+    "drug labels. Not a diagnosis; it does not replace your care team."
+)
 GUIDE_CONDITIONS = (
     "plaque-psoriasis",
     "psoriatic-arthritis",
@@ -83,7 +88,13 @@ def guides_index(kb: KbDep) -> Response:
     return render_html(
         kb,
         "pub_guides.html.j2",
-        {"title": "Guides to JAK medicines", "rows": rows, "regions": REGIONS, "nav": "guides"},
+        {
+            "title": "Guides to JAK medicines",
+            "rows": rows,
+            "regions": REGIONS,
+            "nav": "guides",
+            "disclaimer": PUBLIC_USE,
+        },
     )
 
 
@@ -122,6 +133,7 @@ def _triage_context(kb: Knowledge, **extra: Any) -> dict[str, Any]:
     data = triage_data(kb)
     return {
         "title": "Check a symptom",
+        "disclaimer": PUBLIC_USE,
         "nav": "triage",
         "drugs": sorted(kb.drugs),
         "regions": REGIONS,
@@ -159,6 +171,7 @@ def triage_post(kb: KbDep, form: FormDep) -> Response:
 def _decide_context(kb: Knowledge, **extra: Any) -> dict[str, Any]:
     return {
         "title": "Is a JAK medicine right for me?",
+        "disclaimer": PUBLIC_USE,
         "nav": "decide",
         "intro": _text(kb, "decide.intro"),
         "factors": [(f, _text(kb, f"decide.{f}.ask")) for f in FACTORS],
