@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from fastapi import FastAPI
 from starlette.testclient import TestClient
 
-from jakguide.web.app import AppState
+from jakguide.web.deps import AppState
 
 
 def _row_counts(app: FastAPI) -> dict[str, int]:
