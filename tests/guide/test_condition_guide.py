@@ -157,3 +157,19 @@ def test_cli_markdown_to_stdout_and_bad_condition_exit_2() -> None:
     assert bad.returncode == 2
     assert "psoriasiss" in bad.stderr and "plaque-psoriasis" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize(
+    "condition", ["ankylosing-spondylitis", "non-radiographic-axial-spondyloarthritis"]
+)
+def test_axspa_guide_names_exercise_and_physiotherapy_with_the_guideline(
+    kb: Knowledge, condition: str
+) -> None:
+    guide = build_condition_guide(condition, "EU", AS_OF, kb)
+    other = next(s for s in guide.sections if s.id == "other")
+    exercise = next(p for p in other.paragraphs if p.id == "cg.other.axspa-exercise")
+    assert "exercise" in exercise.text and "physio" in exercise.text
+    docs = {fn.doc for fn in guide.footnotes if fn.number in exercise.refs}
+    assert "asas-eular-2022-axspa" in docs
+    psoriasis = build_condition_guide("plaque-psoriasis", "EU", AS_OF, kb)
+    assert "other" not in {s.id for s in psoriasis.sections}

@@ -146,7 +146,8 @@ class _Builder:
 
     def build(self) -> ConditionGuide:
         sections = [self.about(), self.approvals(), self.others_section(), self.works()]
-        sections += [self.expect(), self.take(), self.checks(), self.effects(), self.questions()]
+        sections += [self.expect(), self.take(), self.checks(), self.effects(), self.other()]
+        sections.append(self.questions())
         _, kept, notes = renumber(
             None, [s for s in sections if s is not None], self.footnotes.notes
         )
@@ -384,6 +385,19 @@ class _Builder:
             (self.w().must("cg.effects.intro"),),
             tuple(groups),
         )
+
+    def other(self) -> Section | None:
+        """Other treatments the guidelines name for this condition (wording ``cg.other.*``)."""
+        w = self.w()
+        items = tuple(
+            w.build(st)
+            for sid, st in self.kb.guide.items()
+            if sid.startswith("cg.other.")
+            and (st.conditions is None or set(st.conditions) & set(self.conditions))
+        )
+        if not items:
+            return None
+        return Section("other", "Other treatments", items)
 
     def questions(self) -> Section:
         w = self.w()
