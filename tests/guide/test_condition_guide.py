@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 import textstat
@@ -173,3 +174,14 @@ def test_axspa_guide_names_exercise_and_physiotherapy_with_the_guideline(
     assert "asas-eular-2022-axspa" in docs
     psoriasis = build_condition_guide("plaque-psoriasis", "EU", AS_OF, kb)
     assert "other" not in {s.id for s in psoriasis.sections}
+
+
+def test_cli_pdf_to_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "guide.pdf"
+    got = subprocess.run(
+        [sys.executable, "-m", "jakguide.cli", "condition-guide", "rheumatoid-arthritis",
+         "--region", "US", "--format", "pdf", "--as-of", "2026-12-01", "--output", str(target)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert got.returncode == 0, got.stderr
+    assert target.read_bytes().startswith(b"%PDF")
