@@ -598,3 +598,63 @@ def test_not_derived_block_on_a_phone(browser: Browser, server: DemoServer) -> N
     s.page.locator("#not-derived-h").scroll_into_view_if_needed()
     s.shot("not-derived-phone", full=False)
     s.close()
+
+
+# --- public pages (issue 16): the decision aid, symptom triage and a condition guide ----------
+@pytest.mark.parametrize("viewport", [PHONE, WIDE], ids=["390", "1366"])
+def test_triage_on_a_phone_without_javascript(
+    browser: Browser, server: DemoServer, viewport: ViewportSize
+) -> None:
+    s = Session(browser, server, viewport)
+    s.context.close()
+    s.context = browser.new_context(viewport=viewport, java_script_enabled=False)
+    s.context.on("request", lambda r: s.requests.append(r.url))
+    s.page = s.context.new_page()
+    s.goto("/triage")
+    assert s.page.is_visible("#very-unwell")
+    s.page.select_option("#drug", "upadacitinib")
+    s.page.check("input[value=chest-pain]")
+    s.page.check("input[value=breathless]")
+    s.page.click("#triage-form button[type=submit]")
+    s.page.wait_for_selector("#triage-result")
+    assert "Get emergency help now" in s.page.inner_text("#triage-result h2")
+    _no_sideways_scroll(s, viewport["width"])
+    s.shot(f"triage-{viewport['width']}")
+    s.page.fill("#words", "a cold")
+    s.page.uncheck("input[value=chest-pain]")
+    s.page.uncheck("input[value=breathless]")
+    s.page.click("#triage-form button[type=submit]")
+    s.page.wait_for_selector("#triage-result")
+    assert "emergency help" not in s.page.inner_text("#triage-result h2")
+    s.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, WIDE], ids=["390", "1366"])
+def test_decision_aid_on_a_phone(
+    browser: Browser, server: DemoServer, viewport: ViewportSize
+) -> None:
+    s = Session(browser, server, viewport)
+    s.goto("/decide")
+    s.page.check("input[name=smoking]")
+    s.page.check("input[name=clots]")
+    s.page.click("#decide-form button[type=submit]")
+    s.page.wait_for_selector("#points")
+    text = s.page.inner_text("#points")
+    assert "blood clots" in text and "Nothing you ticked was kept" in text
+    _no_sideways_scroll(s, viewport["width"])
+    s.shot(f"decide-{viewport['width']}")
+    s.close()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, WIDE], ids=["390", "1366"])
+def test_condition_guide_on_a_phone(
+    browser: Browser, server: DemoServer, viewport: ViewportSize
+) -> None:
+    s = Session(browser, server, viewport)
+    s.goto("/guides")
+    s.page.click("a[href='/guides/ankylosing-spondylitis?region=US']")
+    s.page.wait_for_selector("#approved")
+    assert "TNF blockers" in s.page.inner_text("#approved")
+    _no_sideways_scroll(s, viewport["width"])
+    s.shot(f"condition-guide-{viewport['width']}", full=False)
+    s.close()

@@ -110,6 +110,74 @@ def stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
+class ConditionGuideFormat(StrEnum):
+    html = "html"
+    pdf = "pdf"
+    md = "md"
+
+
+def condition_guide(
+    condition: Annotated[
+        str, typer.Argument(help="Condition id from the knowledge.", metavar="CONDITION")
+    ],
+    region: RegionOption = RegionOpt.US,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="The guide's date (YYYY-MM-DD); default: today.")
+    ] = None,
+    fmt: Annotated[
+        ConditionGuideFormat, typer.Option("--format", help="html (default), pdf or md.")
+    ] = ConditionGuideFormat.html,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write to this file. Without it: HTML or Markdown to standard output; PDF to "
+            "standard output only when that is redirected.",
+            show_default=False,
+        ),
+    ] = None,
+    knowledge_dir: KnowledgeOpt = None,
+) -> None:
+    """A public guide to the JAK-family medicines for one condition in one region, with sources."""
+
+    def body() -> None:
+        from jakguide.errors import InputError
+        from jakguide.guide.condition import (
+            build_condition_guide,
+            condition_guide_html,
+            condition_guide_markdown,
+            condition_guide_pdf,
+        )
+
+        kb = knowledge(knowledge_dir)
+        day = parse_as_of(as_of)
+        if fmt is ConditionGuideFormat.pdf and output is None and stdout_is_terminal():
+            raise InputError(
+                "--output", None, "a PDF is binary; give --output FILE or redirect standard output"
+            )
+        built = build_condition_guide(condition, region.value, day, kb)
+        if fmt is ConditionGuideFormat.pdf:
+            data = condition_guide_pdf(built)
+        elif fmt is ConditionGuideFormat.md:
+            data = condition_guide_markdown(built).encode("utf-8")
+        else:
+            data = condition_guide_html(built).encode("utf-8")
+        if output is not None:
+            try:
+                output.write_bytes(data)
+            except OSError as exc:
+                raise InputError("--output", str(output), f"cannot write: {exc.strerror}") from None
+            err.print(f"wrote {output} ({fmt.value}, {len(data)} bytes)", markup=False)
+            return
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+
+    guarded(body)
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``guide`` to the main CLI."""
+    """Add ``guide`` and ``condition-guide`` to the main CLI."""
     app.command("guide")(guide)
+    app.command("condition-guide")(condition_guide)

@@ -33,6 +33,7 @@ from jakguide.kb.schema import (
 from jakguide.kb.schema_derive import DerivationFile
 from jakguide.kb.schema_guide import GuideFile
 from jakguide.kb.schema_guidelines import GuidelineFile
+from jakguide.kb.schema_triage import TriageFile
 
 ENV_VAR = "JAKGUIDE_KNOWLEDGE"
 
@@ -227,6 +228,7 @@ class RawKnowledge:
         self.analytes: AnalyteFile | None = None
         self.guidelines: GuidelineFile | None = None
         self.derivations: DerivationFile | None = None
+        self.triage: TriageFile | None = None
         self.drugs: list[tuple[_Doc, Monograph]] = []
         self.guide: list[GuideFile] = []
         self.docs: dict[str, _Doc] = {}
@@ -241,9 +243,10 @@ _SINGLE_FILES: dict[str, type[BaseModel]] = {
     "analytes.yaml": AnalyteFile,
     "guidelines.yaml": GuidelineFile,
     "derivations.yaml": DerivationFile,
+    "triage.yaml": TriageFile,
 }
 # A knowledge folder without derivations.yaml derives nothing (rules.derive).
-_OPTIONAL_FILES = frozenset({"derivations.yaml"})
+_OPTIONAL_FILES = frozenset({"derivations.yaml", "triage.yaml"})
 _ATTR = {
     "index.yaml": "index",
     "sources.yaml": "sources",
@@ -253,6 +256,7 @@ _ATTR = {
     "analytes.yaml": "analytes",
     "guidelines.yaml": "guidelines",
     "derivations.yaml": "derivations",
+    "triage.yaml": "triage",
 }
 
 

@@ -15,7 +15,7 @@ import anyio
 import anyio.to_thread
 from fastapi import Body, Path, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from jakguide import __version__
 from jakguide.adapters.fhir.assessment_out import FHIR_JSON, assessment_bundle
@@ -235,6 +235,25 @@ def drug_endpoint(
             404, "unknown-id", "Unknown drug.", field=exc.field, value=inn, reason=exc.reason
         ) from None
     return monograph_dict(kb, inn, region)
+
+
+class TriageBody(BaseModel):
+    drug: Annotated[str, Field(max_length=100)]
+    symptoms: Annotated[
+        list[Annotated[str, Field(max_length=200)]], Field(min_length=1, max_length=30)
+    ]
+    region: Literal["US", "EU"] = "US"
+
+
+@router.post("/triage", tags=["patients"])
+def triage_endpoint(body: TriageBody, kb: KbDep) -> dict[str, Any]:
+    """How urgent symptoms are on a JAK-family medicine (as ``jakguide triage --format json``).
+
+    Information for people taking the drug, not a diagnosis; nothing is stored.
+    """
+    from jakguide.guide.triage import triage
+
+    return triage(body.drug, body.symptoms, body.region, kb).model_dump(mode="json")
 
 
 class Health(BaseModel):

@@ -17,6 +17,7 @@ intended-use disclaimer and the knowledge version and release date.
 | ``/patients/{id}/assessments/save`` (keep an assessment; edit and re-run) | ``saved`` |
 | ``/patients/{id}/background`` (history, risk factors, reviewed lists) | ``background`` |
 | ``/patients/{id}/links``, ``/p/{token}...`` (patient link and self-report) | ``links`` |
+| ``/guides``, ``/triage``, ``/decide`` (public, no login, nothing stored) | ``public`` |
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from jakguide.web.pages import (
     links,
     patient_list,
     patients,
+    public,
     saved,
     scores,
 )
@@ -76,6 +78,7 @@ def register(app: FastAPI) -> None:
         patient_list,
         patients,
         claims,
+        public,
     ):
         app.include_router(module.router)
 

@@ -1,0 +1,185 @@
+"""Symptom triage for people taking a JAK-family medicine: symptoms -> how urgent, why, sources.
+
+The warning signs, their urgency and the words people use for them are data
+(``knowledge/triage.yaml``); the explanations are guide wording; the label facts behind each sign
+come from the monograph (``FactResolver``). Conservative by design: a symptom takes the most urgent
+sign it may belong to, words it does not recognise give ``today`` naming them, and every answer
+says to call the region's emergency number when very unwell. Information, not a diagnosis.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict
+
+from jakguide.errors import InputError
+from jakguide.guide.facts import FactResolver
+from jakguide.guide.wording import Footnotes, Wording
+from jakguide.kb.base import Knowledge
+from jakguide.kb.schema import Citation
+from jakguide.kb.schema_triage import Symptom, TriageFile, Urgency
+
+ORDER: tuple[Urgency, ...] = ("emergency", "today", "next-visit")
+INTENDED_USE = (
+    "Information for people taking a JAK-family medicine, from its label. It is not a diagnosis "
+    "and does not replace your care team."
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Reason(_Strict):
+    symptom: str  # the words given
+    matched: str | None  # the symptom id, or None when not recognised
+    sign: str | None  # the warning sign it may be
+    urgency: Urgency
+    text: str
+    sources: list[int]
+
+
+class Source(_Strict):
+    number: int
+    doc: str
+    section: str
+    title: str
+    verified: bool
+
+
+class TriageResult(_Strict):
+    drug: str
+    region: str
+    urgency: Urgency
+    reasons: list[Reason]
+    emergency: str  # what to do when very unwell, with the region's number
+    emergency_number: str
+    intended_use: str
+    sources: list[Source]
+
+
+def triage_data(kb: Knowledge) -> TriageFile:
+    if kb.triage is None:
+        raise InputError("knowledge", str(kb.folder), "has no triage.yaml; triage needs it")
+    return kb.triage
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9' ]+", " ", text.lower()).strip()
+
+
+def match(data: TriageFile, text: str) -> list[Symptom]:
+    """The symptoms ``text`` names: an id, or any of its words as whole words."""
+    said = f" {' '.join(_norm(text).split())} "
+    found: list[Symptom] = []
+    for s in data.symptoms:
+        if _norm(text) == s.id or any(f" {_norm(w)} " in said for w in s.words):
+            found.append(s)
+    return found
+
+
+def triage(drug: str, symptoms: list[str], region: str, kb: Knowledge) -> TriageResult:
+    """How urgent these symptoms are for someone taking ``drug`` (``InputError`` on bad input)."""
+    mono = kb.require_drug(drug, "drug")
+    data = triage_data(kb)
+    if region not in data.emergency_numbers:
+        raise InputError(
+            "region",
+            region,
+            "unknown region; accepted: " + ", ".join(sorted(data.emergency_numbers)),
+        )
+    cleaned = [s.strip() for s in symptoms if s.strip()]
+    if not cleaned:
+        raise InputError("symptoms", "", "give at least one symptom (an id or your own words)")
+    label = mono.regions.get(region)
+    if label is None:
+        raise InputError(
+            "drug",
+            drug,
+            f"not marketed in {region}; marketed in: {', '.join(sorted(mono.regions))}",
+        )
+    notes = Footnotes(kb)
+    facts = FactResolver(kb, mono, label, region, "", None)
+    w = Wording(kb, mono.id, "", facts, notes, {})
+    signs = {s.id: s for s in data.signs}
+    reasons: list[Reason] = []
+    for said in cleaned:
+        hits = match(data, said)
+        if not hits:
+            st = w.must("triage.unknown", {"words": f"'{said}'"})
+            reasons.append(
+                Reason(
+                    symptom=said,
+                    matched=None,
+                    sign=None,
+                    urgency="today",
+                    text=st.text,
+                    sources=list(st.refs),
+                )
+            )
+            continue
+        seen: set[str] = set()
+        for sym in hits:
+            for sign in (signs[i] for i in sym.signs if i not in seen):
+                seen.add(sign.id)
+                cites: list[Citation] = [sign.source]
+                on_label = not sign.facts and not sign.labels
+                for key in sign.facts:
+                    fact = facts.resolve(key)
+                    if fact is not None:
+                        on_label = True
+                        cites += fact.citations
+                for ls in sign.labels:
+                    if ls.drug == mono.id and ls.region == region:
+                        on_label = True
+                        cites.append(Citation(doc=label.label, section=ls.section, verified=False))
+                parts = [w.must(sign.wording, cites=cites)]
+                if not on_label:
+                    parts.append(w.must("triage.not-on-label"))
+                joined = w.join(sign.wording, parts)
+                assert joined is not None
+                st = joined
+                reasons.append(
+                    Reason(
+                        symptom=sym.words[0] if _norm(said) == sym.id else said,
+                        matched=sym.id,
+                        sign=sign.id,
+                        urgency=sign.urgency,
+                        text=st.text,
+                        sources=list(st.refs),
+                    )
+                )
+    reasons = _merged(reasons)
+    number = data.emergency_numbers[region]
+    very = w.must("triage.very-unwell", {"number": number.number}, [number.source])
+    overall = min((r.urgency for r in reasons), key=ORDER.index)
+    reasons.sort(key=lambda r: ORDER.index(r.urgency))
+    sources = [
+        Source(number=n.number, doc=n.doc, section=n.section, title=n.title, verified=n.verified)
+        for n in notes.notes
+    ]
+    return TriageResult(
+        drug=mono.id,
+        region=region,
+        urgency=overall,
+        reasons=reasons,
+        emergency=very.text,
+        emergency_number=number.number,
+        intended_use=INTENDED_USE,
+        sources=sources,
+    )
+
+
+def _merged(reasons: list[Reason]) -> list[Reason]:
+    """One reason per warning sign, naming every symptom that pointed to it (input order)."""
+    out: dict[str, Reason] = {}
+    for r in reasons:
+        key = r.sign or f"unknown:{r.symptom}"
+        if key in out:
+            old = out[key]
+            if r.symptom not in old.symptom.split(", "):
+                out[key] = old.model_copy(update={"symptom": f"{old.symptom}, {r.symptom}"})
+        else:
+            out[key] = r
+    return list(out.values())

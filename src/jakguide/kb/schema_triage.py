@@ -1,0 +1,57 @@
+"""Schema of ``knowledge/triage.yaml``: the labels' warning signs, how urgent each is, and the
+words people use for them (read by ``jakguide.guide.triage``)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from jakguide.kb.schema import Citation, Region, Strict
+
+Urgency = Literal["emergency", "today", "next-visit"]
+_Id = Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
+
+
+class LabelSection(Strict):
+    """A label section naming a warning sign that no label-fact key covers."""
+
+    drug: str
+    region: Region
+    section: str
+
+
+class Sign(Strict):
+    id: _Id
+    urgency: Urgency
+    wording: str  # the guide statement explaining the sign
+    facts: list[str] = Field(default_factory=list)  # guide label-fact keys (guide.facts)
+    labels: list[LabelSection] = Field(default_factory=list)
+    source: Citation
+
+
+class Symptom(Strict):
+    id: _Id
+    signs: list[str]
+    words: list[str]
+
+
+class EmergencyNumber(Strict):
+    number: str
+    source: Citation
+
+
+class TriageFile(Strict):
+    version: int
+    emergency_numbers: dict[Region, EmergencyNumber]
+    signs: list[Sign]
+    symptoms: list[Symptom]
+
+    @model_validator(mode="after")
+    def _signs_known(self) -> TriageFile:
+        ids = {s.id for s in self.signs}
+        for sym in self.symptoms:
+            unknown = set(sym.signs) - ids
+            if unknown:
+                raise ValueError(f"symptom {sym.id!r}: unknown signs {sorted(unknown)}")
+        return self

@@ -1,0 +1,157 @@
+"""Symptom triage: every warning sign on every label it applies to, the acceptance cases, the
+conservative rules (unknown words -> today, the region's emergency number in every answer), and
+the CLI. Urgencies are read from the knowledge, never restated here."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from jakguide.errors import InputError
+from jakguide.guide.facts import FactResolver
+from jakguide.guide.triage import ORDER, triage, triage_data
+from jakguide.kb.base import Knowledge, load_knowledge
+from jakguide.kb.schema import Citation
+
+KB = load_knowledge()
+DATA = triage_data(KB)
+SIGNS = {s.id: s for s in DATA.signs}
+
+
+def _on_label(drug: str, region: str, sign_id: str) -> bool:
+    sign = SIGNS[sign_id]
+    mono = KB.drugs[drug]
+    label = mono.regions[region]  # type: ignore[index]
+    facts = FactResolver(KB, mono, label, region, "", None)
+    return any(facts.resolve(k) is not None for k in sign.facts) or any(
+        ls.drug == drug and ls.region == region for ls in sign.labels
+    )
+
+
+# Every (drug, region, sign) where the label carries the sign, with one symptom that names it.
+CASES = [
+    (drug, region, sign.id, next(s.words[0] for s in DATA.symptoms if sign.id in s.signs))
+    for drug, mono in sorted(KB.drugs.items())
+    for region in sorted(mono.regions)
+    for sign in DATA.signs
+    if (sign.facts or sign.labels) and _on_label(drug, region, sign.id)
+]
+
+
+def test_every_sign_is_named_by_a_symptom_and_every_label_has_signs() -> None:
+    for sign in DATA.signs:
+        assert any(sign.id in s.signs for s in DATA.symptoms), sign.id
+    labelled = {(d, r) for d, r, _, _ in CASES}
+    oral = {
+        (d, r)
+        for d, m in KB.drugs.items()
+        for r in m.regions
+        if any(f.route == "oral" for f in m.forms)
+    }
+    assert oral <= labelled  # every tablet's label carries warning signs
+
+
+@pytest.mark.parametrize(
+    ("drug", "region", "sign", "words"), CASES, ids=["-".join(c[:3]) for c in CASES]
+)
+def test_warning_sign_on_its_label(
+    kb: Knowledge, drug: str, region: str, sign: str, words: str
+) -> None:
+    result = triage(drug, [words], region, kb)
+    hit = next(r for r in result.reasons if r.sign == sign)
+    # the sign's urgency from the knowledge, and at least that urgent overall
+    assert hit.urgency == SIGNS[sign].urgency
+    assert ORDER.index(result.urgency) <= ORDER.index(SIGNS[sign].urgency)
+    docs = {s.doc for s in result.sources if s.number in hit.sources}
+    assert KB.drugs[drug].regions[region].label in docs or any(  # type: ignore[index]
+        s.doc in {c.doc for c in _label_docs(drug, region)}
+        for s in result.sources
+        if s.number in hit.sources
+    )
+    assert result.emergency_number in result.emergency
+
+
+def _label_docs(drug: str, region: str) -> list[Citation]:
+    mono = KB.drugs[drug]
+    label = mono.regions[region]  # type: ignore[index]
+    facts = FactResolver(KB, mono, label, region, "", None)
+    out: list[Citation] = []
+    for sign in DATA.signs:
+        for key in sign.facts:
+            fact = facts.resolve(key)
+            if fact is not None:
+                out += [c for c in fact.citations if isinstance(c, Citation)]
+    return out
+
+
+LABELS = [(d, r) for d, m in sorted(KB.drugs.items()) for r in sorted(m.regions)]
+
+
+@pytest.mark.parametrize(("drug", "region"), LABELS, ids=["-".join(x) for x in LABELS])
+def test_chest_pain_with_breathlessness_is_an_emergency_on_any_agent(
+    kb: Knowledge, drug: str, region: str
+) -> None:
+    result = triage(drug, ["chest pain", "short of breath"], region, kb)
+    assert result.urgency == "emergency"
+
+
+@pytest.mark.parametrize("drug", ["tofacitinib", "upadacitinib", "deucravacitinib", "ruxolitinib"])
+def test_a_cold_without_fever_is_never_an_emergency(kb: Knowledge, drug: str) -> None:
+    result = triage(drug, ["a cold without fever"], "US", kb)
+    assert result.urgency in ("today", "next-visit")
+    result = triage(drug, ["runny nose"], "US", kb)
+    assert result.urgency in ("today", "next-visit")
+
+
+def test_unknown_words_give_today_naming_them(kb: Knowledge) -> None:
+    result = triage("baricitinib", ["wobbly zorp"], "EU", kb)
+    assert result.urgency == "today"
+    assert "wobbly zorp" in result.reasons[0].text
+    assert result.emergency_number == DATA.emergency_numbers["EU"].number
+
+
+def test_a_minor_symptom_waits_but_doubt_goes_up(kb: Knowledge) -> None:
+    assert triage("upadacitinib", ["headache"], "US", kb).urgency == "next-visit"
+    assert triage("upadacitinib", ["headache", "fever"], "US", kb).urgency == "today"
+
+
+def test_bad_input_names_the_field(kb: Knowledge) -> None:
+    with pytest.raises(InputError) as e:
+        triage("upadacitinib", ["  "], "US", kb)
+    assert e.value.field == "symptoms"
+    with pytest.raises(InputError) as e:
+        triage("nosuchdrug", ["fever"], "US", kb)
+    assert e.value.field == "drug"
+
+
+def test_cli_json() -> None:
+    got = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "jakguide.cli",
+            "triage",
+            "--drug",
+            "Rinvoq",
+            "--format",
+            "json",
+            "chest pain",
+            "short of breath",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert got.returncode == 0, got.stderr
+    data = json.loads(got.stdout)
+    assert data["urgency"] == "emergency" and data["reasons"] and data["sources"]
+    bad = subprocess.run(
+        [sys.executable, "-m", "jakguide.cli", "triage", "--drug", "xx", "fever"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
