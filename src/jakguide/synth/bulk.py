@@ -11,13 +11,14 @@ import datetime as dt
 import gzip
 import json
 import random
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from jakguide.kb.base import Knowledge
 from jakguide.synth.bulk_patient import Writer
-from jakguide.synth.bulk_tables import T_INGREDIENTS, build
+from jakguide.synth.bulk_tables import T_INGREDIENTS, Tables, build
 from jakguide.synth.measures import MEASURE_IDS, Count, count
 
 RESOURCE_TYPES = (
@@ -36,8 +37,12 @@ FLUSH_LINES = 4096
 class _Sink:
     """One resource type's chunked NDJSON files."""
 
-    def __init__(self, out: Path, rtype: str, gz: bool, chunk: int, level: int) -> None:
+    def __init__(
+        self, out: Path, rtype: str, gz: bool, chunk: int, level: int, pool: ThreadPoolExecutor
+    ) -> None:
         self.out, self.rtype, self.gz, self.chunk, self.level = out, rtype, gz, chunk, level
+        self.pool = pool  # compresses and writes while the next lines are built (zlib drops the GIL)
+        self.pending: Future[int] | None = None
         self.buffer: list[str] = []
         self.count = 0
         self.in_file = 0
@@ -59,7 +64,13 @@ class _Sink:
             self.stream = self.raw
         self.in_file = 0
 
+    def _wait(self) -> None:
+        if self.pending is not None:
+            self.pending.result()  # one write in flight per type: memory stays bounded
+            self.pending = None
+
     def _close(self) -> None:
+        self._wait()
         if self.stream is not None and self.raw is not None:
             if self.stream is not self.raw:
                 self.stream.close()
@@ -79,7 +90,9 @@ class _Sink:
             take = self.buffer[: self.chunk - self.in_file]
             del self.buffer[: len(take)]
             assert self.stream is not None
-            self.stream.write(("\n".join(take) + "\n").encode("utf-8"))
+            data = ("\n".join(take) + "\n").encode("utf-8")
+            self._wait()
+            self.pending = self.pool.submit(self.stream.write, data)
             self.in_file += len(take)
             self.files[self.name] += len(take)
             self.count += len(take)
@@ -114,13 +127,31 @@ def write_bulk(
     """Write ``patients`` patients as FHIR Bulk NDJSON to ``out`` plus ``generator-truth.json``."""
     out.mkdir(parents=True, exist_ok=True)
     tables = build(kb)
-    sinks = {rt: _Sink(out, rt, gz, chunk_size, level) for rt in RESOURCE_TYPES}
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        sinks = {rt: _Sink(out, rt, gz, chunk_size, level, pool) for rt in RESOURCE_TYPES}
+        totals = _generate(kb, tables, sinks, patients, seed, as_of)
+    files: dict[str, dict[str, int]] = {}
+    for sink in sinks.values():
+        for name, n in sink.files.items():
+            files[name] = {"resources": n, "bytes": (out / name).stat().st_size}
+    return _truth(kb, tables, sinks, totals, files, out, patients, seed, as_of)
+
+
+def _generate(
+    kb: Knowledge,
+    tables: Tables,
+    sinks: dict[str, _Sink],
+    patients: int,
+    seed: int,
+    as_of: dt.date,
+) -> dict[str, Count]:
     adders = {rt: s.add for rt, s in sinks.items()}
 
     def emit(rtype: str, line: str) -> None:
         adders[rtype](line)
 
-    writer = Writer(tables, as_of, emit)
+    writer = Writer(tables, as_of, emit, sinks["Observation"].buffer.append)
+    observations = sinks["Observation"]
     totals = {m: Count() for m in MEASURE_IDS}
     t_set = frozenset(T_INGREDIENTS)
     base = seed * 10_000_000_000
@@ -128,11 +159,24 @@ def write_bulk(
         rng = random.Random(base + i)
         facts = writer.patient(rng, f"s{seed}p{i}")
         count(facts, tables.b_set, tables.j_set, t_set, totals)
-    files: dict[str, dict[str, int]] = {}
+        if len(observations.buffer) >= FLUSH_LINES:
+            observations.flush()
     for sink in sinks.values():
         sink.close()
-        for name, n in sink.files.items():
-            files[name] = {"resources": n, "bytes": (out / name).stat().st_size}
+    return totals
+
+
+def _truth(
+    kb: Knowledge,
+    tables: Tables,
+    sinks: dict[str, _Sink],
+    totals: dict[str, Count],
+    files: dict[str, dict[str, int]],
+    out: Path,
+    patients: int,
+    seed: int,
+    as_of: dt.date,
+) -> BulkResult:
     counts = {rt: s.count for rt, s in sinks.items()}
     measures = {m: asdict(c) for m, c in totals.items()}
     size = sum(f["bytes"] for f in files.values())

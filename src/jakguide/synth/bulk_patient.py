@@ -36,7 +36,9 @@ def day(ordinal: int) -> str:
 class Writer:
     """Builds lines for one patient at a time; ``emit`` receives them."""
 
-    def __init__(self, t: Tables, as_of: dt.date, emit: Emit) -> None:
+    def __init__(
+        self, t: Tables, as_of: dt.date, emit: Emit, obs: Callable[[str], None] | None = None
+    ) -> None:
         self.t = t
         self.as_of = as_of.toordinal()
         self.emit = emit
@@ -52,14 +54,16 @@ class Writer:
         self.profiles: dict[str, dict[str, str]] = pop["unit_profiles"]
         self.decimals: dict[str, int] = pop["decimals"]
         self.lab_prefix: dict[tuple[str, str], str] = {}
-        self.lab_suffix: dict[str, str] = {}
+        self._row_cache: dict[tuple[str, int], list[tuple[str, str, float, float, float, str]]] = {}
+        self.obs: Callable[[str], None] = obs or (lambda line: emit("Observation", line))
         for (analyte, unit) in t.factors:
             code, name = t.loinc[analyte]
+            digits = self.decimals.get(unit, 1)
             self.lab_prefix[(analyte, unit)] = (
-                '{"resourceType":"Observation","id":"%s","status":"final",' + LAB_CAT +
+                '{"resourceType":"Observation","id":"%s-o%d","status":"final",' + LAB_CAT +
                 ',"code":{"coding":[{"system":"http://loinc.org","code":"' + code +
                 '","display":' + _q(name) + '}]},"subject":{"reference":"Patient/%s"},'
-                '"effectiveDateTime":"%s","valueQuantity":{"value":%s,"unit":' + _q(unit) +
+                '"effectiveDateTime":"%s","valueQuantity":{"value":' + f"%.{digits}f" + ',"unit":' + _q(unit) +
                 ',"system":"http://unitsofmeasure.org","code":' + _q(unit) + "}}"
             )
         # Screening: P(all) and the conditional shares that keep each published marginal.
@@ -72,12 +76,6 @@ class Writer:
         self.p_core = self.scr["hbv_core_only"] / (1 - self.scr["hbv_complete"])
 
     # -- fragments -----------------------------------------------------------------------
-
-    def _lab(self, rid: str, pid: str, analyte: str, unit: str, when: int, canon: float) -> None:
-        value = canon / self.t.factors[(analyte, unit)]
-        digits = self.decimals.get(unit, 1)
-        text = str(round(value)) if digits == 0 else str(round(value, digits))
-        self.emit("Observation", self.lab_prefix[(analyte, unit)] % (rid, pid, day(when), text))
 
     def _condition(self, rid: str, pid: str, concept: str, onset: int, status: str) -> None:
         self.emit(
@@ -137,11 +135,11 @@ class Writer:
     def patient(self, rng: random.Random, pid: str) -> Facts:
         """Emit one patient's resources; return the facts the measures count."""
         sim, t, as_of = self.sim, self.t, self.as_of
-        n = [0]
+        self.n = 0
 
         def rid(kind: str) -> str:
-            n[0] += 1
-            return f"{pid}-{kind}{n[0]}"
+            self.n += 1
+            return f"{pid}-{kind}{self.n}"
 
         cond = rng.choices(self.conditions, self.cond_weights)[0]
         _, female, low, high = self.cond_params[cond]
@@ -282,14 +280,39 @@ class Writer:
 
     def _panel(self, rng: random.Random, pid: str, rid: Callable[[str], str], when: int,
                names: list[str], units: dict[str, str], cross: Threshold | None) -> None:
+        """One panel: each analyte in this laboratory's unit (the hot loop: no JSON encoder)."""
+        date = day(when)
+        out = self.obs
+        uniform = rng.random
+        n = self.n
         for panel in names:
-            for analyte in self.panels[panel]:
-                mean, sd = self.labs[analyte]
-                value = max(rng.gauss(mean, sd), mean / 5)
+            for analyte, prefix, mean, sd, factor, _ in self._rows(panel, units):
+                value = mean + sd * (uniform() + uniform() + uniform() - 1.5) * 2
+                if value < mean / 5:
+                    value = mean / 5
                 if cross is not None and cross.analyte == analyte:
                     value = _beyond(rng, cross)
+                n += 1
+                out(prefix % (pid, n, pid, date, value / factor))
+        self.n = n
+
+    def _rows(
+        self, panel: str, units: dict[str, str]
+    ) -> list[tuple[str, str, float, float, float, str]]:
+        key = (panel, id(units))
+        rows = self._row_cache.get(key)
+        if rows is None:
+            rows = []
+            for analyte in self.panels[panel]:
                 unit = units.get(analyte) or self.t.kb.analytes[analyte].canonical_unit
-                self._lab(rid("o"), pid, analyte, unit, when, value)
+                mean, sd = self.labs[analyte]
+                fmt = "%%.%df" % self.decimals.get(unit, 1)
+                rows.append(
+                    (analyte, self.lab_prefix[(analyte, unit)], mean, sd,
+                     self.t.factors[(analyte, unit)], fmt)
+                )
+            self._row_cache[key] = rows
+        return rows
 
     def _labs(self, rng: random.Random, pid: str, rid: Callable[[str], str], cond: str,
               region: str, units: dict[str, str], rec_start: int,
