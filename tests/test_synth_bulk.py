@@ -132,7 +132,11 @@ def _recount(out: Path, kb: Knowledge) -> tuple[Counter[str], Counter[str], dict
             if adult(index) and not any(start <= d < index for d in b_days):
                 add("tb-before-start-jak", "denominator")
                 add("tb-before-start-jak", "exclusions", tb_excluded(index))
-                add("tb-before-start-jak", "numerator", window("tb", index) and not tb_excluded(index))
+                add(
+                    "tb-before-start-jak",
+                    "numerator",
+                    window("tb", index) and not tb_excluded(index),
+                )
     measures = {
         mid: {k: c[k] for k in ("numerator", "denominator", "exclusions")} for mid, c in m.items()
     }
@@ -162,7 +166,7 @@ def test_rates_are_close_to_the_published_ones(population: Path) -> None:
 
     def rate(mid: str) -> float:
         c = m[mid]
-        return float(c["numerator"]) / (c["denominator"] - c["exclusions"])
+        return float(c["numerator"]) / float(c["denominator"] - c["exclusions"])
 
     assert rate("tb-before-start") == pytest.approx(rates["tb_12_months"]["value"], abs=0.025)
     assert rate("hbv-before-start") == pytest.approx(rates["hbv_complete"]["value"], abs=0.025)
@@ -176,7 +180,9 @@ def test_rates_are_close_to_the_published_ones(population: Path) -> None:
 
 def test_files_look_like_an_ehr_export(population: Path, kb: Knowledge) -> None:
     names = sorted(p.name for p in population.iterdir())
-    assert names == sorted([f"{rt}.1.ndjson.gz" for rt in RESOURCE_TYPES] + ["generator-truth.json"])
+    assert names == sorted(
+        [f"{rt}.1.ndjson.gz" for rt in RESOURCE_TYPES] + ["generator-truth.json"]
+    )
     units: set[tuple[str, str]] = set()
     texts: set[str] = set()
     loincs = {c for a in kb.analytes.values() for c in a.loinc}
@@ -195,7 +201,9 @@ def test_cli_is_deterministic_and_writes_plain_ndjson(tmp_path: Path) -> None:
     outs = []
     for name, extra in (("a", []), ("b", []), ("c", ["--no-gzip", "--chunk-size", "500"])):
         args = ["synth", "--patients", "40", "--seed", "3", "--as-of", "2026-11-21"]
-        result = runner.invoke(app, [*args, "--format", "bulk", "--out", str(tmp_path / name), *extra])
+        result = runner.invoke(
+            app, [*args, "--format", "bulk", "--out", str(tmp_path / name), *extra]
+        )
         assert result.exit_code == 0, result.output
         assert "FHIR Bulk NDJSON" in result.output and "bytes on disk" in result.output
         outs.append({p.name: p.read_bytes() for p in sorted((tmp_path / name).iterdir())})
@@ -203,9 +211,35 @@ def test_cli_is_deterministic_and_writes_plain_ndjson(tmp_path: Path) -> None:
     plain = outs[2]
     assert "Observation.2.ndjson" in plain and "Observation.1.ndjson.gz" not in plain
     gz_lines = gzip.decompress(outs[0]["Observation.1.ndjson.gz"]).decode().splitlines()
-    plain_lines = b"".join(v for k, v in sorted(plain.items(), key=lambda kv: int(kv[0].split(".")[1]) if kv[0].startswith("Observation.") else 0) if k.startswith("Observation.")).decode().splitlines()
+    plain_lines = (
+        b"".join(
+            v
+            for k, v in sorted(
+                plain.items(),
+                key=lambda kv: int(kv[0].split(".")[1]) if kv[0].startswith("Observation.") else 0,
+            )
+            if k.startswith("Observation.")
+        )
+        .decode()
+        .splitlines()
+    )
     assert gz_lines == plain_lines
-    other = runner.invoke(app, ["synth", "--patients", "40", "--seed", "4", "--format", "bulk", "--as-of", "2026-11-21", "--out", str(tmp_path / "d")])
+    other = runner.invoke(
+        app,
+        [
+            "synth",
+            "--patients",
+            "40",
+            "--seed",
+            "4",
+            "--format",
+            "bulk",
+            "--as-of",
+            "2026-11-21",
+            "--out",
+            str(tmp_path / "d"),
+        ],
+    )
     assert other.exit_code == 0
     assert (tmp_path / "d" / "Patient.1.ndjson.gz").read_bytes() != outs[0]["Patient.1.ndjson.gz"]
 

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from jakguide.errors import InputError
 from jakguide.cli._common import AsOfOpt, KnowledgeOpt, guarded, knowledge, out, parse_as_of
+from jakguide.errors import InputError
 
 
 class SynthFormatOpt(StrEnum):
@@ -24,9 +24,7 @@ PER_FILE_MAX = 100_000  # native/fhir write one file per patient; bulk streams a
 def synth(
     patients: Annotated[
         int,
-        typer.Option(
-            "--patients", help="How many patients (native/fhir: up to 100,000).", min=1
-        ),
+        typer.Option("--patients", help="How many patients (native/fhir: up to 100,000).", min=1),
     ],
     out_dir: Annotated[
         Path, typer.Option("--out", help="Folder to write to (created if missing).")
@@ -79,7 +77,12 @@ def synth(
                 f"native and fhir write one file per patient: at most {PER_FILE_MAX:,}; "
                 "use --format bulk for larger populations",
             )
-        paths = write_records(records(patients, seed, day), out_dir, fmt.value, kb)
+        paths = write_records(
+            records(patients, seed, day),
+            out_dir,
+            "native" if fmt is SynthFormatOpt.native else "fhir",
+            kb,
+        )
         out.print(
             f"wrote {len(paths)} {fmt.value} records to {out_dir} (seed {seed}, as of {day})",
             markup=False,

@@ -41,14 +41,16 @@ class _Sink:
         self, out: Path, rtype: str, gz: bool, chunk: int, level: int, pool: ThreadPoolExecutor
     ) -> None:
         self.out, self.rtype, self.gz, self.chunk, self.level = out, rtype, gz, chunk, level
-        self.pool = pool  # compresses and writes while the next lines are built (zlib drops the GIL)
+        self.pool = (
+            pool  # compresses and writes while the next lines are built (zlib drops the GIL)
+        )
         self.pending: Future[int] | None = None
         self.buffer: list[str] = []
         self.count = 0
         self.in_file = 0
         self.files: dict[str, int] = {}
         self.raw: IO[bytes] | None = None
-        self.stream: IO[bytes] | None = None
+        self.stream: IO[bytes] | gzip.GzipFile | None = None
         self.name = ""
 
     def _open(self) -> None:

@@ -1,3 +1,4 @@
+# ruff: noqa: UP031  (percent formatting on purpose: the fastest way to fill the line templates)
 """One generated patient as FHIR R4 NDJSON lines, and the facts the measures count.
 
 Lines are built from precomputed JSON fragments (no JSON encoder per resource): the fragments
@@ -11,12 +12,20 @@ import random
 from collections.abc import Callable
 from typing import Any
 
+from jakguide.model import Region
 from jakguide.synth.bulk_tables import Med, Tables, Threshold
 from jakguide.synth.measures import Facts
 
 Emit = Callable[[str, str], None]  # (resource type, one JSON line)
-ESI = ("vte", "myocardial-infarction", "stroke", "malignancy", "serious-infection",
-       "herpes-zoster", "gi-perforation")
+ESI = (
+    "vte",
+    "myocardial-infarction",
+    "stroke",
+    "malignancy",
+    "serious-infection",
+    "herpes-zoster",
+    "gi-perforation",
+)
 ESI_WEIGHTS = (3, 2, 2, 3, 5, 6, 1)  # relative frequency among events (generator choice)
 LAB_CAT = (
     '"category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category",'
@@ -49,22 +58,33 @@ class Writer:
         self.conditions = [c for c, _ in conds]
         self.cond_weights = [v[0] for _, v in conds]
         self.cond_params = {c: v for c, v in conds}
-        self.labs: dict[str, tuple[float, float]] = {k: (v[0], v[1]) for k, v in pop["labs"].items()}
+        self.labs: dict[str, tuple[float, float]] = {
+            k: (v[0], v[1]) for k, v in pop["labs"].items()
+        }
         self.panels: dict[str, list[str]] = pop["panels"]
         self.profiles: dict[str, dict[str, str]] = pop["unit_profiles"]
         self.decimals: dict[str, int] = pop["decimals"]
         self.lab_prefix: dict[tuple[str, str], str] = {}
         self._row_cache: dict[tuple[str, int], list[tuple[str, str, float, float, float, str]]] = {}
         self.obs: Callable[[str], None] = obs or (lambda line: emit("Observation", line))
-        for (analyte, unit) in t.factors:
+        for analyte, unit in t.factors:
             code, name = t.loinc[analyte]
             digits = self.decimals.get(unit, 1)
             self.lab_prefix[(analyte, unit)] = (
-                '{"resourceType":"Observation","id":"%s-o%d","status":"final",' + LAB_CAT +
-                ',"code":{"coding":[{"system":"http://loinc.org","code":"' + code +
-                '","display":' + _q(name) + '}]},"subject":{"reference":"Patient/%s"},'
-                '"effectiveDateTime":"%s","valueQuantity":{"value":' + f"%.{digits}f" + ',"unit":' + _q(unit) +
-                ',"system":"http://unitsofmeasure.org","code":' + _q(unit) + "}}"
+                '{"resourceType":"Observation","id":"%s-o%d","status":"final",'
+                + LAB_CAT
+                + ',"code":{"coding":[{"system":"http://loinc.org","code":"'
+                + code
+                + '","display":'
+                + _q(name)
+                + '}]},"subject":{"reference":"Patient/%s"},'
+                '"effectiveDateTime":"%s","valueQuantity":{"value":'
+                + f"%.{digits}f"
+                + ',"unit":'
+                + _q(unit)
+                + ',"system":"http://unitsofmeasure.org","code":'
+                + _q(unit)
+                + "}}"
             )
         # Screening: P(all) and the conditional shares that keep each published marginal.
         c = self.scr["all_applicable"] * 0.96  # the independent remainder adds the rest
@@ -115,8 +135,9 @@ class Writer:
         self.emit(
             "Observation",
             (
-                '{"resourceType":"Observation","id":"%s","status":"%s",' + LAB_CAT +
-                ',"code":{"coding":[{"system":"http://loinc.org","code":"%s","display":%s}]},'
+                '{"resourceType":"Observation","id":"%s","status":"%s",'
+                + LAB_CAT
+                + ',"code":{"coding":[{"system":"http://loinc.org","code":"%s","display":%s}]},'
                 '"subject":{"reference":"Patient/%s"},"effectiveDateTime":"%s"%s}'
             )
             % (rid, status, code, _q(display), pid, day(when), value),
@@ -126,7 +147,7 @@ class Writer:
         variants = self.t.meds[inn]
         coded = [m for m in variants if m.rxnorm]
         if coded and rng.random() >= self.sim["text_only_medication"]:
-            return coded[0] if rng.random() < 0.7 else rng.choice(coded)
+            return coded[0] if rng.random() < self.sim["first_brand"] else rng.choice(coded)
         plain = [m for m in variants if not m.rxnorm] or variants
         return rng.choice(plain)
 
@@ -143,7 +164,7 @@ class Writer:
 
         cond = rng.choices(self.conditions, self.cond_weights)[0]
         _, female, low, high = self.cond_params[cond]
-        region = "US" if rng.random() < sim["region_us"] else "EU"
+        region: Region = "US" if rng.random() < sim["region_us"] else "EU"
         sex = "female" if rng.random() < female else "male"
         birth = as_of - rng.randint(low, high) * 365 - rng.randint(0, 364)
         lo, hi = sim["record_years"]
@@ -154,12 +175,18 @@ class Writer:
             '{"resourceType":"Patient","id":"%s","gender":"%s","birthDate":"%s",'
             '"address":[{"country":"%s"}]}' % (pid, sex, day(birth), region),
         )
-        self._condition(rid("c"), pid, t.condition_codes[cond], rec_start - rng.randint(30, 2000),
-                        "active")
+        self._condition(
+            rid("c"), pid, t.condition_codes[cond], rec_start - rng.randint(30, 2000), "active"
+        )
         for item, share in sim["comorbidity"].items():
             if rng.random() < share:
-                self._condition(rid("c"), pid, t.history[item],
-                                 rng.randint(rec_start - 1500, as_of - 1), "active")
+                self._condition(
+                    rid("c"),
+                    pid,
+                    t.history[item],
+                    rng.randint(rec_start - 1500, as_of - 1),
+                    "active",
+                )
         for item, key in (("hbv-active", "known_hbv"), ("hcv-active", "known_hcv")):
             if rng.random() < sim[key]:
                 onset = rng.randint(rec_start - 800, as_of - 1)
@@ -186,7 +213,7 @@ class Writer:
         # therapy: (ingredient, start, end) courses; the first B start is the index
         courses: list[tuple[str, int, int | None]] = []
         jaks = t.jak_for.get((cond, region), [])
-        if rng.random() < sim["starts_b"] and as_of - rec_start > 60:
+        if rng.random() < sim["starts_b"] and as_of - rec_start > sim["min_days_before_start"]:
             index = rng.randint(rec_start + 30, as_of - 14)
             if jaks and rng.random() < sim["jak_first"]:
                 courses.append((rng.choice(jaks), index, None))
@@ -201,7 +228,9 @@ class Writer:
                 self._screen(rng, pid, rid, start, facts, prior=k > 0)
             if rng.random() < sim["entered_in_error"]:
                 wrong = self._med(rng, rng.choice(t.biologics))
-                self._request(rid("m"), pid, wrong, index - rng.randint(30, 400), "entered-in-error")
+                self._request(
+                    rid("m"), pid, wrong, index - rng.randint(30, 400), "entered-in-error"
+                )
         for inn, start, end in courses:
             med = self._med(rng, inn)
             facts.exposures.append((start, inn))
@@ -209,7 +238,9 @@ class Writer:
                 stop = as_of if end is None else end
                 when = start
                 while when <= stop:
-                    self._request(rid("m"), pid, med, when, "active" if end is None else "completed")
+                    self._request(
+                        rid("m"), pid, med, when, "active" if end is None else "completed"
+                    )
                     if when != start:
                         facts.exposures.append((when, inn))
                     when += rng.randint(80, 100)
@@ -231,7 +262,8 @@ class Writer:
                 '"occurrenceDateTime":"%s"}' % (rid("i"), pid, day(rng.randint(rec_start, as_of))),
             )
         allergy = (
-            '"code":{"text":"Penicillin"}' if rng.random() < sim["drug_allergy"]
+            '"code":{"text":"Penicillin"}'
+            if rng.random() < sim["drug_allergy"]
             else '"code":{"coding":[{"system":"http://snomed.info/sct","code":"409137002",'
             '"display":"No known drug allergy (situation)"}]}'
         )
@@ -242,8 +274,15 @@ class Writer:
         )
         return facts
 
-    def _screen(self, rng: random.Random, pid: str, rid: Callable[[str], str], start: int,
-                facts: Facts, prior: bool) -> None:
+    def _screen(
+        self,
+        rng: random.Random,
+        pid: str,
+        rid: Callable[[str], str],
+        start: int,
+        facts: Facts,
+        prior: bool,
+    ) -> None:
         """Screening tests before a start, at the published rates (population.yaml)."""
         scr, sim = self.scr, self.sim
         done_all = rng.random() < self.p_all
@@ -278,8 +317,16 @@ class Writer:
                 self._statement(rid("m"), pid, self._med(rng, inn), treat, treat + 120)
                 facts.exposures.append((treat, inn))
 
-    def _panel(self, rng: random.Random, pid: str, rid: Callable[[str], str], when: int,
-               names: list[str], units: dict[str, str], cross: Threshold | None) -> None:
+    def _panel(
+        self,
+        rng: random.Random,
+        pid: str,
+        rid: Callable[[str], str],
+        when: int,
+        names: list[str],
+        units: dict[str, str],
+        cross: Threshold | None,
+    ) -> None:
         """One panel: each analyte in this laboratory's unit (the hot loop: no JSON encoder)."""
         date = day(when)
         out = self.obs
@@ -288,8 +335,7 @@ class Writer:
         for panel in names:
             for analyte, prefix, mean, sd, factor, _ in self._rows(panel, units):
                 value = mean + sd * (uniform() + uniform() + uniform() - 1.5) * 2
-                if value < mean / 5:
-                    value = mean / 5
+                value = max(value, mean / 5)
                 if cross is not None and cross.analyte == analyte:
                     value = _beyond(rng, cross)
                 n += 1
@@ -308,18 +354,37 @@ class Writer:
                 mean, sd = self.labs[analyte]
                 fmt = "%%.%df" % self.decimals.get(unit, 1)
                 rows.append(
-                    (analyte, self.lab_prefix[(analyte, unit)], mean, sd,
-                     self.t.factors[(analyte, unit)], fmt)
+                    (
+                        analyte,
+                        self.lab_prefix[(analyte, unit)],
+                        mean,
+                        sd,
+                        self.t.factors[(analyte, unit)],
+                        fmt,
+                    )
                 )
             self._row_cache[key] = rows
         return rows
 
-    def _labs(self, rng: random.Random, pid: str, rid: Callable[[str], str], cond: str,
-              region: str, units: dict[str, str], rec_start: int,
-              courses: list[tuple[str, int, int | None]]) -> None:
+    def _labs(
+        self,
+        rng: random.Random,
+        pid: str,
+        rid: Callable[[str], str],
+        cond: str,
+        region: Region,
+        units: dict[str, str],
+        rec_start: int,
+        courses: list[tuple[str, int, int | None]],
+    ) -> None:
         sim, as_of = self.sim, self.as_of
-        rheum = cond in ("rheumatoid-arthritis", "psoriatic-arthritis", "ankylosing-spondylitis",
-                         "non-radiographic-axial-spondyloarthritis", "giant-cell-arteritis")
+        rheum = cond in (
+            "rheumatoid-arthritis",
+            "psoriatic-arthritis",
+            "ankylosing-spondylitis",
+            "non-radiographic-axial-spondyloarthritis",
+            "giant-cell-arteritis",
+        )
         base = ["blood-count", "liver", "renal"] + (["inflammation"] if rheum else [])
         first = courses[0][1] if courses else as_of + 1
         lo, hi = sim["off_therapy_panel_days"]
@@ -331,9 +396,10 @@ class Writer:
         for inn, start, end in courses:
             stop = as_of if end is None else end
             if rng.random() < sim["baseline_labs"]:
-                self._panel(rng, pid, rid, start - rng.randint(0, 30), [*base, "lipids"], units,
-                            None)
-            rules = self.t.thresholds.get((inn, region), [])  # type: ignore[arg-type]
+                self._panel(
+                    rng, pid, rid, start - rng.randint(0, 30), [*base, "lipids"], units, None
+                )
+            rules = self.t.thresholds.get((inn, region), [])
             when, k = start + rng.randint(lo, hi), 0
             while when <= stop:
                 k += 1
@@ -347,8 +413,13 @@ class Writer:
                         self._panel(rng, pid, rid, repeat, ["blood-count"], units, again)
                 when += rng.randint(lo, hi)
 
-    def _events(self, rng: random.Random, pid: str, rid: Callable[[str], str],
-                courses: list[tuple[str, int, int | None]]) -> None:
+    def _events(
+        self,
+        rng: random.Random,
+        pid: str,
+        rid: Callable[[str], str],
+        courses: list[tuple[str, int, int | None]],
+    ) -> None:
         rate = self.sim["esi_per_100_py"] / 100 / 365
         for _, start, end in courses:
             stop = self.as_of if end is None else end

@@ -166,8 +166,18 @@ def build(kb: Knowledge) -> Tables:
     for inn in T_INGREDIENTS:
         meds.setdefault(inn, variants(inn))
     history = {}
-    for item in ("vte", "myocardial-infarction", "stroke", "malignancy", "serious-infection",
-                 "herpes-zoster", "gi-perforation", "hbv-active", "hcv-active", "heart-failure"):
+    for item in (
+        "vte",
+        "myocardial-infarction",
+        "stroke",
+        "malignancy",
+        "serious-infection",
+        "herpes-zoster",
+        "gi-perforation",
+        "hbv-active",
+        "hcv-active",
+        "heart-failure",
+    ):
         system, code, display = _first(codes, "history", item)
         history[item] = _concept(system, code, display, display)
     for item in ("hypertension", "diabetes", "dyslipidemia", "obesity", "chronic-kidney-disease"):
@@ -186,15 +196,32 @@ def build(kb: Knowledge) -> Tables:
         system, code, display = _first(codes, "smoking_status", item)
         smoking[item] = _concept(system, code, display)
     tables = Tables(
-        kb, pop, cond_codes, jak_for, meds, biologics, interacting, thresholds, b_set, j_set,
-        history, screening, results, smoking,
+        kb,
+        pop,
+        cond_codes,
+        jak_for,
+        meds,
+        biologics,
+        interacting,
+        thresholds,
+        b_set,
+        j_set,
+        history,
+        screening,
+        results,
+        smoking,
     )
     for analyte in pop["labs"]:
         a = kb.analytes[analyte]
         tables.loinc[analyte] = (a.loinc[0], a.name)
-        for unit in {a.canonical_unit, *(p.get(analyte, a.canonical_unit) for p in pop["unit_profiles"].values())}:
+        for unit in {
+            a.canonical_unit,
+            *(p.get(analyte, a.canonical_unit) for p in pop["unit_profiles"].values()),
+        }:
             factor = kb.factor(analyte, unit)
             if factor is None:
-                raise KeyError(f"population.yaml: unit {unit!r} of {analyte} is not in the knowledge")
+                raise KeyError(
+                    f"population.yaml: unit {unit!r} of {analyte} is not in the knowledge"
+                )
             tables.factors[(analyte, unit)] = float(factor)
     return tables
