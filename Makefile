@@ -71,6 +71,7 @@ bench: install
 	$(BIN)/python benchmarks/api.py
 	$(BIN)/python benchmarks/sof.py
 	$(BIN)/python benchmarks/cli_startup.py
+	$(BIN)/python benchmarks/synth.py --patients 10000 100000 1000000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .work/lock-venv

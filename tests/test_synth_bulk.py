@@ -186,13 +186,26 @@ def test_files_look_like_an_ehr_export(population: Path, kb: Knowledge) -> None:
     units: set[tuple[str, str]] = set()
     texts: set[str] = set()
     loincs = {c for a in kb.analytes.values() for c in a.loinc}
+    codes = code_tables()
+    snomed = {c for cond in kb.conditions.values() for c in cond.snomed}
+    snomed |= {c.code for t in codes.tables.values() for cs in t.items.values() for c in cs}
+    loincs |= {c.code for t in codes.tables.values() for cs in t.items.values() for c in cs}
     for _, r in _lines(population):
-        if r["resourceType"] == "Observation" and "valueQuantity" in r:
+        rt = r["resourceType"]
+        if rt == "Observation":
             code = r["code"]["coding"][0]["code"]
-            assert code in loincs
-            units.add((code, r["valueQuantity"]["code"]))
-        elif r["resourceType"] == "MedicationRequest":
-            texts.add(r["medicationCodeableConcept"]["text"])
+            assert code in loincs, r  # every code is in the knowledge or the code tables
+            if "valueQuantity" in r:
+                units.add((code, r["valueQuantity"]["code"]))
+                assert kb.analyte_by_loinc(code) is not None
+        elif rt == "Condition":
+            assert all(c["code"] in snomed for c in r["code"].get("coding", [])), r
+        elif rt in ("MedicationRequest", "MedicationStatement"):
+            concept = r["medicationCodeableConcept"]
+            for c in concept.get("coding", []):
+                assert kb.ingredients_for_code(c["code"]), r
+            if rt == "MedicationRequest":
+                texts.add(concept["text"])
     assert {("731-0", "/uL"), ("731-0", "10*3/uL"), ("731-0", "10*9/L")} <= units
     assert {"Rinvoq", "Xeljanz", "Olumiant"} <= texts  # brand names as written
 
