@@ -97,13 +97,14 @@ def medication_sql(sql: Sql, as_of: dt.date) -> str:
         "ELSE FALSE END"
     )
     return f"""
-SELECT m.patient_id, k.drug, {start} AS start_day, {taken} AS taken
+SELECT m.patient_id, k.drug, {start} AS start_day, {taken} AS taken,
+       concat(CASE WHEN m.source = 'MedicationRequest' THEN '0' ELSE '1' END, m.id) AS seen
 FROM (
-  SELECT 'MedicationRequest' AS source, patient_id, status, intent, start_text AS start,
+  SELECT 'MedicationRequest' AS source, id, patient_id, status, intent, start_text AS start,
          end_text AS end_, has_period, coalesce(text, display, code) AS text, rxnorm
   FROM v_medication_request
   UNION ALL
-  SELECT 'MedicationStatement' AS source, patient_id, status, intent, start_text AS start,
+  SELECT 'MedicationStatement' AS source, id, patient_id, status, intent, start_text AS start,
          end_text AS end_,
          has_period, coalesce(text, display, code) AS text, rxnorm
   FROM v_medication_statement
@@ -113,13 +114,16 @@ WHERE m.status <> 'entered-in-error' AND m.patient_id IS NOT NULL
 """
 
 
+# The agent started last; on a tie, the one the adapter meets first (requests before statements,
+# then by resource id, which stands for the export's order).
 THERAPY_SQL = """
 SELECT patient_id, drug, start_day FROM (
   SELECT patient_id, drug, min(start_day) AS start_day,
-         row_number() OVER (PARTITION BY patient_id ORDER BY max(start_day) DESC, drug) AS pick
+         row_number() OVER (PARTITION BY patient_id ORDER BY max(start_day) DESC, min(seen)) AS pick
   FROM s_med
-  WHERE taken AND start_day IS NOT NULL
+  WHERE taken
   GROUP BY patient_id, drug
+  HAVING max(start_day) IS NOT NULL
 ) t WHERE pick = 1
 """
 
