@@ -64,6 +64,7 @@ class ScanResult:
     worklist: list[dict[str, Any]]
     counts: dict[str, int]
     quality: dict[str, Any]
+    counts_by_drug: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
 
@@ -122,6 +123,13 @@ def run_scan(
         worklist=worklist,
         counts=counts,
         quality=_quality(engine, sql, as_of, inputs),
+        counts_by_drug={
+            str(r[0]): int(r[1])
+            for r in engine.rows(
+                f"SELECT drug, count(*) FROM s_therapy WHERE start_day <= DATE '{as_of}' "
+                "GROUP BY drug"
+            )
+        },
         timings=timings,
         notices=list(inputs.notices),
     )
