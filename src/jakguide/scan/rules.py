@@ -117,13 +117,17 @@ WHERE m.status <> 'entered-in-error' AND m.patient_id IS NOT NULL
 # The agent started last; on a tie, the one the adapter meets first (requests before statements,
 # then by resource id, which stands for the export's order).
 THERAPY_SQL = """
-SELECT patient_id, drug, start_day FROM (
-  SELECT patient_id, drug, min(start_day) AS start_day,
-         row_number() OVER (PARTITION BY patient_id ORDER BY max(start_day) DESC, min(seen)) AS pick
-  FROM s_med
-  WHERE taken
-  GROUP BY patient_id, drug
-  HAVING max(start_day) IS NOT NULL
+SELECT patient_id, drug, first_day AS start_day FROM (
+  SELECT patient_id, drug, first_day,
+         row_number() OVER (PARTITION BY patient_id ORDER BY last_day DESC, seen_first) AS pick
+  FROM (
+    SELECT patient_id, drug, min(start_day) AS first_day, max(start_day) AS last_day,
+           min(seen) AS seen_first
+    FROM s_med
+    WHERE taken
+    GROUP BY patient_id, drug
+  ) g
+  WHERE last_day IS NOT NULL
 ) t WHERE pick = 1
 """
 
