@@ -43,7 +43,9 @@ def _date_text(day: dt.date, rng: random.Random) -> str:
     return day.isoformat()
 
 
-def _medication(kb: Knowledge, pid: str, n: int, drug: str, start: dt.date, rng: random.Random) -> Resource:
+def _medication(
+    kb: Knowledge, pid: str, n: int, drug: str, start: dt.date, rng: random.Random
+) -> Resource:
     products = [p for p in kb.products.values() if p.ingredients == [drug]]
     if products and rng.random() < 0.6:
         p = rng.choice(products)
@@ -117,7 +119,9 @@ def population(kb: Knowledge, n: int, seed: int, as_of: dt.date) -> Iterator[lis
     for i in range(n):
         pid = f"p{i:07d}"
         born = as_of - dt.timedelta(days=rng.randrange(18 * 365, 85 * 365))
-        out: list[Resource] = [{"resourceType": "Patient", "id": pid, "birthDate": born.isoformat()}]
+        out: list[Resource] = [
+            {"resourceType": "Patient", "id": pid, "birthDate": born.isoformat()}
+        ]
         on_jak = rng.random() < 0.8
         first = as_of - dt.timedelta(days=rng.randrange(-20, 900))
         courses = 0
@@ -182,8 +186,10 @@ def engine_findings(
     return covered(kb, read.patient.id or resources[0]["id"], read.patient, as_of, region)
 
 
-def covered(kb: Knowledge, pid: str, patient: Any, as_of: dt.date, region: Region) -> tuple[str | None, list[Key]]:
-    """The findings of the kinds the scan covers, as (patient, drug, kind, rule, severity, due_by)."""
+def covered(
+    kb: Knowledge, pid: str, patient: Any, as_of: dt.date, region: Region
+) -> tuple[str | None, list[Key]]:
+    """The covered findings, as (patient, drug, kind, rule, severity, due_by)."""
     therapy = patient.therapy
     if therapy is None or therapy.start_date > as_of:
         return None, []
@@ -192,7 +198,11 @@ def covered(kb: Knowledge, pid: str, patient: Any, as_of: dt.date, region: Regio
     if label is None:
         return therapy.drug, []
     condition = label.indications[0].condition if label.indications else next(iter(kb.conditions))
-    result = assess(patient, AssessRequest(condition=condition, region=region, as_of=as_of, drugs=[therapy.drug]), kb)
+    result = assess(
+        patient,
+        AssessRequest(condition=condition, region=region, as_of=as_of, drugs=[therapy.drug]),
+        kb,
+    )
     plan: list[MonitoringOut] = result.monitoring[: len(label.monitoring)]
     keys: list[Key] = []
     for item, entry in zip(label.monitoring, plan, strict=True):

@@ -93,7 +93,9 @@ def test_missing_types_are_empty_tables(tmp_path: Path, kb: Knowledge) -> None:
     assert result.counts["patients"] == 1 and result.counts["observations"] == 0
 
 
-def test_duckdb_and_spark_worklists_are_identical(tmp_path: Path, kb: Knowledge, spark: Any) -> None:
+def test_duckdb_and_spark_worklists_are_identical(
+    tmp_path: Path, kb: Knowledge, spark: Any
+) -> None:
     write_population(tmp_path / "in", kb, 400, seed=5, as_of=AS_OF)
     inputs = find_inputs(tmp_path / "in")
     duck = DuckScan()
@@ -106,4 +108,6 @@ def test_duckdb_and_spark_worklists_are_identical(tmp_path: Path, kb: Knowledge,
     assert a.counts == b.counts
     write_worklist(a, tmp_path / "a")
     write_worklist(b, tmp_path / "b")
-    assert (tmp_path / "a" / "worklist.csv").read_bytes() == (tmp_path / "b" / "worklist.csv").read_bytes()
+    assert (tmp_path / "a" / "worklist.csv").read_bytes() == (
+        tmp_path / "b" / "worklist.csv"
+    ).read_bytes()

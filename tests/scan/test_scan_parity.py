@@ -35,9 +35,7 @@ def _scan(folder: Path, kb: Knowledge, as_of: dt.date, region: Region) -> ScanRe
         engine.close()
 
 
-def _differences(
-    expected: dict[str, list[Key]], found: dict[str, list[Key]]
-) -> list[str]:
+def _differences(expected: dict[str, list[Key]], found: dict[str, list[Key]]) -> list[str]:
     out = []
     for pid in sorted(set(expected) | set(found)):
         a, b = sorted(expected.get(pid, [])), sorted(found.get(pid, []))
@@ -79,7 +77,6 @@ def test_scan_agrees_with_the_engine_on_a_generated_population(
 
 def _vignettes(kb: Knowledge) -> list[tuple[str, dict[str, Any]]]:
     from fhir_vignettes import restrict
-
     from jakguide.adapters.fhir import patient_to_bundle
     from jakguide.adapters.native import patient_from_data
 

@@ -41,7 +41,8 @@ def scan(
     region: RegionOption = RegionOpt.US,
     as_of: AsOfOpt = None,
     out_dir: Annotated[
-        Path, typer.Option("--out", help="Folder for worklist.csv, worklist.parquet, measures.json.")
+        Path,
+        typer.Option("--out", help="Folder for worklist.csv, worklist.parquet, measures.json."),
     ] = Path("scan-out"),
     memory_limit: Annotated[
         str | None, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 4GB (spills).")

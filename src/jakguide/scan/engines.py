@@ -146,9 +146,9 @@ class SparkScan:
         self.files = files
         for rtype, paths in files.items():
             frame = self.spark.read.text([str(p) for p in paths])
-            frame.where("trim(value) <> ''").selectExpr(
-                "try_parse_json(value) AS resource"
-            ).where("resource IS NOT NULL").createOrReplaceTempView(rtype)
+            frame.where("trim(value) <> ''").selectExpr("try_parse_json(value) AS resource").where(
+                "resource IS NOT NULL"
+            ).createOrReplaceTempView(rtype)
             self.names.append(rtype)
 
     def view(self, name: str, view: View) -> None:

@@ -85,7 +85,9 @@ def medication_sql(sql: Sql, as_of: dt.date) -> str:
     today = f"DATE '{as_of.isoformat()}'"
     start = sql.earliest("m.start")
     end = sql.day("m.end_")
-    covers = f"(({start}) IS NULL OR ({start}) <= {today}) AND (({end}) IS NULL OR ({end}) >= {today})"
+    covers = (
+        f"(({start}) IS NULL OR ({start}) <= {today}) AND (({end}) IS NULL OR ({end}) >= {today})"
+    )
     taken = (
         "CASE WHEN m.source = 'MedicationRequest' THEN "
         f"coalesce(m.intent, '') <> 'proposal' AND m.status IN {_in(_REQUEST_CURRENT)} "
@@ -199,7 +201,7 @@ SELECT patient_id, drug, position, item, analyte, sources, step, status, due_by 
     CASE
       WHEN f.baseline AND f.n_before = 0 AND f.last_after IS NULL THEN 'overdue'
       WHEN f.first_from IS NOT NULL AND f.last_first IS NULL
-        THEN {status('f.first_from', 'f.first_by')}
+        THEN {status("f.first_from", "f.first_by")}
       WHEN f.every_months IS NULL
         THEN CASE WHEN f.last_after IS NOT NULL OR f.baseline THEN 'done' ELSE 'due' END
       ELSE {status(repeat_from, repeat_by)}
@@ -224,10 +226,11 @@ def worklist_sql(sql: Sql, as_of: dt.date, knowledge_version: str) -> str:
 SELECT patient_id, drug, 'monitoring' AS kind, concat('monitoring.', item) AS rule,
        CASE status {severity} END AS severity,
        concat(analyte, ' ', step, ' check ', status,
-              CASE WHEN due_by IS NULL THEN '' ELSE concat(' (due by ', CAST(due_by AS {sql.text}), ')') END
+              CASE WHEN due_by IS NULL THEN ''
+                   ELSE concat(' (due by ', CAST(due_by AS {sql.text}), ')') END
        ) AS detail,
        due_by,
-       CASE WHEN status = 'overdue' THEN {sql.days_between('due_by', today)} END AS overdue_days,
+       CASE WHEN status = 'overdue' THEN {sql.days_between("due_by", today)} END AS overdue_days,
        sources, '{knowledge_version}' AS knowledge_version, {today} AS as_of
 FROM s_monitoring
 WHERE status IN {statuses}

@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from jakguide.kb.base import Knowledge
@@ -179,8 +178,7 @@ def _quality(
         ),
         "observations_with_known_lab_code": _one(
             engine,
-            "SELECT count(*) FROM v_observation o WHERE o.loinc IN "
-            "(SELECT loinc FROM k_lab_unit)",
+            "SELECT count(*) FROM v_observation o WHERE o.loinc IN (SELECT loinc FROM k_lab_unit)",
         ),
         "medications_naming_jak_agent": _one(engine, "SELECT count(*) FROM s_med"),
     }

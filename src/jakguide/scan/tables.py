@@ -94,7 +94,9 @@ def lab_units_table(kb: Knowledge) -> Table:
                 if bounds is None:  # pragma: no cover - every listed unit has a range
                     continue
                 for loinc in analyte.loinc:
-                    rows.append((loinc, unit, analyte.id, float(bounds[0]), float(bounds[1]), zero_ok))
+                    rows.append(
+                        (loinc, unit, analyte.id, float(bounds[0]), float(bounds[1]), zero_ok)
+                    )
     return Table(
         "k_lab_unit",
         (
