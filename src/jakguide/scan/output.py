@@ -75,7 +75,7 @@ def write_measures(result: ScanResult, out: Path) -> Path:
         "region": result.region,
         "knowledge_version": result.knowledge_version,
         "note": "Rates count only what the export documents.",
-        "measures": measures(result),
+        "measures": result.measures + measures(result),
         "counts": result.counts,
         "data_quality": result.quality,
     }

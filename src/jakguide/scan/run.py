@@ -19,6 +19,7 @@ from jakguide.model import Region
 from jakguide.scan import rules
 from jakguide.scan.engines import DuckScan, SparkScan
 from jakguide.scan.inputs import Inputs, check_lines
+from jakguide.scan.measures import run_measures
 from jakguide.scan.tables import lab_units_table, medicine_table, monitoring_table
 from jakguide.sof import View, load_view
 
@@ -40,8 +41,18 @@ VIEWS = {
     "v_medication_request": "scan_medication_request",
     "v_medication_statement": "scan_medication_statement",
     "v_observation": "scan_observation",
+    "v_condition": "condition",
 }
-STAGES = ("views", "knowledge", "medicines", "therapy", "labs", "monitoring", "worklist")
+STAGES = (
+    "views",
+    "knowledge",
+    "medicines",
+    "therapy",
+    "labs",
+    "monitoring",
+    "worklist",
+    "measures",
+)
 
 
 def scan_view(name: str) -> View:
@@ -62,6 +73,7 @@ class ScanResult:
     knowledge_version: str
     worklist: list[dict[str, Any]]
     counts: dict[str, int]
+    measures: list[dict[str, Any]]
     quality: dict[str, Any]
     counts_by_drug: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
@@ -115,12 +127,15 @@ def run_scan(
     worklist = [dict(zip(WORKLIST_COLUMNS, row, strict=True)) for row in raw]
     counts = _counts(engine)
     done("worklist")
+    screening = run_measures(engine, kb, sql, as_of)
+    done("measures")
     return ScanResult(
         as_of=as_of,
         region=region,
         knowledge_version=kb.version,
         worklist=worklist,
         counts=counts,
+        measures=screening,
         quality=_quality(engine, sql, as_of, inputs),
         counts_by_drug={
             str(r[0]): int(r[1])
