@@ -9,6 +9,7 @@ partial dates, implausible values, results after ``as_of``). Every code comes fr
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gzip
 import json
@@ -154,7 +155,7 @@ def write_population(
     folder.mkdir(parents=True, exist_ok=True)
     by_patient: dict[str, list[Resource]] = {}
     handles: dict[str, Any] = {}
-    try:
+    with contextlib.ExitStack() as stack:
         for resources in population(kb, n, seed, as_of):
             by_patient[resources[0]["id"]] = resources
             for r in resources:
@@ -162,11 +163,11 @@ def write_population(
                 if rtype not in handles:
                     name = f"{rtype}.000.ndjson" + (".gz" if gz else "")
                     path = folder / name
-                    handles[rtype] = gzip.open(path, "wt") if gz else path.open("w")
+                    if gz:
+                        handles[rtype] = stack.enter_context(gzip.open(path, "wt"))
+                    else:
+                        handles[rtype] = stack.enter_context(path.open("w"))
                 handles[rtype].write(json.dumps(r) + "\n")
-    finally:
-        for h in handles.values():
-            h.close()
     return by_patient
 
 

@@ -47,7 +47,9 @@ def ingredient_table(kb: Knowledge, terms: Iterable[tuple[str | None, str | None
             found = resolve_ingredients(kb, text)
         rows.extend((rxnorm, text, i) for i in found)
     return Table(
-        "k_ingredient", (("rxnorm", "VARCHAR"), ("text", "VARCHAR"), ("ingredient", "VARCHAR")), rows
+        "k_ingredient",
+        (("rxnorm", "VARCHAR"), ("text", "VARCHAR"), ("ingredient", "VARCHAR")),
+        rows,
     )
 
 
@@ -75,7 +77,11 @@ def measure_tables(kb: Knowledge) -> list[Table]:
         Table("k_known", three, codes("history", KNOWN)),
         Table(
             "k_measure",
-            (("adult_months", "INTEGER"), ("window_months", "INTEGER"), ("washout_months", "INTEGER")),
+            (
+                ("adult_months", "INTEGER"),
+                ("window_months", "INTEGER"),
+                ("washout_months", "INTEGER"),
+            ),
             [(ADULT_YEARS * 12, WINDOW_MONTHS, WASHOUT_MONTHS)],
         ),
     ]
