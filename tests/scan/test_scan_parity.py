@@ -139,7 +139,7 @@ def test_scan_agrees_with_the_engine_on_every_vignette_on_therapy(
     from jakguide.adapters.fhir import read_bundle
 
     cases = _vignettes(kb)
-    assert len(cases) >= 20
+    assert len(cases) >= 30
     compared = 0
     diffs: list[str] = []
     for i, (name, case) in enumerate(cases):
