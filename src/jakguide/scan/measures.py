@@ -14,6 +14,7 @@ from typing import Any
 
 from jakguide.adapters.fhir.codes import code_tables
 from jakguide.adapters.fhir.read import _FINAL_OBSERVATION
+from jakguide.dates import MONTHS_PER_YEAR
 from jakguide.kb.base import Knowledge
 from jakguide.kb.names import resolve_ingredients
 from jakguide.scan.rules import Sql
@@ -82,7 +83,7 @@ def measure_tables(kb: Knowledge) -> list[Table]:
                 ("window_months", "INTEGER"),
                 ("washout_months", "INTEGER"),
             ),
-            [(ADULT_YEARS * 12, WINDOW_MONTHS, WASHOUT_MONTHS)],
+            [(ADULT_YEARS * MONTHS_PER_YEAR, WINDOW_MONTHS, WASHOUT_MONTHS)],
         ),
     ]
 
@@ -247,13 +248,8 @@ def run_measures(engine: Any, kb: Knowledge, sql: Sql, as_of: dt.date) -> list[d
     engine.stage("s_j_index", jak_index_sql(sql))
     engine.stage("s_b_flags", flags_sql(sql, "s_b_index"))
     engine.stage("s_j_flags", flags_sql(sql, "s_j_index"))
-    found = {r[0]: r for r in engine.rows(COUNTS_SQL)}
-    return [
-        {
-            "id": mid,
-            "numerator": int(found[mid][3] or 0),
-            "denominator": int(found[mid][1] or 0),
-            "exclusions": int(found[mid][2] or 0),
-        }
-        for mid in MEASURE_IDS
-    ]
+    found = {
+        mid: {"numerator": int(n or 0), "denominator": int(d or 0), "exclusions": int(e or 0)}
+        for mid, d, e, n in engine.rows(COUNTS_SQL)
+    }
+    return [{"id": mid, **found[mid]} for mid in MEASURE_IDS]
