@@ -44,6 +44,7 @@ VIEWS = {
     "v_condition": "condition",
 }
 STAGES = (
+    "check",
     "views",
     "knowledge",
     "medicines",
@@ -103,6 +104,13 @@ def run_scan(
 
     if isinstance(engine, DuckScan):
         check_lines(engine.con, inputs)
+    else:  # the same parallel count, on a DuckDB of its own (Spark skips bad lines silently)
+        checker = DuckScan()
+        try:
+            check_lines(checker.con, inputs)
+        finally:
+            checker.close()
+    done("check")
     engine.load(inputs.files)
     for table, name in VIEWS.items():
         engine.view(table, scan_view(name))
