@@ -26,7 +26,18 @@ if TYPE_CHECKING:
 
 # The command groups in the order ``--help`` lists them, and the module that registers each
 # top-level command (a test checks this table against the whole app).
-GROUPS = ("kb", "assess", "instruments", "guide", "server", "demo", "views", "synth", "claims")
+GROUPS = (
+    "kb",
+    "assess",
+    "instruments",
+    "guide",
+    "server",
+    "demo",
+    "views",
+    "synth",
+    "claims",
+    "scan",
+)
 COMMANDS = {
     "kb": "kb",
     "drugs": "kb",
@@ -43,6 +54,7 @@ COMMANDS = {
     "views": "views",
     "synth": "synth",
     "check-article": "claims",
+    "scan": "scan",
 }
 
 
