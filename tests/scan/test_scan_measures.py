@@ -16,6 +16,7 @@ from jakguide.model import Region
 from jakguide.scan import measures as scan_measures
 from jakguide.scan.engines import DuckScan
 from jakguide.scan.inputs import find_inputs
+from jakguide.scan.output import write_report
 from jakguide.scan.run import ScanResult, run_scan
 from jakguide.synth import bulk_tables
 from jakguide.synth import measures as synth_measures
@@ -41,9 +42,13 @@ def _scan(folder: Path, kb: Knowledge, region: Region) -> ScanResult:
         engine.close()
 
 
-def test_measures_equal_the_generator_truth(export: Path, kb: Knowledge) -> None:
+def test_measures_equal_the_generator_truth(export: Path, kb: Knowledge, tmp_path: Path) -> None:
     truth = json.loads((export / "generator-truth.json").read_text())["measures"]
     result = _scan(export, kb, "US")
+    page = write_report(result, tmp_path, suppress=False).read_text()
+    for mid, c in truth.items():
+        row = f"<tr><td>{mid}</td><td>{c['numerator']}</td><td>{c['denominator']}</td>"
+        assert row + f"<td>{c['exclusions']}</td>" in page, mid
     found = {
         m["id"]: {k: m[k] for k in ("numerator", "denominator", "exclusions")}
         for m in result.measures

@@ -87,6 +87,14 @@ def _cell(n: int, suppress: bool) -> str:
     return f"&lt;{SMALL_CELL}" if suppress and 0 < n < SMALL_CELL else str(n)
 
 
+def _rate(m: dict[str, Any], suppress: bool) -> str:
+    """numerator / (denominator - exclusions), as a percentage; hidden with a small cell."""
+    base = m["denominator"] - m["exclusions"]
+    if base <= 0 or (suppress and (0 < m["numerator"] < SMALL_CELL or base < SMALL_CELL)):
+        return "-"
+    return f"{100 * m['numerator'] / base:.1f} %"
+
+
 def _bars(rows: list[tuple[str, int]], suppress: bool) -> str:
     """A horizontal bar chart as inline SVG (no script, no network)."""
     if not rows:
@@ -122,6 +130,12 @@ def write_report(result: ScanResult, out: Path, suppress: bool = True) -> Path:
         f"<tr><td>{html.escape(k)}</td><td>{html.escape(json.dumps(v))}</td></tr>"
         for k, v in result.quality.items()
     )
+    screening = "".join(
+        f"<tr><td>{html.escape(m['id'])}</td><td>{_cell(m['numerator'], suppress)}</td>"
+        f"<td>{_cell(m['denominator'], suppress)}</td><td>{_cell(m['exclusions'], suppress)}</td>"
+        f"<td>{_rate(m, suppress)}</td></tr>"
+        for m in result.measures
+    )
     note = (
         f"Cells under {SMALL_CELL} patients are shown as &lt;{SMALL_CELL}."
         if suppress
@@ -135,6 +149,9 @@ def write_report(result: ScanResult, out: Path, suppress: bool = True) -> Path:
 <p>Knowledge {html.escape(result.knowledge_version)}. Rates count only what the export documents.
 {note}</p>
 <h2>Counts</h2><table>{counts}</table>
+<h2>Screening before the first course (docs/scan.md, "Measures")</h2>
+<table><tr><th>measure</th><th>numerator</th><th>denominator</th><th>exclusions</th>
+<th>rate</th></tr>{screening}</table>
 <h2>Monitoring findings per label item</h2>{_bars(sorted(per_rule.items()), suppress)}
 <h2>Findings per agent</h2>{_bars(sorted(per_drug.items()), suppress)}
 <h2>Data quality</h2><table>{quality}</table>
