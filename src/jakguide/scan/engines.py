@@ -65,6 +65,8 @@ class DuckScan:
             raise InputError("--memory-limit", self.memory_limit, first) from None
         # Insertion order is not needed, and dropping it lets big sorts and joins spill.
         self.con.execute("SET preserve_insertion_order = false")
+        # The CLI draws its own progress bar; DuckDB's would interleave with it on stderr.
+        self.con.execute("SET enable_progress_bar = false")
 
     def load(self, files: dict[str, list[Path]]) -> None:
         self.files = files

@@ -93,29 +93,35 @@ def bad_lines(path: Path) -> list[int]:
 
 
 def check_lines(con: duckdb.DuckDBPyConnection, inputs: Inputs) -> None:
-    """Count malformed lines per file with DuckDB; name them (file:line) where there are any."""
+    """Count malformed lines per file in one parallel DuckDB pass; name them (file:line) in the
+    files that have any."""
     import duckdb
 
-    for paths in inputs.files.values():
-        for path in paths:
-            target = str(path).replace("'", "''")
-            try:
-                row = con.execute(
-                    f"SELECT count(*) FROM read_csv('{target}', columns = {{'line': 'VARCHAR'}}, "
-                    "delim = '\x1f', quote = '', escape = '', header = false, "
-                    "auto_detect = false, strict_mode = false) "
-                    "WHERE trim(line) <> '' AND NOT coalesce(json_valid(line) "
-                    "AND starts_with(ltrim(line), '{'), FALSE)"
-                ).fetchone()
-            except duckdb.Error as exc:
-                first = str(exc).splitlines()[0]
-                raise InputError(path.name, str(path), f"cannot be read: {first}") from None
-            if not row or not row[0]:
-                continue
-            numbers = bad_lines(path)
-            inputs.malformed += len(numbers)
-            for number in numbers[:MAX_LISTED]:
-                inputs.notices.append(f"{path.name}:{number}: malformed NDJSON line skipped")
-            if len(numbers) > MAX_LISTED:
-                more = len(numbers) - MAX_LISTED
-                inputs.notices.append(f"{path.name}: {more} more malformed lines skipped")
+    paths = [p for ps in inputs.files.values() for p in ps]
+    if not paths:
+        return
+    listing = ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths)
+    try:
+        rows = con.execute(
+            f"SELECT filename, count(*) FROM read_csv([{listing}], "
+            "columns = {'line': 'VARCHAR'}, delim = '\x1f', quote = '', escape = '', "
+            "header = false, auto_detect = false, strict_mode = false, filename = true) "
+            "WHERE trim(line) <> '' AND NOT coalesce(json_valid(line) "
+            "AND starts_with(ltrim(line), '{'), FALSE) GROUP BY filename"
+        ).fetchall()
+    except duckdb.Error as exc:
+        first = str(exc).splitlines()[0]
+        bad = next((p for p in paths if str(p) in first), None)
+        name = bad.name if bad is not None else "DIR"
+        raise InputError(name, str(bad or inputs.folder), f"cannot be read: {first}") from None
+    counted = {str(r[0]) for r in rows if r[1]}
+    for path in paths:
+        if str(path) not in counted:
+            continue
+        numbers = bad_lines(path)
+        inputs.malformed += len(numbers)
+        for number in numbers[:MAX_LISTED]:
+            inputs.notices.append(f"{path.name}:{number}: malformed NDJSON line skipped")
+        if len(numbers) > MAX_LISTED:
+            more = len(numbers) - MAX_LISTED
+            inputs.notices.append(f"{path.name}: {more} more malformed lines skipped")
