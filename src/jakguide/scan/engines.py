@@ -131,10 +131,8 @@ class SparkScan:
     names: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        try:
-            from jakguide.sof.engines import spark_session
-        except ImportError:  # pragma: no cover
-            raise
+        from jakguide.sof.engines import spark_session
+
         try:
             import pyspark  # noqa: F401
         except ImportError:
