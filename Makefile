@@ -72,6 +72,10 @@ bench: install
 	$(BIN)/python benchmarks/sof.py
 	$(BIN)/python benchmarks/cli_startup.py
 	$(BIN)/python benchmarks/cds.py
+	$(BIN)/python benchmarks/synth.py --patients 10000 100000 1000000
+	$(BIN)/python benchmarks/scan.py --patients 100000 --engine duckdb
+	$(BIN)/python benchmarks/scan.py --patients 100000 --engine spark --loop-sample 0
+	$(BIN)/python benchmarks/scan.py --patients 1000000 --engine duckdb --loop-sample 0
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .work/lock-venv

@@ -38,6 +38,7 @@ GROUPS = (
     "synth",
     "claims",
     "cds",
+    "scan",
 )
 COMMANDS = {
     "kb": "kb",
@@ -58,6 +59,7 @@ COMMANDS = {
     "synth": "synth",
     "check-article": "claims",
     "cds": "cds",
+    "scan": "scan",
 }
 
 

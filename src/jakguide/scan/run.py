@@ -1,0 +1,207 @@
+"""One scan: the export folder in, the worklist, counts and data-quality figures out.
+
+Stages (each a table on the engine): the scan views over the NDJSON (``v_*``), the knowledge
+tables (``k_*``), then the rules (``s_med``, ``s_therapy``, ``s_lab``, ``s_monitoring``) and the
+worklist. ``progress`` is called with each stage's name, so the CLI can draw a bar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from jakguide.kb.base import Knowledge
+from jakguide.model import Region
+from jakguide.scan import rules
+from jakguide.scan.engines import DuckScan, SparkScan
+from jakguide.scan.inputs import Inputs, check_lines
+from jakguide.scan.measures import run_measures
+from jakguide.scan.tables import lab_units_table, medicine_table, monitoring_table
+from jakguide.sof import View, load_view
+
+WORKLIST_COLUMNS = (
+    "patient_id",
+    "drug",
+    "kind",
+    "rule",
+    "severity",
+    "detail",
+    "due_by",
+    "overdue_days",
+    "sources",
+    "knowledge_version",
+    "as_of",
+)
+VIEWS = {
+    "v_patient": "patient",
+    "v_medication_request": "scan_medication_request",
+    "v_medication_statement": "scan_medication_statement",
+    "v_observation": "scan_observation",
+    "v_condition": "condition",
+}
+STAGES = (
+    "check",
+    "views",
+    "knowledge",
+    "medicines",
+    "therapy",
+    "labs",
+    "monitoring",
+    "worklist",
+    "measures",
+)
+
+
+def scan_view(name: str) -> View:
+    """A view by name: the scan's own (``scan/views``) or one that ``sof`` ships."""
+    import json
+
+    package = "jakguide.scan" if name.startswith("scan_") else "jakguide.sof"
+    text = resources.files(package).joinpath("views", f"{name}.json").read_text()
+    return load_view(json.loads(text))
+
+
+@dataclass
+class ScanResult:
+    """What a scan found, and how long each stage took (seconds)."""
+
+    as_of: dt.date
+    region: Region
+    knowledge_version: str
+    worklist: list[dict[str, Any]]
+    counts: dict[str, int]
+    measures: list[dict[str, Any]]
+    quality: dict[str, Any]
+    counts_by_drug: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+
+
+def run_scan(
+    engine: DuckScan | SparkScan,
+    inputs: Inputs,
+    kb: Knowledge,
+    as_of: dt.date,
+    region: Region = "US",
+    progress: Callable[[str], None] | None = None,
+) -> ScanResult:
+    """Run every stage on ``engine`` and return the worklist and the figures."""
+    sql = rules.Sql("spark" if engine.dialect == "spark" else "duckdb")
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def done(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = now - clock
+        clock = now
+        if progress is not None:
+            progress(stage)
+
+    if isinstance(engine, DuckScan):
+        check_lines(engine.con, inputs)
+    else:  # the same parallel count, on a DuckDB of its own (Spark skips bad lines silently)
+        checker = DuckScan()
+        try:
+            check_lines(checker.con, inputs)
+        finally:
+            checker.close()
+    done("check")
+    engine.load(inputs.files)
+    for table, name in VIEWS.items():
+        engine.view(table, scan_view(name))
+    done("views")
+    engine.table(monitoring_table(kb, region))
+    engine.table(lab_units_table(kb))
+    done("knowledge")
+    terms = engine.rows(
+        "SELECT DISTINCT rxnorm, coalesce(text, display, code) FROM v_medication_request "
+        "UNION SELECT DISTINCT rxnorm, coalesce(text, display, code) FROM v_medication_statement"
+    )
+    engine.table(medicine_table(kb, [(r[0], r[1]) for r in terms]))
+    engine.stage("s_med", rules.medication_sql(sql, as_of))
+    done("medicines")
+    engine.stage("s_therapy", rules.THERAPY_SQL)
+    done("therapy")
+    engine.stage("s_lab", rules.lab_sql(sql, as_of))
+    done("labs")
+    engine.stage("s_monitoring", rules.monitoring_sql(sql, as_of))
+    done("monitoring")
+    raw = engine.rows(rules.worklist_sql(sql, as_of, kb.version))
+    worklist = [dict(zip(WORKLIST_COLUMNS, row, strict=True)) for row in raw]
+    counts = _counts(engine)
+    done("worklist")
+    screening = run_measures(engine, kb, sql, as_of)
+    done("measures")
+    return ScanResult(
+        as_of=as_of,
+        region=region,
+        knowledge_version=kb.version,
+        worklist=worklist,
+        counts=counts,
+        measures=screening,
+        quality=_quality(engine, sql, as_of, inputs),
+        counts_by_drug={
+            str(r[0]): int(r[1])
+            for r in engine.rows(
+                f"SELECT drug, count(*) FROM s_therapy WHERE start_day <= DATE '{as_of}' "
+                "GROUP BY drug"
+            )
+        },
+        timings=timings,
+        notices=list(inputs.notices),
+    )
+
+
+def _one(engine: DuckScan | SparkScan, sql: str) -> int:
+    rows = engine.rows(sql)
+    return int(rows[0][0] or 0) if rows else 0
+
+
+def _counts(engine: DuckScan | SparkScan) -> dict[str, int]:
+    return {
+        "patients": _one(engine, "SELECT count(DISTINCT id) FROM v_patient"),
+        "patients_on_jak": _one(engine, "SELECT count(*) FROM s_therapy"),
+        "medication_requests": _one(engine, "SELECT count(*) FROM v_medication_request"),
+        "medication_statements": _one(engine, "SELECT count(*) FROM v_medication_statement"),
+        "observations": _one(engine, "SELECT count(*) FROM v_observation"),
+        "usable_lab_days": _one(engine, "SELECT count(*) FROM s_lab"),
+    }
+
+
+def _quality(
+    engine: DuckScan | SparkScan, sql: rules.Sql, as_of: dt.date, inputs: Inputs
+) -> dict[str, Any]:
+    """Data-quality figures: files, malformed lines, dates out of range, references, mapping."""
+    today = f"DATE '{as_of.isoformat()}'"
+    obs_day = sql.day("effective")
+    birth = sql.day("birth_date")
+    return {
+        "files": {k: len(v) for k, v in sorted(inputs.files.items())},
+        "malformed_lines": inputs.malformed,
+        "observations_after_as_of": _one(
+            engine, f"SELECT count(*) FROM v_observation WHERE ({obs_day}) > {today}"
+        ),
+        "observations_without_day": _one(
+            engine, f"SELECT count(*) FROM v_observation WHERE ({obs_day}) IS NULL"
+        ),
+        "birth_dates_after_as_of": _one(
+            engine, f"SELECT count(*) FROM v_patient WHERE ({birth}) > {today}"
+        ),
+        "unresolved_patient_references": _one(
+            engine,
+            "SELECT count(*) FROM (SELECT patient_id FROM v_observation UNION ALL "
+            "SELECT patient_id FROM v_medication_request UNION ALL "
+            "SELECT patient_id FROM v_medication_statement) r "
+            "LEFT JOIN v_patient p ON p.id = r.patient_id WHERE p.id IS NULL",
+        ),
+        "observations_with_known_lab_code": _one(
+            engine,
+            "SELECT count(*) FROM v_observation o WHERE o.loinc IN (SELECT loinc FROM k_lab_unit)",
+        ),
+        "medications_naming_jak_agent": _one(engine, "SELECT count(*) FROM s_med"),
+    }

@@ -1,0 +1,130 @@
+"""The knowledge as tables: what the scan's SQL joins against instead of restating facts.
+
+Every row here is read from the same ``Knowledge`` the per-patient engine reads (monographs'
+monitoring schedules, analytes' LOINC codes, accepted units and plausible ranges), so the SQL in
+``scan.rules`` holds column names and no clinical number. Medicine names are terminology, not
+rules: the distinct (RxNorm code, text) pairs of an export are few, and each is resolved once by
+the FHIR adapter's own ``jak_agents`` (codes first, then brands, INNs and misspellings in the text).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from jakguide.adapters.fhir.meds import jak_agents
+from jakguide.kb.base import Knowledge
+from jakguide.kb.schema import Citation
+from jakguide.model import Medication, Region
+from jakguide.rules.monitoring import REPEAT_WINDOW_MONTHS
+from jakguide.units import plausible_range
+
+SOURCE_SEPARATOR = ";"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A named table: column names with SQL types, and its rows."""
+
+    name: str
+    columns: tuple[tuple[str, str], ...]
+    rows: list[tuple[Any, ...]]
+
+
+def source_ids(citations: Iterable[Citation]) -> str:
+    """The cited documents' ids, in order, each once, joined by ``;``."""
+    seen: list[str] = []
+    for c in citations:
+        if c.doc not in seen:
+            seen.append(c.doc)
+    return SOURCE_SEPARATOR.join(seen)
+
+
+def monitoring_table(kb: Knowledge, region: Region) -> Table:
+    """Each marketed agent's label monitoring items in ``region`` (label order kept)."""
+    rows: list[tuple[Any, ...]] = []
+    for mono in kb.marketed(region):
+        for position, item in enumerate(mono.regions[region].monitoring):
+            rows.append(
+                (
+                    mono.id,
+                    position,
+                    item.id,
+                    item.analyte,
+                    item.baseline,
+                    item.first_from_weeks,
+                    item.first_to_weeks,
+                    item.every_months,
+                    # The local policy's window (rules.monitoring), a column like the label's.
+                    REPEAT_WINDOW_MONTHS,
+                    source_ids([item.source]),
+                )
+            )
+    return Table(
+        "k_monitoring",
+        (
+            ("drug", "VARCHAR"),
+            ("position", "INTEGER"),
+            ("item", "VARCHAR"),
+            ("analyte", "VARCHAR"),
+            ("baseline", "BOOLEAN"),
+            ("first_from_weeks", "INTEGER"),
+            ("first_to_weeks", "INTEGER"),
+            ("every_months", "INTEGER"),
+            ("window_months", "INTEGER"),
+            ("sources", "VARCHAR"),
+        ),
+        rows,
+    )
+
+
+def lab_units_table(kb: Knowledge) -> Table:
+    """(LOINC code, unit as written) -> analyte, with the plausible range in that unit.
+
+    ``zero_ok`` says whether zero is plausible (zero reads the same in every unit, so
+    ``units.plausible_in`` judges it by the canonical range alone).
+    """
+    rows: list[tuple[Any, ...]] = []
+    for analyte in kb.analytes.values():
+        zero_ok = analyte.plausible[0] <= 0 <= analyte.plausible[1]
+        for conv in analyte.units:
+            for unit in (conv.unit, *conv.aliases):
+                bounds = plausible_range(analyte, unit)
+                if bounds is None:  # pragma: no cover - every listed unit has a range
+                    continue
+                for loinc in analyte.loinc:
+                    rows.append(
+                        (loinc, unit, analyte.id, float(bounds[0]), float(bounds[1]), zero_ok)
+                    )
+    return Table(
+        "k_lab_unit",
+        (
+            ("loinc", "VARCHAR"),
+            ("unit", "VARCHAR"),
+            ("analyte", "VARCHAR"),
+            ("low", "DOUBLE"),
+            ("high", "DOUBLE"),
+            ("zero_ok", "BOOLEAN"),
+        ),
+        rows,
+    )
+
+
+def medicine_table(kb: Knowledge, terms: Iterable[tuple[str | None, str | None]]) -> Table:
+    """(RxNorm code, text) -> JAK agent, for the distinct pairs an export holds.
+
+    Resolved by the FHIR adapter's ``jak_agents``, so the scan and the engine name the same
+    agent for the same record. A pair naming no JAK agent gets no row.
+    """
+    rows: list[tuple[Any, ...]] = []
+    for rxnorm, text in sorted(set(terms), key=lambda t: (t[0] or "", t[1] or "")):
+        if not text:
+            continue
+        for agent in jak_agents(Medication(drug=text, rxnorm=rxnorm), kb):
+            rows.append((rxnorm, text, agent))
+    return Table(
+        "k_medicine",
+        (("rxnorm", "VARCHAR"), ("text", "VARCHAR"), ("drug", "VARCHAR")),
+        rows,
+    )

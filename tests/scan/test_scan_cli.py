@@ -1,0 +1,113 @@
+"""``jakguide scan`` end to end: files written, notices, exit codes, Synthea, DuckDB = Spark."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from jakguide.cli import build_app
+from jakguide.kb.base import Knowledge
+from jakguide.scan.engines import DuckScan, SparkScan
+from jakguide.scan.inputs import find_inputs
+from jakguide.scan.output import write_worklist
+from jakguide.scan.run import run_scan
+from scan_support import write_population
+
+DATA = Path(__file__).parent.parent / "data"
+AS_OF = dt.date(2026, 6, 1)
+runner = CliRunner()
+
+
+def _scan(*args: str) -> Any:
+    return runner.invoke(build_app(("scan",)), ["scan", *args])
+
+
+def test_scan_writes_worklist_measures_and_report(tmp_path: Path, kb: Knowledge) -> None:
+    write_population(tmp_path / "in", kb, 300, seed=3, as_of=AS_OF)
+    (tmp_path / "in" / "Observation.001.ndjson").write_text(
+        '{"resourceType": "Observation", "id": "x", "status": "final"}\n{not json\n'
+    )
+    (tmp_path / "in" / "export-log.ndjson").write_text("{}\n")
+    out = tmp_path / "out"
+    result = _scan(str(tmp_path / "in"), "--as-of", "2026-06-01", "--out", str(out), "--report")
+    assert result.exit_code == 0, result.output
+    assert "export-log.ndjson: skipped" in result.stderr
+    assert "Observation.001.ndjson:2: malformed NDJSON line skipped" in result.stderr
+    rows = list(csv.DictReader((out / "worklist.csv").read_text().splitlines()))
+    assert rows and list(rows[0]) == [
+        "patient_id", "drug", "kind", "rule", "severity", "detail", "due_by", "overdue_days",
+        "sources", "knowledge_version", "as_of",
+    ]  # fmt: skip
+    assert {r["kind"] for r in rows} == {"monitoring"}
+    assert all(r["sources"] and r["as_of"] == "2026-06-01" for r in rows)
+    overdue = [r for r in rows if r["severity"] == "warning" and r["due_by"]]
+    assert all(int(r["overdue_days"]) > 0 for r in overdue)
+    assert (out / "worklist.parquet").stat().st_size > 0
+    measures = json.loads((out / "measures.json").read_text())
+    assert measures["data_quality"]["malformed_lines"] == 1
+    assert all(m["numerator"] <= m["denominator"] for m in measures["measures"])
+    page = (out / "report.html").read_text()
+    assert "<svg" in page and "&lt;10" in page and "http" not in page.split("<body>")[1]
+
+
+def test_synthea_samples_scan_with_zero_findings(tmp_path: Path) -> None:
+    result = _scan(str(DATA / "synthea-bulk-10-patients"), "--as-of", "2026-06-01",
+                   "--out", str(tmp_path))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "0 findings" in result.stdout
+    measures = json.loads((tmp_path / "measures.json").read_text())
+    assert measures["counts"]["patients"] > 0
+    assert measures["counts"]["patients_on_jak"] == 0
+    assert measures["data_quality"]["files"]["Patient"] == 1
+    assert list(csv.reader((tmp_path / "worklist.csv").read_text().splitlines())) == [
+        ["patient_id", "drug", "kind", "rule", "severity", "detail", "due_by", "overdue_days",
+         "sources", "knowledge_version", "as_of"]
+    ]  # fmt: skip
+
+
+def test_unreadable_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    result = _scan(str(tmp_path / "missing"), "--as-of", "2026-06-01")
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        f"error: DIR: '{tmp_path / 'missing'}': no such folder; give the export folder"
+    ]
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "Patient.000.ndjson.gz").write_bytes(b"not gzip at all")
+    result = _scan(str(tmp_path / "bad"), "--as-of", "2026-06-01", "--out", str(tmp_path / "o"))
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: Patient.000.ndjson.gz:")
+
+
+def test_missing_types_are_empty_tables(tmp_path: Path, kb: Knowledge) -> None:
+    (tmp_path / "Patient.ndjson").write_text('{"resourceType": "Patient", "id": "a"}\n')
+    engine = DuckScan()
+    result = run_scan(engine, find_inputs(tmp_path), kb, AS_OF)
+    engine.close()
+    assert result.worklist == []
+    assert result.counts["patients"] == 1 and result.counts["observations"] == 0
+
+
+def test_duckdb_and_spark_worklists_are_identical(
+    tmp_path: Path, kb: Knowledge, spark: Any
+) -> None:
+    write_population(tmp_path / "in", kb, 400, seed=5, as_of=AS_OF)
+    inputs = find_inputs(tmp_path / "in")
+    duck = DuckScan()
+    a = run_scan(duck, inputs, kb, AS_OF, "EU")
+    duck.close()
+    sp = SparkScan(session=spark)
+    b = run_scan(sp, find_inputs(tmp_path / "in"), kb, AS_OF, "EU")
+    sp.close()
+    assert a.worklist and a.worklist == b.worklist
+    assert a.counts == b.counts
+    write_worklist(a, tmp_path / "a")
+    write_worklist(b, tmp_path / "b")
+    assert (tmp_path / "a" / "worklist.csv").read_bytes() == (
+        tmp_path / "b" / "worklist.csv"
+    ).read_bytes()

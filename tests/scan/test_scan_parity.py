@@ -1,0 +1,157 @@
+"""Parity: the scan and the per-patient engine agree on every covered finding.
+
+For each patient on a JAK agent, the FHIR adapter and ``assess`` (for the agent, the region and a
+labelled condition of the agent) give monitoring entries; the scan gives worklist rows. Both are
+compared as (patient, drug, kind, rule, severity, due_by); a difference fails with both shown.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jakguide.kb.base import Knowledge
+from jakguide.model import Region
+from jakguide.scan.engines import DuckScan
+from jakguide.scan.inputs import find_inputs
+from jakguide.scan.run import ScanResult, run_scan
+from scan_support import Key, covered, engine_findings, scan_keys, write_population
+from vignettes import load_case, vignette_paths
+
+AS_OF = dt.date(2026, 6, 1)
+PATIENTS = 10_000
+
+
+def _scan(folder: Path, kb: Knowledge, as_of: dt.date, region: Region) -> ScanResult:
+    engine = DuckScan()
+    try:
+        return run_scan(engine, find_inputs(folder), kb, as_of, region)
+    finally:
+        engine.close()
+
+
+def _differences(expected: dict[str, list[Key]], found: dict[str, list[Key]]) -> list[str]:
+    out = []
+    for pid in sorted(set(expected) | set(found)):
+        a, b = sorted(expected.get(pid, [])), sorted(found.get(pid, []))
+        if a != b:
+            out.append(f"{pid}:\n  engine: {a}\n  scan:   {b}")
+    return out
+
+
+@pytest.fixture(scope="module")
+def population(tmp_path_factory: pytest.TempPathFactory, kb: Knowledge) -> tuple[Path, Any]:
+    folder = tmp_path_factory.mktemp("population")
+    return folder, write_population(folder, kb, PATIENTS, seed=15, as_of=AS_OF)
+
+
+@pytest.mark.parametrize("region", ["US", "EU"])
+def test_scan_agrees_with_the_engine_on_a_generated_population(
+    population: tuple[Path, Any], kb: Knowledge, region: Region
+) -> None:
+    folder, by_patient = population
+    result = _scan(folder, kb, AS_OF, region)
+    found = scan_keys(result.worklist)
+    # Every patient in the US; a fifth of them in the EU (the same code path, half the time).
+    patients = list(by_patient.items())
+    if region == "EU":
+        patients = patients[: PATIENTS // 5]
+        found = {k: v for k, v in found.items() if k in by_patient and k in dict(patients)}
+    expected: dict[str, list[Key]] = {}
+    on_jak = 0
+    for pid, resources in patients:
+        drug, keys = engine_findings(kb, resources, AS_OF, region)
+        on_jak += drug is not None
+        if keys:
+            expected[pid] = keys
+    assert on_jak > len(patients) // 3  # the population is mostly on JAK agents
+    assert sum(len(v) for v in expected.values()) > len(patients) // 2
+    diffs = _differences(expected, found)
+    assert not diffs, f"{len(diffs)} patients differ; first: " + "\n".join(diffs[:5])
+
+
+def _vignettes(kb: Knowledge) -> list[tuple[str, dict[str, Any]]]:
+    from fhir_vignettes import restrict
+    from jakguide.adapters.fhir import patient_to_bundle
+    from jakguide.adapters.native import patient_from_data
+
+    out = []
+    for path in vignette_paths():
+        case = load_case(path)
+        if "error" in case or "patient" not in case:
+            continue
+        patient = patient_from_data(restrict(case["patient"]), kb)
+        if patient.therapy is None:
+            continue
+        bundle = patient_to_bundle(patient, kb)
+        request = case.get("request") or case.get("labs_request") or {}
+        out.append(
+            (
+                path.relative_to(path.parents[1]).as_posix(),
+                {
+                    "bundle": bundle,
+                    "as_of": case.get("as_of", dt.date(2026, 11, 21)),
+                    "region": request.get("region", "US"),
+                },
+            )
+        )
+    return out
+
+
+def _export(bundle: dict[str, Any], pid: str, folder: Path) -> None:
+    """A Bundle as a Bulk Data export: subject references become ``Patient/<id>``.
+
+    The scan does not read ``medicationReference`` yet (docs/scan.md, "Limits"): a contained
+    Medication's code is written as the ``medicationCodeableConcept`` it stands for.
+    """
+    entries = [copy.deepcopy(e["resource"]) for e in bundle["entry"]]
+    patient_url = next(
+        e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient"
+    )
+    files: dict[str, list[str]] = {}
+    for r in entries:
+        if r["resourceType"] == "Patient":
+            r["id"] = pid
+        contained = [c for c in r.get("contained", []) if c.get("resourceType") == "Medication"]
+        if "medicationReference" in r and contained:
+            r["medicationCodeableConcept"] = contained[0]["code"]
+            del r["medicationReference"]
+            r["contained"] = [c for c in r["contained"] if c not in contained]
+            if not r["contained"]:
+                del r["contained"]
+        for key in ("subject", "patient"):
+            if isinstance(r.get(key), dict) and r[key].get("reference") == patient_url:
+                r[key] = {"reference": f"Patient/{pid}"}
+        files.setdefault(r["resourceType"], []).append(json.dumps(r))
+    folder.mkdir(parents=True)
+    for rtype, lines in files.items():
+        (folder / f"{rtype}.000.ndjson").write_text("\n".join(lines) + "\n")
+
+
+def test_scan_agrees_with_the_engine_on_every_vignette_on_therapy(
+    tmp_path: Path, kb: Knowledge
+) -> None:
+    from jakguide.adapters.fhir import read_bundle
+
+    cases = _vignettes(kb)
+    assert len(cases) >= 30
+    compared = 0
+    diffs: list[str] = []
+    for i, (name, case) in enumerate(cases):
+        pid = f"v{i:04d}"
+        folder = tmp_path / pid
+        _export(case["bundle"], pid, folder)
+        patient = read_bundle(case["bundle"], kb, case["as_of"]).patient
+        _, keys = covered(kb, pid, patient, case["as_of"], case["region"])
+        result = _scan(folder, kb, case["as_of"], case["region"])
+        found = scan_keys(result.worklist).get(pid, [])
+        compared += len(keys)
+        if sorted(keys) != sorted(found):
+            diffs.append(f"{name}:\n  engine: {sorted(keys)}\n  scan:   {sorted(found)}")
+    assert not diffs, "\n".join(diffs)
+    assert compared > 0
