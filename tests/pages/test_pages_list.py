@@ -7,6 +7,8 @@ import re
 
 from starlette.testclient import TestClient
 
+from jakguide.kb.base import Knowledge
+from jakguide.web.pages.scores import FORM_TITLES
 from pages_support import Site
 
 
@@ -42,9 +44,20 @@ def _buttons(html: str) -> list[str]:
     return re.findall(r"instrument=([a-z-]+)", block.group(1))
 
 
-def test_score_buttons_fit_the_patients_condition(client: TestClient, site: Site) -> None:
+def _listed(kb: Knowledge, condition: str) -> list[str]:
+    """The forms the knowledge lists for ``condition``, in its order."""
+    forms = dict(FORM_TITLES)
+    return [i for i in kb.conditions[condition].instruments if i in forms]
+
+
+def test_score_buttons_fit_the_patients_condition(
+    client: TestClient, site: Site, kb: Knowledge
+) -> None:
     axial = client.get(f"/patients/{site.patient('DEMO-AS-1')}").text
-    assert _buttons(axial) == ["basdai", "asdas-crp", "basfi"]
+    assert _buttons(axial) == _listed(kb, "ankylosing-spondylitis")
+    assert {"basdai", "asdas-crp", "basfi"} <= set(_buttons(axial))
+    assert "pasi" not in _buttons(axial)
     assert 'value="dlqi"' not in axial.split('id="l-questionnaire"')[1].split("</select>")[0]
     skin = client.get(f"/patients/{site.patient('DEMO-PSO-1')}").text
-    assert _buttons(skin) == ["pasi", "dlqi"]
+    assert _buttons(skin) == _listed(kb, "plaque-psoriasis")
+    assert "pasi" in _buttons(skin) and "basdai" not in _buttons(skin)
