@@ -12,6 +12,7 @@ wheels); Spark needs PySpark >= 4.1 and Java 17.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
 import tempfile
@@ -171,6 +172,11 @@ def spark_session(master: str = "local[2]") -> SparkSession:
     """A Spark session for views: UI off, few shuffle partitions."""
     from pyspark.sql import SparkSession
 
+    if master.startswith("local"):
+        # Local mode talks over loopback only; without this, a machine whose own name does not
+        # resolve (a container or chroot without its hostname in /etc/hosts) stops the JVM at start.
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        os.environ.setdefault("SPARK_LOCAL_HOSTNAME", "localhost")
     return (
         SparkSession.builder.master(master)
         .appName("jakguide-sof")
