@@ -12,7 +12,7 @@ import pytest
 
 from jakguide.errors import InputError
 from jakguide.guide.facts import FactResolver
-from jakguide.guide.triage import ORDER, triage, triage_data
+from jakguide.guide.triage import ORDER, match, triage, triage_data
 from jakguide.kb.base import Knowledge, load_knowledge
 from jakguide.kb.schema import Citation
 
@@ -155,3 +155,37 @@ def test_cli_json() -> None:
         check=False,
     )
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["no fever", "without fever", "not feverish", "I don't have a fever", "no high temperature"],
+)
+def test_a_denied_symptom_is_not_matched(said: str) -> None:
+    assert "fever" not in {s.id for s in match(DATA, said)}
+
+
+@pytest.mark.parametrize(
+    ("said", "named"),
+    [
+        ("fever", "fever"),
+        ("a cold and a fever", "fever"),
+        ("no fever or chills", "fever"),  # chills is not denied: the urgent reading stays
+        ("fever? no", "fever"),  # a cue after the symptom denies nothing
+        ("not without fever", "fever"),  # a double negative is ambiguous
+        ("no, chest pain", "chest-pain"),  # punctuation ends the cue's reach
+        ("no chest pain but short of breath", "breathless"),
+        ("without fever chest pain", "chest-pain"),  # only the phrase right after the cue
+    ],
+)
+def test_ambiguous_or_affirmed_symptoms_keep_the_urgent_reading(said: str, named: str) -> None:
+    assert named in {s.id for s in match(DATA, said)}
+
+
+def test_a_cold_without_fever_is_the_cold_only(kb: Knowledge) -> None:
+    result = triage("tofacitinib", ["a cold without fever"], "US", kb)
+    assert [r.matched for r in result.reasons] == ["cold"]
+    assert result.urgency == SIGNS["infection"].urgency
+    assert triage("tofacitinib", ["no chest pain", "short of breath"], "US", kb).urgency == (
+        "emergency"
+    )

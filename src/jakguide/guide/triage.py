@@ -69,13 +69,54 @@ def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9' ]+", " ", text.lower()).strip()
 
 
+def _clauses(text: str) -> list[list[str]]:
+    """The words of each clause: punctuation ends the reach of a negation cue."""
+    parts = re.split(r"[,.;:!?()/\n]+", text.lower())
+    return [words for p in parts if (words := _norm(p).split())]
+
+
+def _spans(words: list[str], phrase: list[str]) -> list[tuple[int, int]]:
+    n = len(phrase)
+    return [(i, i + n) for i in range(len(words) - n + 1) if words[i : i + n] == phrase]
+
+
+def _denied(data: TriageFile, words: list[str], start: int) -> bool:
+    """Whether a phrase starting at ``start`` comes right after a cue (and only fillers)."""
+    cues, fillers = set(data.negation.cues), set(data.negation.fillers)
+    j = start - 1
+    while j >= 0 and words[j] in fillers:
+        j -= 1
+    # a cue after another cue ("not without fever") is ambiguous: keep the urgent reading
+    return j >= 0 and words[j] in cues and not (j > 0 and words[j - 1] in cues)
+
+
 def match(data: TriageFile, text: str) -> list[Symptom]:
-    """The symptoms ``text`` names: an id, or any of its words as whole words."""
-    said = f" {' '.join(_norm(text).split())} "
+    """The symptoms ``text`` names: an id, or any of its words as whole words, not denied.
+
+    A mention is denied only when it lies inside a symptom phrase that starts right after a
+    negation cue ("a cold without fever", "no high temperature"); any other mention counts.
+    """
+    if (said := _norm(text)) in {s.id for s in data.symptoms}:
+        return [s for s in data.symptoms if s.id == said]
+    phrases = {p for s in data.symptoms for w in s.words if (p := tuple(_norm(w).split()))}
     found: list[Symptom] = []
-    for s in data.symptoms:
-        if _norm(text) == s.id or any(f" {_norm(w)} " in said for w in s.words):
-            found.append(s)
+    for words in _clauses(text):
+        denied = [
+            span
+            for p in phrases
+            for span in _spans(words, list(p))
+            if _denied(data, words, span[0])
+        ]
+        for s in data.symptoms:
+            if s in found:
+                continue
+            for w in s.words:
+                for a, b in _spans(words, _norm(w).split()):
+                    if not any(x <= a and b <= y for x, y in denied):
+                        found.append(s)
+                        break
+                if s in found:
+                    break
     return found
 
 

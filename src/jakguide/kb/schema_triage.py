@@ -41,9 +41,20 @@ class EmergencyNumber(Strict):
     source: Citation
 
 
+class Negation(Strict):
+    """Words that deny the symptom right after them ("no fever", "without a fever").
+
+    Only a symptom phrase that starts right after a cue (and any ``fillers``) is denied; anything
+    else keeps the more urgent reading."""
+
+    cues: list[str] = Field(default_factory=list)
+    fillers: list[str] = Field(default_factory=list)
+
+
 class TriageFile(Strict):
     version: int
     emergency_numbers: dict[Region, EmergencyNumber]
+    negation: Negation = Field(default_factory=Negation)
     signs: list[Sign]
     symptoms: list[Symptom]
 
