@@ -66,11 +66,16 @@ def test_warning_sign_on_its_label(
     assert hit.urgency == SIGNS[sign].urgency
     assert ORDER.index(result.urgency) <= ORDER.index(SIGNS[sign].urgency)
     docs = {s.doc for s in result.sources if s.number in hit.sources}
+    read = {ls.doc for ls in SIGNS[sign].labels if ls.drug == drug and ls.region == region}
     assert KB.drugs[drug].regions[region].label in docs or any(  # type: ignore[index]
-        s.doc in {c.doc for c in _label_docs(drug, region)}
+        s.doc in {c.doc for c in _label_docs(drug, region)} | read
         for s in result.sources
         if s.number in hit.sources
     )
+    # every label document cited for the sign is a label of this region
+    for doc in docs & read:
+        src = KB.sources[doc]
+        assert src.is_label and src.region == region
     assert result.emergency_number in result.emergency
 
 
@@ -189,3 +194,38 @@ def test_a_cold_without_fever_is_the_cold_only(kb: Knowledge) -> None:
     assert triage("tofacitinib", ["no chest pain", "short of breath"], "US", kb).urgency == (
         "emergency"
     )
+
+
+def test_hypoglycaemia_is_cited_only_where_a_label_was_read_to_warn_of_it(kb: Knowledge) -> None:
+    sign = SIGNS["low-blood-sugar"]
+    read = [ls for ls in sign.labels if ls.verified]
+    assert read and all(ls.doc and ls.quote and ls.verified_on for ls in read)
+    for drug, region in LABELS:
+        result = triage(drug, ["low blood sugar"], region, kb)
+        hit = next(r for r in result.reasons if r.sign == "low-blood-sugar")
+        cited = {s.doc for s in result.sources if s.number in hit.sources}
+        listed = {
+            ls.doc or KB.drugs[drug].regions[region].label  # type: ignore[index]
+            for ls in sign.labels
+            if ls.drug == drug and ls.region == region
+        }
+        if listed:
+            assert listed <= cited
+        else:  # not on this label: no label cited, and the answer says so
+            assert all(not KB.sources[d].is_label for d in cited), (drug, region, cited)
+            assert kb.guide["triage.not-on-label"].text in hit.text
+
+
+def test_liver_signs_cite_the_labels_liver_test_monitoring(kb: Knowledge) -> None:
+    for drug, region in LABELS:
+        mono = KB.drugs[drug]
+        label = mono.regions[region]  # type: ignore[index]
+        items = [m for m in label.monitoring if m.analyte in ("alt", "ast")]
+        result = triage(drug, ["yellow skin"], region, kb)
+        hit = next(r for r in result.reasons if r.sign == "liver-injury")
+        cited = {s.doc for s in result.sources if s.number in hit.sources}
+        assert (
+            ({items[0].source.doc} <= cited)
+            if items
+            else not any(KB.sources[d].is_label for d in cited)
+        )

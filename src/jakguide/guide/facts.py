@@ -24,6 +24,7 @@ wording (and values for its placeholders), or it does not, and the statement is 
 ``contraception``          a contraception interval after the last dose (value
                            ``contraception_weeks``)
 ``monitoring``             the label has a monitoring schedule
+``monitoring:<analyte>``   the label's monitoring schedule has an item for this analyte
 ``labs.initiation``        the label has lab thresholds for starting
 ``labs.on-therapy``        the label has lab thresholds during treatment
 ``note:<topic>``           a region or monograph note with this topic
@@ -68,6 +69,7 @@ _PREFIXES = (
     "note:",
     "adverse:",
     "guideline:",
+    "monitoring:",
 )
 
 
@@ -190,6 +192,10 @@ class FactResolver:
         label = self.label
         if key == "monitoring":
             return Fact([label.monitoring[0].source]) if label.monitoring else None
+        if key.startswith("monitoring:"):
+            analyte = key.removeprefix("monitoring:")
+            item = next((m for m in label.monitoring if m.analyte == analyte), None)
+            return Fact([item.source]) if item else None
         if key in ("labs.initiation", "labs.on-therapy"):
             contexts = (
                 ("initiation", "both") if key == "labs.initiation" else ("on-therapy", "both")

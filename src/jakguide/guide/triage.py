@@ -174,7 +174,16 @@ def triage(drug: str, symptoms: list[str], region: str, kb: Knowledge) -> Triage
                 for ls in sign.labels:
                     if ls.drug == mono.id and ls.region == region:
                         on_label = True
-                        cites.append(Citation(doc=label.label, section=ls.section, verified=False))
+                        cites.append(
+                            Citation(
+                                doc=ls.doc or label.label,
+                                section=ls.section,
+                                quote=ls.quote,
+                                verified=ls.verified,
+                                verified_on=ls.verified_on,
+                                note=ls.note,
+                            )
+                        )
                 parts = [w.must(sign.wording, cites=cites)]
                 if not on_label:
                     parts.append(w.must("triage.not-on-label"))

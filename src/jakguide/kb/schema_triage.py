@@ -3,6 +3,7 @@ words people use for them (read by ``jakguide.guide.triage``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
@@ -14,11 +15,20 @@ _Id = Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
 
 
 class LabelSection(Strict):
-    """A label section naming a warning sign that no label-fact key covers."""
+    """A label section naming a warning sign that no label-fact key covers.
+
+    ``doc`` is the label copy read when it is not the monograph's own label document; only a
+    section actually read carries ``verified: true`` (with the day and, where it helps, a quote).
+    """
 
     drug: str
     region: Region
     section: str
+    doc: str | None = None
+    quote: str | None = None
+    verified: bool = False
+    verified_on: dt.date | None = None
+    note: str | None = None
 
 
 class Sign(Strict):
