@@ -205,7 +205,7 @@ def test_hypoglycaemia_is_cited_only_where_a_label_was_read_to_warn_of_it(kb: Kn
         hit = next(r for r in result.reasons if r.sign == "low-blood-sugar")
         cited = {s.doc for s in result.sources if s.number in hit.sources}
         listed = {
-            ls.doc or KB.drugs[drug].regions[region].label  # type: ignore[index]
+            ls.doc or KB.drugs[drug].regions[region].label
             for ls in sign.labels
             if ls.drug == drug and ls.region == region
         }
@@ -219,7 +219,7 @@ def test_hypoglycaemia_is_cited_only_where_a_label_was_read_to_warn_of_it(kb: Kn
 def test_liver_signs_cite_the_labels_liver_test_monitoring(kb: Knowledge) -> None:
     for drug, region in LABELS:
         mono = KB.drugs[drug]
-        label = mono.regions[region]  # type: ignore[index]
+        label = mono.regions[region]
         items = [m for m in label.monitoring if m.analyte in ("alt", "ast")]
         result = triage(drug, ["yellow skin"], region, kb)
         hit = next(r for r in result.reasons if r.sign == "liver-injury")
