@@ -31,7 +31,7 @@ from jakguide.instruments import severity as severity_mod
 from jakguide.instruments import vasi as vasi_mod
 from jakguide.instruments import viga as viga_mod
 from jakguide.instruments.model import Band
-from jakguide.instruments.registry import get_instrument
+from jakguide.instruments.registry import get_instrument, get_response
 from jakguide.kb.base import Knowledge
 from jakguide.model import LabsReport, LabsRequest, Patient, Region
 from jakguide.rules.outcome import HEADLINE, RESPONSES, Outcome, Scored, judge, judge_asas
@@ -275,17 +275,18 @@ def _state(met: bool | None) -> str:
 
 def _pasi_badge(scores: Sequence[Scored], start: dt.date | None, day: dt.date) -> Badge:
     o = judge("pasi", scores, start, day)
-    if (early := _needs(o, "PASI 75", "a PASI")) is not None:
+    name = get_response("pasi").doc.label("pasi75")
+    if (early := _needs(o, name, "a PASI")) is not None:
         return early
     pct = o.results.get("percent_improvement")
     if pct is None:
-        return Badge("PASI 75", "not-evaluable", "baseline PASI is 0", _cite(o))
+        return Badge(name, "not-evaluable", "baseline PASI is 0", _cite(o))
     text = f"{pct:.0f} % improvement ({_since(o)})"
-    return Badge("PASI 75", _state(o.criterion("pasi75")), text, _cite(o))
+    return Badge(name, _state(o.criterion("pasi75")), text, _cite(o))
 
 
 def _asdas_badge(scores: Sequence[Scored], start: dt.date | None, day: dt.date) -> Badge:
-    name = "ASDAS clinically important improvement"
+    name = get_response(asdas_mod.RESPONSE_NAME).doc.label("clinically_important")
     for instrument in ("asdas-crp", "asdas-esr"):
         o = judge(instrument, scores, start, day)
         if _needs(o, name, "an ASDAS") is not None:
@@ -350,7 +351,8 @@ def _headline_badge(
     met = o.criterion(criterion)
     if met is None or o.state != "judged":
         return Badge(name, "not-evaluable", o.reason or "not evaluable", _cite(o))
-    others = [k for k, v in o.results.items() if v is True and k != criterion]
+    names = dict(get_response(o.response).doc.shown_as)
+    others = [names[k] for k, v in o.results.items() if v is True and k in names and k != criterion]
     also = f"; met: {', '.join(others)}" if others else ""
     return Badge(name, _state(met), f"{_since(o)}{also}", _cite(o))
 
