@@ -421,6 +421,8 @@ def test_ra_eular_response_at_3_months(
     hit = _one(found, rule)
     met = not rule.endswith("-not-met")
     assert ("EULAR moderate or good response: met" in hit.facts) == met
+    assert "criterion: EULAR moderate or good response" in hit.facts
+    assert not [f for f in hit.facts if re.search(r"\w=\w", f)], hit.facts  # no code in facts
     assert hit.severity == ("info" if met else "warning")
     assert any(s.doc == "eular-ra-2022" for s in hit.sources)
 

@@ -273,7 +273,7 @@ def _criterion_findings(
     t = e.targets
     assert t.review_after is not None and t.criterion is not None  # the schema requires both
     due = _due(start, t.review_after)
-    facts = [f"due_from={due.isoformat()}", f"criterion={t.criterion}"]
+    facts = [f"assessed from {due.isoformat()}", f"criterion: {label(_measure(t))}"]
     when = f"{t.review_after.text()} after the start ({due.isoformat()})"
     if as_of < due:
         message = f"{t.name}: the response ({describe(_measure(t))}) is assessed {when}."
