@@ -87,5 +87,8 @@ def test_no_prefill_without_same_day_data(client: TestClient) -> None:
     page = client.get(f"/patients/{pid}/scores/new?instrument=asdas-crp&date=2026-11-19").text
     assert 'id="prefilled"' not in page
     assert _value(page, "back_pain") == "" and _value(page, "crp") == ""
+    offer = client.get(f"/patients/{pid}/scores/new?instrument=asdas-crp").text  # as of 11-21
+    assert 'id="prefilled"' not in offer
+    assert f'date={DAY}">Fill in from the BASDAI of {DAY}</a>' in offer
     bad = client.get(f"/patients/{pid}/scores/new?instrument=asdas-crp&date=20-11-2026")
     assert bad.status_code == 400 and "YYYY-MM-DD" in bad.text

@@ -267,7 +267,8 @@ def _pages(page: Page, clinic: Clinic) -> list[str]:
         *(f"{path}/{k}/new" for k in kinds), str(lab_edit),
         f"{path}/assess?condition=ankylosing-spondylitis", f"{path}/guide",
         f"{path}/scores/new?instrument=basdai",
-        f"{path}/scores/new?instrument=asdas-crp&date=2026-11-01", "/assess", "/drugs", "/sources", "/claims",
+        f"{path}/scores/new?instrument=asdas-crp&date=2026-11-01",
+        "/assess", "/drugs", "/sources", "/claims",
         link, f"{link}/report", f"{link}/guide",
     ]  # fmt: skip
 

@@ -362,11 +362,7 @@ def asdas_prefill(
     mg/L; with a note per value saying where it came from. The clinician can change them."""
     values: dict[str, str] = {}
     notes: list[str] = []
-    basdai = [
-        s
-        for s in records.list_rows(patient_id, "scores")
-        if s.instrument == "basdai" and s.date == when and s.inputs
-    ]
+    basdai = [s for s in _basdai_with_items(records, patient_id) if s.date == when]
     if basdai:
         inputs = basdai[-1].inputs
         taken = []
@@ -396,6 +392,18 @@ def asdas_prefill(
     return values, notes
 
 
+def _basdai_with_items(records: Records, patient_id: str) -> list[Any]:
+    rows = records.list_rows(patient_id, "scores")
+    return [s for s in rows if s.instrument == "basdai" and s.inputs]
+
+
+def latest_basdai_day(records: Records, patient_id: str, day: dt.date) -> dt.date | None:
+    """The last day on or before ``day`` with a BASDAI entered with its items (an ASDAS for
+    that day can be pre-filled from it)."""
+    days = [s.date for s in _basdai_with_items(records, patient_id) if s.date <= day]
+    return max(days, default=None)
+
+
 def _title(instrument: str) -> str:
     found = dict(FORM_TITLES).get(instrument)
     if found is None:
@@ -418,6 +426,7 @@ def _render(
     errors: dict[str, str],
     status: int = 200,
     prefilled: Sequence[str] = (),
+    offer: dt.date | None = None,
 ) -> Response:
     title = _title(instrument)
     fields = form_fields(instrument)
@@ -443,6 +452,7 @@ def _render(
             notice=DLQI_NOTICE if instrument == "dlqi" else None,
             other_notice=NOTICES.get(instrument),
             prefilled=prefilled,
+            offer=offer,
         ),
         status=status,
     )
@@ -473,11 +483,16 @@ def score_form(
             ) from exc
     values = {"crp_unit": CRP_UNITS[0][0], "date": when.isoformat()}
     notes: list[str] = []
+    offer = None
     if instrument == asdas_mod.NAME_CRP:
         found, notes = asdas_prefill(records, patient_id, when)
         values.update(found)
+        if not found:  # nothing that day: offer the last day with a BASDAI and its items
+            offer = latest_basdai_day(records, patient_id, day)
     session.commit()
-    return _render(clin, kb, patient_id, row.label, instrument, day, values, {}, prefilled=notes)
+    return _render(
+        clin, kb, patient_id, row.label, instrument, day, values, {}, prefilled=notes, offer=offer
+    )
 
 
 @router.post("/patients/{patient_id}/scores/new")
