@@ -28,7 +28,6 @@ from jakguide.instruments import mayo as mayo_mod
 from jakguide.instruments import niaid as niaid_mod
 from jakguide.instruments import salt as salt_mod
 from jakguide.instruments import severity as severity_mod
-from jakguide.instruments import vasi as vasi_mod
 from jakguide.instruments import viga as viga_mod
 from jakguide.instruments.model import Band
 from jakguide.instruments.registry import get_instrument, get_response
@@ -325,26 +324,21 @@ def _dapsa_badge(scores: Sequence[Scored], start: dt.date | None, day: dt.date) 
     return Badge("DAPSA response", state, text, _cite(o))
 
 
-# How a badge names each headline criterion (numbers from the instruments' own constants).
-BADGE_NAMES: dict[str, str] = {
-    "das28-crp": "DAS28-CRP EULAR response",
-    "das28-esr": "DAS28-ESR EULAR response",
-    "easi": f"EASI-{easi_mod.EASI_75_PERCENT}",
-    "salt": f"SALT <= {salt_mod.SALT_RESPONSE_MAX}",
-    "mayo": "Mayo clinical response",
-    "hbi": "HBI response",
-    "hecsi": f"HECSI-{hecsi_mod.HECSI_75_PERCENT}",
-    "f-vasi": f"F-VASI{vasi_mod.VASI_75_PERCENT}",
-    "t-vasi": f"T-VASI{vasi_mod.VASI_50_PERCENT}",
-    "niaid-os": "NIAID scale recovery",
-}
+def badge_name(instrument: str) -> str:
+    """A headline badge's name: the criterion as its response definition writes it (EASI-75,
+    SALT <= 20), with the instrument first where two instruments share the definition
+    (DAS28-CRP, DAS28-ESR)."""
+    response, _ = RESPONSES[instrument]
+    shown = get_response(response).doc.label(HEADLINE[instrument])
+    shared = sum(RESPONSES[i][0] == response for i in HEADLINE) > 1
+    return f"{instrument.upper()} {shown}" if shared else shown
 
 
 def _headline_badge(
     instrument: str, scores: Sequence[Scored], start: dt.date | None, day: dt.date
 ) -> Badge:
     criterion = HEADLINE[instrument]
-    name = BADGE_NAMES[instrument]
+    name = badge_name(instrument)
     o = judge(instrument, scores, start, day, criteria=(criterion,))
     if (early := _needs(o, name, f"a {instrument.upper()}")) is not None:
         return early
