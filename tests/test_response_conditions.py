@@ -4,6 +4,7 @@ instruments: the engine judges them through ``rules.outcome`` like the psoriasis
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -51,12 +52,28 @@ def _response(kb: Knowledge, data: dict[str, Any], condition: str, drug: str) ->
             "das28-crp",
             5.4,
             3.1,
-            ["eular_moderate_or_good", "eular_good"],
+            ["EULAR moderate or good response", "EULAR good response"],
         ),
         ("ra-man-mtx-ir", "rheumatoid-arthritis", "upadacitinib", "das28-esr", 6.3, 5.2, []),
-        ("ad-man-severe", "atopic-dermatitis", "upadacitinib", "easi", 24, 6, ["easi50", "easi75"]),
-        ("aa-man-severe", "alopecia-areata", "baricitinib", "salt", 80, 20, ["salt_le_20"]),
-        ("ra-man-mtx-ir", "crohns-disease", "upadacitinib", "hbi", 9, 4, ["response", "remission"]),
+        (
+            "ad-man-severe",
+            "atopic-dermatitis",
+            "upadacitinib",
+            "easi",
+            24,
+            6,
+            ["EASI-50", "EASI-75"],
+        ),
+        ("aa-man-severe", "alopecia-areata", "baricitinib", "salt", 80, 20, ["SALT <= 20"]),
+        (
+            "ra-man-mtx-ir",
+            "crohns-disease",
+            "upadacitinib",
+            "hbi",
+            9,
+            4,
+            ["HBI response", "HBI remission"],
+        ),
     ],
 )
 def test_response_is_judged_for_the_condition(
@@ -77,9 +94,24 @@ def test_response_is_judged_for_the_condition(
     (finding,) = findings
     assert finding.rule == f"response.{instrument}"
     assert finding.sources, "the response cites its definition"
-    for name in met:
-        assert f"{name}=True" in finding.facts
+    for name in met:  # people's names for the criteria, never code ("easi75=True")
+        assert f"{name}: met" in finding.facts and name in finding.message
+    shown = " ".join([finding.message, *finding.facts])
+    assert not re.search(r"=(True|False|true|false)|[a-z]+_[a-z0-9]", shown), shown
     if met:
         assert finding.severity == "info" and "met" in finding.message
     else:
         assert finding.severity == "warning" and "none of" in finding.message
+
+
+def test_every_reported_criterion_has_a_display_name() -> None:
+    """Each criterion a response reports has the name people write, held once with its
+    definition (``ResponseDoc.shown_as``), so no page or guide falls back to the key."""
+    from jakguide.instruments.registry import get_response
+    from jakguide.rules.outcome import ASAS_CRITERIA, RESPONSES
+
+    pairs = [*((name, c) for name, crits in RESPONSES.values() for c in crits)]
+    pairs += [("asas", c) for c in ASAS_CRITERIA]
+    for name, criterion in pairs:
+        shown = get_response(name).doc.label(criterion)
+        assert shown and shown != criterion and "_" not in shown, (name, criterion, shown)

@@ -4,6 +4,7 @@ EULAR-response review: each on both sides (met, not met), and unknown is not met
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +71,7 @@ REVIEWS = [
         24,
         6,  # 75 % better: EASI-75
         6.1,  # 74.6 %: not EASI-75 (EASI-50 is met and said)
-        "easi75",
+        "EASI-75",
     ),
     (
         "ad-man-severe",
@@ -83,7 +84,7 @@ REVIEWS = [
         20,
         5,
         5.5,
-        "easi75",
+        "EASI-75",
     ),
     (
         "aa-man-severe",
@@ -96,7 +97,7 @@ REVIEWS = [
         80,
         20,  # SALT <= 20
         20.1,
-        "salt_le_20",
+        "SALT <= 20",
     ),
     (
         "ra-man-mtx-ir",
@@ -111,7 +112,7 @@ REVIEWS = [
         {"stool_frequency": 2, "rectal_bleeding": 1, "endoscopy": 2, "physician_global": 2},
         # 10 -> 8: a fall of 2 only
         {"stool_frequency": 3, "rectal_bleeding": 1, "endoscopy": 2, "physician_global": 2},
-        "clinical_response",
+        "Mayo clinical response",
     ),
     (
         "ra-man-mtx-ir",
@@ -126,7 +127,7 @@ REVIEWS = [
         # 7 -> 4: a fall of 3 and 42.9 %, rectal bleeding <= 1: U-ACHIEVE response
         {"stool_frequency": 2, "rectal_bleeding": 1, "endoscopy": 1, "physician_global": 3},
         {"stool_frequency": 2, "rectal_bleeding": 1, "endoscopy": 2, "physician_global": 1},
-        "clinical_response",
+        "adapted Mayo clinical response",
     ),
 ]
 
@@ -172,7 +173,7 @@ def test_label_review_point_is_judged_by_its_trials_criterion(
     )
     assert yes.severity == "info" and yes.kind == "response"
     assert f"{criterion} met" in yes.message and due in yes.message
-    assert "met=true" in yes.facts
+    assert f"{criterion}: met" in yes.facts
     assert len(yes.sources) == 2, "the label's review point and the criterion's source"
 
     no = _one(
@@ -183,7 +184,10 @@ def test_label_review_point_is_judged_by_its_trials_criterion(
     )
     assert no.severity == "warning" and no.kind == "response"
     assert f"{criterion} (" in no.message and "not met" in no.message
-    assert "met=false" in no.facts
+    assert f"{criterion}: not met" in no.facts
+    for f in (yes, no):  # people's names for the criteria, never code (issue 12)
+        shown = " ".join([f.message, *f.facts])
+        assert not re.search(r"=(True|False|true|false)|[a-z]+_[a-z0-9]", shown), shown
 
     # a score taken before the review date does not judge it
     early = _findings(
@@ -235,7 +239,7 @@ def test_review_without_a_measure_keeps_any_response(kb: Knowledge) -> None:
         ),
         "response.review.eu-review-uc-22",
     )
-    assert found.severity == "info" and "clinical_response" in found.message
+    assert found.severity == "info" and "Mayo clinical response" in found.message
 
 
 # (base, condition, drug, region, rule, week, instrument, baseline, met, not met)
@@ -352,14 +356,17 @@ def test_trial_endpoint_checkpoint(
         ),
         rule,
     )
-    assert yes.severity == "info" and "met=true" in yes.facts and yes.sources
+    assert yes.severity == "info" and any(f.endswith(": met") for f in yes.facts) and yes.sources
     not_met = _one(
         _findings(
             kb, base, condition, drug, region, _scores(instrument, baseline, no, week), as_of
         ),
         rule,
     )
-    assert "met=false" in not_met.facts and "not a stopping rule" in not_met.message
+    assert (
+        any(f.endswith(": not met") for f in not_met.facts)
+        and "not a stopping rule" in not_met.message
+    )
     assert not_met.severity == "info", "a trial endpoint is information; the label's review warns"
     before = _findings(
         kb,
@@ -413,7 +420,9 @@ def test_ra_eular_response_at_3_months(
     )
     hit = _one(found, rule)
     met = not rule.endswith("-not-met")
-    assert ("met=true" in hit.facts) == met
+    assert ("EULAR moderate or good response: met" in hit.facts) == met
+    assert "criterion: EULAR moderate or good response" in hit.facts
+    assert not [f for f in hit.facts if re.search(r"\w=\w", f)], hit.facts  # no code in facts
     assert hit.severity == ("info" if met else "warning")
     assert any(s.doc == "eular-ra-2022" for s in hit.sources)
 
@@ -441,7 +450,7 @@ def test_ra_eular_response_before_and_without_scores(kb: Knowledge) -> None:
 
 def test_ra_review_point_is_listed(kb: Knowledge) -> None:
     (point,) = [p for p in review_points(kb, "rheumatoid-arthritis")]
-    assert point.when == "3 months" and "eular_moderate_or_good" in point.message
+    assert point.when == "3 months" and "EULAR moderate or good response" in point.message
 
 
 def test_modified_mayo_ignores_an_unevaluable_remission(kb: Knowledge) -> None:
@@ -514,7 +523,7 @@ def test_salt_le_20_needs_no_baseline(kb: Knowledge, salt: float, met: bool) -> 
         ),
         "response.review.no-benefit-36-weeks",
     )
-    assert (f"met={str(met).lower()}") in found.facts
+    assert f"SALT <= 20: {'met' if met else 'not met'}" in found.facts
     assert "no baseline needed" in found.message
 
 

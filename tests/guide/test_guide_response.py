@@ -63,7 +63,7 @@ def test_guide_says_so_when_the_response_is_met(kb: Knowledge) -> None:
     request = AssessRequest(condition="ankylosing-spondylitis", as_of=AS_OF, drugs=["upadacitinib"])
     option = assess(patient, request, kb).options[0]
     (finding,) = [f for f in option.findings if f.rule == "response.asdas-crp"]
-    assert finding.severity == "info" and "major met" in finding.message
+    assert finding.severity == "info" and "ASDAS major improvement met" in finding.message
     html = render_guide_html(
         patient,
         GuideRequest(drug="upadacitinib", condition="ankylosing-spondylitis", as_of=AS_OF),

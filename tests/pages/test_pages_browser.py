@@ -510,7 +510,7 @@ def test_score_entry_and_plots_for_ra_and_alopecia(browser: Browser, server: Dem
         s.page.wait_for_url(f"**/patients/{pid}?*")
         charts = _charts(s.page)
         assert charts["chart-das28-crp"]["points"] == 2 and charts["chart-das28-crp"]["bands"] == 4
-        badge = s.page.locator('[data-badge="DAS28-CRP EULAR response"]')
+        badge = s.page.locator('[data-badge="DAS28-CRP EULAR moderate or good response"]')
         assert badge.get_attribute("data-state") == "reached"
         width = s.page.evaluate("document.documentElement.scrollWidth")
         s.shot(f"record-ra-{name}")

@@ -255,6 +255,7 @@ def _pages(page: Page, clinic: Clinic) -> list[str]:
     _add(page, url, "therapies", drug="upadacitinib", dose_mg="15", per_day="1",
          start_date="2026-06-01")  # fmt: skip
     _add(page, url, "labs", analyte="lymphocytes", value="0.4", unit="10*9/L", date="2026-11-01")
+    _add(page, url, "labs", analyte="crp", value="1.2", unit="mg/dL", date="2026-11-01")
     page.goto(url)
     lab_edit = page.locator("section[data-kind=labs] a.edit").first.get_attribute("href")
     page.select_option("#l-questionnaire", "basdai")
@@ -265,7 +266,9 @@ def _pages(page: Page, clinic: Clinic) -> list[str]:
         "/patients", "/patients/new", path, f"{path}/edit", f"{path}/background",
         *(f"{path}/{k}/new" for k in kinds), str(lab_edit),
         f"{path}/assess?condition=ankylosing-spondylitis", f"{path}/guide",
-        f"{path}/scores/new?instrument=basdai", "/assess", "/drugs", "/sources", "/claims",
+        f"{path}/scores/new?instrument=basdai",
+        f"{path}/scores/new?instrument=asdas-crp&date=2026-11-01",
+        "/assess", "/drugs", "/sources", "/claims",
         link, f"{link}/report", f"{link}/guide",
     ]  # fmt: skip
 

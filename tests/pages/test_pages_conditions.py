@@ -125,7 +125,7 @@ def _patient(condition: str, drug: str, scores: list[dict[str, Any]]) -> dict[st
             "das28-crp",
             5.4,
             3.0,
-            "DAS28-CRP EULAR response",
+            "DAS28-CRP EULAR moderate or good response",
             "reached",
         ),
         ("atopic-dermatitis", "abrocitinib", "easi", 24, 10, "EASI-75", "not-reached"),

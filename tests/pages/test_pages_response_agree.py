@@ -14,12 +14,15 @@ from pages_support import AS_OF, Site
 
 # badge name -> (response finding of the engine, the criteria that make the badge "reached")
 BADGES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "PASI 75": (("response.pasi",), ("pasi75",)),
+    "PASI 75": (("response.pasi",), ("PASI 75",)),
     "ASDAS clinically important improvement": (
         ("response.asdas-crp", "response.asdas-esr"),
-        ("clinically_important",),
+        ("ASDAS clinically important improvement",),
     ),
-    "DAPSA response": (("response.dapsa",), ("minor", "moderate", "major")),
+    "DAPSA response": (
+        ("response.dapsa",),
+        ("DAPSA minor response", "DAPSA moderate response", "DAPSA major response"),
+    ),
 }
 
 
@@ -42,7 +45,7 @@ def _engine_states(patient: Patient, kb: Knowledge) -> dict[str, str]:
         facts = set(found[0].facts)
         if found[0].message.startswith("Response not evaluable"):
             states[badge] = "not-evaluable"
-        elif any(f"{c}=True" in facts for c in criteria):
+        elif any(f"{c}: met" in facts for c in criteria):
             states[badge] = "reached"
         else:
             states[badge] = "not-reached"
@@ -63,3 +66,24 @@ def test_page_badges_agree_with_the_engine(client: TestClient, site: Site, kb: K
                 assert state == engine[badge], (label, badge)
                 compared += 1
     assert compared >= 5, compared  # PASI, ASDAS and DAPSA badges of the demo clinic
+
+
+# Criterion keys and Python booleans are code: a page shows "EASI-75: met" (issue 12).
+MACHINE = re.compile(
+    r"=(True|False|true|false)\b|\b(clinically_important|salt_le_20|eular_moderate_or_good"
+    r"|eular_good|easi\d\d|pasi\d\d|asas\d\d|basdai50|clinical_response|partial_remission)\b"
+)
+
+
+def test_record_and_guide_pages_show_no_criterion_code(client: TestClient, site: Site) -> None:
+    shown = 0
+    for pid, label, _ in site.demo.patients:
+        for url in (f"/patients/{pid}", f"/patients/{pid}/guide.html"):
+            r = client.get(url)
+            if r.status_code != 200:  # a guide needs a drug: patients without a therapy
+                continue
+            shown += "guide" in url
+            text = re.sub(r"<[^>]+>", " ", r.text)  # attributes (handles) are not shown
+            found = MACHINE.search(text)
+            assert found is None, (label, url, text[max(0, found.start() - 80) : found.end() + 40])
+    assert shown >= 3, shown  # the guides of the treated demo patients were read

@@ -136,6 +136,11 @@ _EXAMPLE: dict[str, Any] = {
 
 
 RESPONSE_DOC = ResponseDoc(
+    shown_as=(
+        ("asas20", "ASAS20"),
+        ("asas40", "ASAS40"),
+        ("partial_remission", "ASAS partial remission"),
+    ),
     title="ASAS response criteria (ASAS20, ASAS40, partial remission)",
     summary="Short-term improvement in axial spondyloarthritis across four domains.",
     inputs="baseline and current: mappings of " + ", ".join(f"{k} ({m})" for k, m in DOMAINS) + ".",

@@ -31,6 +31,7 @@ __all__ = [
     "BANDS",
     "CRP_DOC",
     "ESR_DOC",
+    "FROM_BASDAI",
     "NAME_CRP",
     "NAME_ESR",
     "RESPONSE_DOC",
@@ -90,11 +91,31 @@ BANDS: tuple[Band, ...] = (
 ASDAS_CLINICALLY_IMPORTANT_DELTA = Fraction("1.1")
 ASDAS_MAJOR_DELTA = Fraction("2.0")
 
+# The ASDAS questions that are BASDAI questions (Lukas 2009: back pain = BASDAI question 2,
+# duration of morning stiffness = question 6, peripheral pain/swelling = question 3): item ->
+# the basdai input name, so a same-day BASDAI can pre-fill them.
+FROM_BASDAI: dict[str, str] = {
+    "back_pain": "q2",
+    "morning_stiffness_duration": "q6",
+    "peripheral_pain_swelling": "q3",
+}
+
+
+def _basdai(item: str) -> str:
+    return f"BASDAI question {FROM_BASDAI[item].removeprefix('q')}"
+
+
 ITEMS: tuple[tuple[str, str], ...] = (
-    ("back_pain", "back pain (BASDAI question 2), 0-10"),
-    ("morning_stiffness_duration", "duration of morning stiffness (BASDAI question 6), 0-10"),
+    ("back_pain", f"back pain ({_basdai('back_pain')}), 0-10"),
+    (
+        "morning_stiffness_duration",
+        f"duration of morning stiffness ({_basdai('morning_stiffness_duration')}), 0-10",
+    ),
     ("patient_global", "patient global assessment of disease activity, 0-10"),
-    ("peripheral_pain_swelling", "peripheral pain/swelling (BASDAI question 3), 0-10"),
+    (
+        "peripheral_pain_swelling",
+        f"peripheral pain/swelling ({_basdai('peripheral_pain_swelling')}), 0-10",
+    ),
 )
 _ITEM_KEYS = tuple(k for k, _ in ITEMS)
 _CRP_KEYS = (*_ITEM_KEYS, "crp_mg_l", "crp_mg_dl")
@@ -348,6 +369,10 @@ ESR_DOC = InstrumentDoc(
 )
 
 RESPONSE_DOC = ResponseDoc(
+    shown_as=(
+        ("clinically_important", "ASDAS clinically important improvement"),
+        ("major", "ASDAS major improvement"),
+    ),
     title="ASDAS response (response name: asdas)",
     summary="Change in ASDAS between baseline and follow-up.",
     inputs="baseline and current: an ASDAS value, an asdas-crp/asdas-esr Score,"

@@ -154,6 +154,7 @@ DOC = InstrumentDoc(
 )
 
 RESPONSE_DOC = ResponseDoc(
+    shown_as=(("basdai50", "BASDAI 50"),),
     title="BASDAI response (BASDAI 50)",
     summary="Change in BASDAI from baseline.",
     inputs="baseline and current: a BASDAI value (0-10), a basdai Score, {'value': x}, or q1..q6.",

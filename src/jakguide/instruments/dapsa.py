@@ -210,6 +210,11 @@ DOC = InstrumentDoc(
 )
 
 RESPONSE_DOC = ResponseDoc(
+    shown_as=(
+        ("minor", "DAPSA minor response"),
+        ("moderate", "DAPSA moderate response"),
+        ("major", "DAPSA major response"),
+    ),
     title="DAPSA response",
     summary="Percentage improvement of DAPSA from baseline.",
     inputs="baseline and current: a DAPSA value, a dapsa Score, {'value': x}, or the DAPSA inputs.",

@@ -268,6 +268,10 @@ CRP_DOC = _doc(NAME_CRP)
 ESR_DOC = _doc(NAME_ESR)
 
 RESPONSE_DOC = ResponseDoc(
+    shown_as=(
+        ("eular_moderate_or_good", "EULAR moderate or good response"),
+        ("eular_good", "EULAR good response"),
+    ),
     title="DAS28 EULAR response",
     summary="EULAR good / moderate / no response from the DAS28 change and the DAS28 reached.",
     inputs="baseline and current: a DAS28 value, a das28-crp or das28-esr Score, {'value': x},"

@@ -203,6 +203,11 @@ DOC = InstrumentDoc(
 )
 
 RESPONSE_DOC = ResponseDoc(
+    shown_as=(
+        ("easi50", "EASI-50"),
+        ("easi75", "EASI-75"),
+        ("easi90", "EASI-90"),
+    ),
     title="EASI response (EASI-50, EASI-75, EASI-90)",
     summary="Percentage improvement of EASI from baseline.",
     inputs="baseline and current: an EASI value, an easi Score, {'value': x}, or the EASI inputs.",

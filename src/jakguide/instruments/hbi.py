@@ -149,6 +149,10 @@ DOC = InstrumentDoc(
 )
 
 RESPONSE_DOC = ResponseDoc(
+    shown_as=(
+        ("response", "HBI response"),
+        ("remission", "HBI remission"),
+    ),
     title="HBI remission and response",
     summary="Remission (HBI < 5) and a clinically relevant fall of at least 3 points.",
     inputs="baseline and current: an HBI value, an hbi Score, {'value': x}, or the HBI items.",

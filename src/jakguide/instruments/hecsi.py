@@ -176,6 +176,10 @@ DOC = InstrumentDoc(
 )
 
 RESPONSE_DOC = ResponseDoc(
+    shown_as=(
+        ("hecsi75", "HECSI-75"),
+        ("hecsi90", "HECSI-90"),
+    ),
     title="HECSI response (HECSI-75, HECSI-90)",
     summary="Percentage improvement of HECSI from baseline.",
     inputs="baseline and current: a HECSI value, a hecsi Score, {'value': x}, or the inputs.",

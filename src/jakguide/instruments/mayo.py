@@ -305,6 +305,11 @@ PARTIAL_DOC = InstrumentDoc(
 )
 
 RESPONSE_DOC = ResponseDoc(
+    shown_as=(
+        ("clinical_response", "Mayo clinical response"),
+        ("clinical_remission", "Mayo clinical remission"),
+        ("endoscopic_improvement", "Mayo endoscopic improvement"),
+    ),
     title="Mayo remission and response (full Mayo)",
     summary="Clinical remission, clinical response and endoscopic improvement, as in OCTAVE.",
     inputs="baseline and current: the four Mayo subscores (mappings).",
@@ -336,6 +341,11 @@ RESPONSE_DOC = ResponseDoc(
 )
 
 MODIFIED_RESPONSE_DOC = ResponseDoc(
+    shown_as=(
+        ("clinical_response", "adapted Mayo clinical response"),
+        ("clinical_remission", "adapted Mayo clinical remission"),
+        ("endoscopic_improvement", "adapted Mayo endoscopic improvement"),
+    ),
     title="Adapted (modified) Mayo remission and response",
     summary="Remission and response on stool frequency, rectal bleeding and endoscopy (0-9).",
     inputs="baseline and current: stool_frequency, rectal_bleeding, endoscopy (0-3 each) and,"

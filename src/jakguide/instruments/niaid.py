@@ -142,6 +142,11 @@ DOC = InstrumentDoc(
 )
 
 RESPONSE_DOC = ResponseDoc(
+    shown_as=(
+        ("recovered", "NIAID scale recovery"),
+        ("improved_1", "NIAID scale improved by 1 category"),
+        ("improved_2", "NIAID scale improved by 2 categories"),
+    ),
     title="NIAID ordinal scale response (recovery, improvement)",
     summary="Recovery and improvement by one or two categories from baseline.",
     inputs="baseline and current: a category 1-8, a niaid-os Score, {'value': x} or {category}.",

@@ -253,6 +253,12 @@ DOC = InstrumentDoc(
 )
 
 RESPONSE_DOC = ResponseDoc(
+    shown_as=(
+        ("pasi50", "PASI 50"),
+        ("pasi75", "PASI 75"),
+        ("pasi90", "PASI 90"),
+        ("pasi100", "PASI 100"),
+    ),
     title="PASI response (PASI 50 / 75 / 90 / 100)",
     summary="Percentage improvement of PASI from baseline.",
     inputs="baseline and current: a PASI value (0-72), a pasi Score, {'value': x},"

@@ -135,6 +135,7 @@ DOC = InstrumentDoc(
 )
 
 RESPONSE_DOC = ResponseDoc(
+    shown_as=(("salt_le_20", "SALT <= 20"),),
     title="SALT response (SALT <= 20)",
     summary="Whether scalp hair loss is 20 % or less, the labels' alopecia areata endpoint.",
     inputs="baseline and current: a SALT value, a salt Score, {'value': x}, or the SALT inputs.",

@@ -63,6 +63,13 @@ class ResponseDoc:
     policies: tuple[str, ...]
     examples: tuple[Example, ...]
     sources: tuple[SourceRef, ...]
+    # How people write each criterion a response reports ("easi75" -> "EASI-75"): the one home
+    # of the names pages, guides and findings show (the keys stay in JSON and code).
+    shown_as: tuple[tuple[str, str], ...] = ()
+
+    def label(self, criterion: str) -> str:
+        """The display name of ``criterion`` (KeyError if the definition does not name it)."""
+        return dict(self.shown_as)[criterion]
 
 
 @dataclass(frozen=True)

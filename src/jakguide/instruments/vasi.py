@@ -262,6 +262,10 @@ _RESPONSE_EXAMPLE_RESULT = "Computed: 75 %: true"
 def _response_doc(name: str, sources: Any) -> ResponseDoc:
     label, prefix = name.upper(), name.replace("-", "_")
     return ResponseDoc(
+        shown_as=tuple(
+            (f"{prefix}{int(cut)}", f"{label}{int(cut)}")
+            for cut in (VASI_50_PERCENT, VASI_75_PERCENT, VASI_90_PERCENT)
+        ),
         title=f"{label} response ({label}50, {label}75, {label}90)",
         summary=f"Percentage improvement of {label} from baseline.",
         inputs=f"baseline and current: a {label} value, a {name} Score, {{'value': x}}, or the"

@@ -120,10 +120,18 @@ class Point:
 
 @dataclass(frozen=True)
 class Criterion:
-    """A published response criterion: met, not met, or ``None`` (not evaluable)."""
+    """A published response criterion: met, not met, or ``None`` (not evaluable); ``label`` is
+    how people write it (the response definition's ``shown_as``)."""
 
     name: str
     met: bool | None
+    label: str
+
+    @property
+    def shown(self) -> str:
+        """ "EASI-75: met" / "not met" / "not evaluable"."""
+        state = {True: "met", False: "not met", None: "not evaluable"}[self.met]
+        return f"{self.label}: {state}"
 
 
 @dataclass(frozen=True)
@@ -151,6 +159,11 @@ class Outcome:
     def met(self) -> tuple[str, ...]:
         """Names of the criteria met, in the published order."""
         return tuple(c.name for c in self.criteria if c.met is True)
+
+    @property
+    def met_labels(self) -> tuple[str, ...]:
+        """Display names of the criteria met, in the published order."""
+        return tuple(c.label for c in self.criteria if c.met is True)
 
     def criterion(self, name: str) -> bool | None:
         """Whether ``name`` is met (``None``: not evaluable or not judged)."""
@@ -199,7 +212,10 @@ def _judged(
     except InstrumentInputError as exc:
         return Outcome(instrument, name, "not-evaluable", base, cur, reason=str(exc))
     data = result.to_dict()
-    crits = tuple(Criterion(c, data.get(c)) for c in criteria)
+    from jakguide.instruments.registry import get_response  # loaded with the response above
+
+    doc = get_response(name).doc
+    crits = tuple(Criterion(c, data.get(c), doc.label(c)) for c in criteria)
     not_evaluable = data.get("not_evaluable") or {}
     if only_criteria:
         not_evaluable = {k: v for k, v in not_evaluable.items() if k in criteria}

@@ -40,9 +40,9 @@ def outcome_finding(outcome: Outcome, start: dt.date) -> Finding | None:
         return None
     if not outcome.criteria:  # the instrument refused the values: nothing judged
         return None
-    names = [c.name for c in outcome.criteria]
-    met = outcome.met
-    detail = f"{instrument} {base.value:g} ({base.date}) -> {cur.value:g} ({cur.date})"
+    names = [c.label for c in outcome.criteria]
+    met = outcome.met_labels
+    detail = f"{instrument.upper()} {base.value:g} ({base.date}) -> {cur.value:g} ({cur.date})"
     if outcome.state == "not-evaluable":
         message = f"Response not evaluable: {outcome.reason}"
     elif met:
@@ -54,7 +54,7 @@ def outcome_finding(outcome: Outcome, start: dt.date) -> Finding | None:
         kind="response",
         severity="info" if met else "warning",
         message=message,
-        facts=[detail, *(f"{c.name}={c.met}" for c in outcome.criteria)],
+        facts=[detail, *(c.shown for c in outcome.criteria)],
         sources=_refs(outcome.sources),
     )
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from jakguide.dates import add_weeks
 from jakguide.instruments.registry import RESPONSES as DEFINITIONS
+from jakguide.instruments.spec import ResponseDoc
 from jakguide.kb.schema import Citation, EfficacyResult, Monograph, RegionLabel, ResponseMeasure
 from jakguide.kb.schema import ReviewPoint as LabelReviewPoint
 from jakguide.model import Finding, FindingKind, Severity
@@ -30,7 +31,15 @@ from jakguide.rules.base import make
 from jakguide.rules.context import Context
 from jakguide.rules.outcome import RESPONSES, Outcome, Scored, judge
 
-__all__ = ["Measured", "describe", "endpoint_findings", "measured", "review_findings", "shown"]
+__all__ = [
+    "Measured",
+    "describe",
+    "endpoint_findings",
+    "label",
+    "measured",
+    "review_findings",
+    "shown",
+]
 
 RULE_PREFIX = "response.review."
 
@@ -45,13 +54,21 @@ class Measured:
     why: str
 
 
+def _doc(measure: ResponseMeasure) -> ResponseDoc:
+    return DEFINITIONS[measure.response or RESPONSES[measure.instrument][0]].doc
+
+
+def label(measure: ResponseMeasure) -> str:
+    """How people write the measure's criterion (``"EASI-75"``), from its response definition."""
+    return _doc(measure).label(measure.criterion)
+
+
 def describe(measure: ResponseMeasure) -> str:
-    """``"easi75 (percent_improvement >= 75; EASI-50, EASI-75, EASI-90)"``: the criterion with
+    """``"EASI-75 (percent improvement >= 75; EASI-50, EASI-75, EASI-90)"``: the criterion with
     its definition, as the instrument's response documentation words it."""
-    name = measure.response or RESPONSES[measure.instrument][0]
-    doc = DEFINITIONS[name].doc
-    text = dict(doc.criteria).get(measure.criterion, "")
-    return f"{measure.criterion} ({text}; {doc.title})" if text else measure.criterion
+    doc = _doc(measure)
+    text = dict(doc.criteria).get(measure.criterion, "").replace("_", " ")  # words, not keys
+    return f"{label(measure)} ({text}; {doc.title})" if text else label(measure)
 
 
 def measured(
@@ -98,7 +115,7 @@ def shown(o: Outcome) -> str:
     current assessment alone (SALT <= 20) shows the current score."""
     assert o.current is not None  # judged
     r = o.results
-    name = str(r.get("instrument") or o.instrument)
+    name = str(r.get("instrument") or o.instrument).upper()
     cur = r.get("current", o.current.value)
     if o.baseline is None:  # a criterion of the current assessment alone
         return f"{name} {_num(cur)} ({o.current.date}; no baseline needed)"
@@ -108,8 +125,11 @@ def shown(o: Outcome) -> str:
 
 def _detail(m: Measured) -> str:
     o = m.outcome
+    names = dict(_doc(m.measure).shown_as)
     others = [
-        f"{k}" for k, v in o.results.items() if v is True and k != m.measure.criterion
+        names[k]
+        for k, v in o.results.items()
+        if v is True and k in names and k != m.measure.criterion
     ]  # other criteria of the same definition the patient meets (e.g. EASI-50)
     return shown(o) + (f"; met: {', '.join(others)}" if others else "")
 
@@ -133,19 +153,18 @@ def _measured_review(
     assert measure is not None  # callers check
     cites = [rp.source, measure.source]
     what = describe(measure)
-    facts = [f"started {start}", f"week {rp.week} = {due}", f"measure={measure.criterion}"]
+    name = label(measure)
+    facts = [f"started {start}", f"week {rp.week} = {due}", f"measure: {name}"]
     if ctx.as_of < due:
         message = f"Review at week {rp.week} ({due}), judged by {what}: {rp.text}"
         return _finding(ctx, rp.id, "info", message, cites, facts)
     m = measured(measure, scores, start, due, ctx.as_of)
     if m.met is True:
-        message = (
-            f"Review at week {rp.week} ({due}): {measure.criterion} met ({_detail(m)}). {rp.text}"
-        )
-        return _finding(ctx, rp.id, "info", message, cites, [*facts, "met=true"])
+        message = f"Review at week {rp.week} ({due}): {name} met ({_detail(m)}). {rp.text}"
+        return _finding(ctx, rp.id, "info", message, cites, [*facts, f"{name}: met"])
     if m.met is False:
         message = f"Review due at week {rp.week} ({due}): {what} not met ({_detail(m)}). {rp.text}"
-        return _finding(ctx, rp.id, "warning", message, cites, [*facts, "met=false"])
+        return _finding(ctx, rp.id, "warning", message, cites, [*facts, f"{name}: not met"])
     message = f"Review due at week {rp.week} ({due}): {what} cannot be judged: {m.why}. {rp.text}"
     return _finding(ctx, rp.id, "warning", message, cites, facts, "missing-data")
 
@@ -194,7 +213,7 @@ def _responses_met(scores: Sequence[Scored], start: dt.date, day: dt.date) -> li
     for instrument in sorted({s.instrument for s in scores} & set(RESPONSES)):
         outcome = judge(instrument, scores, start, day)
         if outcome.state == "judged" and outcome.met and outcome.current is not None:
-            met.append(f"{', '.join(outcome.met)} on {outcome.current.date}")
+            met.append(f"{', '.join(outcome.met_labels)} on {outcome.current.date}")
     return met
 
 
@@ -227,22 +246,22 @@ def endpoint_findings(
         trials = ", ".join(dict.fromkeys(e.trial for e in group))
         cites = [e.source for e in group]
         rule = f"endpoint-{criterion.replace('_', '-')}-week-{week}"
-        what = describe(measure)
-        facts = [f"started {start}", f"week {week} = {due}", f"endpoint={criterion}"]
+        what, name = describe(measure), label(measure)
+        facts = [f"started {start}", f"week {week} = {due}", f"endpoint: {name}"]
         m = measured(measure, scores, start, due, ctx.as_of)
         tail = "a trial endpoint, not a stopping rule: the label's review point governs."
         if m.met is True:
             message = (
-                f"{criterion} met on the latest score ({_detail(m)}): the endpoint of {trials}"
+                f"{name} met on the latest score ({_detail(m)}): the endpoint of {trials}"
                 f" at week {week} ({due})."
             )
-            out.append(_finding(ctx, rule, "info", message, cites, [*facts, "met=true"]))
+            out.append(_finding(ctx, rule, "info", message, cites, [*facts, f"{name}: met"]))
         elif m.met is False:
             message = (
                 f"{what} not met on the latest score ({_detail(m)}); {trials} measured response"
                 f" by it at week {week} ({due}): {tail}"
             )
-            out.append(_finding(ctx, rule, "info", message, cites, [*facts, "met=false"]))
+            out.append(_finding(ctx, rule, "info", message, cites, [*facts, f"{name}: not met"]))
         else:
             message = (
                 f"Week {week} ({due}) is the {trials} endpoint ({what}); it cannot be checked:"

@@ -29,7 +29,7 @@ from jakguide.kb.schema_guidelines import Interval, ResponseTargets, Threshold
 from jakguide.model import Finding, FindingKind, Severity
 from jakguide.rules.base import make
 from jakguide.rules.outcome import Point, Scored, pick, value_of
-from jakguide.rules.review import describe, measured, shown
+from jakguide.rules.review import describe, label, measured, shown
 
 if TYPE_CHECKING:
     from jakguide.instruments.targets import Change
@@ -273,7 +273,7 @@ def _criterion_findings(
     t = e.targets
     assert t.review_after is not None and t.criterion is not None  # the schema requires both
     due = _due(start, t.review_after)
-    facts = [f"due_from={due.isoformat()}", f"criterion={t.criterion}"]
+    facts = [f"assessed from {due.isoformat()}", f"criterion: {label(_measure(t))}"]
     when = f"{t.review_after.text()} after the start ({due.isoformat()})"
     if as_of < due:
         message = f"{t.name}: the response ({describe(_measure(t))}) is assessed {when}."
@@ -301,13 +301,19 @@ def _criterion_findings(
     detail = shown(o)
     cites = [e.citation, *_outcome_citations(o.sources)]
     if m.met:
-        message = f"{t.name}: {t.criterion} met {when} ({detail})."
-        return [_finding(kb, f"{t.rule}-met", message, cites, facts=[*facts, "met=true"])]
+        name = label(m.measure)
+        message = f"{t.name}: {name} met {when} ({detail})."
+        return [_finding(kb, f"{t.rule}-met", message, cites, facts=[*facts, f"{name}: met"])]
     note = f" {t.review_note}" if t.review_note else ""
     message = f"{t.name}: {what} not met {when} ({detail}); adjust therapy.{note}"
     return [
         _finding(
-            kb, f"{t.rule}-not-met", message, cites, severity="warning", facts=[*facts, "met=false"]
+            kb,
+            f"{t.rule}-not-met",
+            message,
+            cites,
+            severity="warning",
+            facts=[*facts, f"{label(m.measure)}: not met"],
         )
     ]
 

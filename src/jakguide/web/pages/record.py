@@ -28,10 +28,9 @@ from jakguide.instruments import mayo as mayo_mod
 from jakguide.instruments import niaid as niaid_mod
 from jakguide.instruments import salt as salt_mod
 from jakguide.instruments import severity as severity_mod
-from jakguide.instruments import vasi as vasi_mod
 from jakguide.instruments import viga as viga_mod
 from jakguide.instruments.model import Band
-from jakguide.instruments.registry import get_instrument
+from jakguide.instruments.registry import get_instrument, get_response
 from jakguide.kb.base import Knowledge
 from jakguide.model import LabsReport, LabsRequest, Patient, Region
 from jakguide.rules.outcome import HEADLINE, RESPONSES, Outcome, Scored, judge, judge_asas
@@ -275,17 +274,18 @@ def _state(met: bool | None) -> str:
 
 def _pasi_badge(scores: Sequence[Scored], start: dt.date | None, day: dt.date) -> Badge:
     o = judge("pasi", scores, start, day)
-    if (early := _needs(o, "PASI 75", "a PASI")) is not None:
+    name = get_response("pasi").doc.label("pasi75")
+    if (early := _needs(o, name, "a PASI")) is not None:
         return early
     pct = o.results.get("percent_improvement")
     if pct is None:
-        return Badge("PASI 75", "not-evaluable", "baseline PASI is 0", _cite(o))
+        return Badge(name, "not-evaluable", "baseline PASI is 0", _cite(o))
     text = f"{pct:.0f} % improvement ({_since(o)})"
-    return Badge("PASI 75", _state(o.criterion("pasi75")), text, _cite(o))
+    return Badge(name, _state(o.criterion("pasi75")), text, _cite(o))
 
 
 def _asdas_badge(scores: Sequence[Scored], start: dt.date | None, day: dt.date) -> Badge:
-    name = "ASDAS clinically important improvement"
+    name = get_response(asdas_mod.RESPONSE_NAME).doc.label("clinically_important")
     for instrument in ("asdas-crp", "asdas-esr"):
         o = judge(instrument, scores, start, day)
         if _needs(o, name, "an ASDAS") is not None:
@@ -324,33 +324,29 @@ def _dapsa_badge(scores: Sequence[Scored], start: dt.date | None, day: dt.date) 
     return Badge("DAPSA response", state, text, _cite(o))
 
 
-# How a badge names each headline criterion (numbers from the instruments' own constants).
-BADGE_NAMES: dict[str, str] = {
-    "das28-crp": "DAS28-CRP EULAR response",
-    "das28-esr": "DAS28-ESR EULAR response",
-    "easi": f"EASI-{easi_mod.EASI_75_PERCENT}",
-    "salt": f"SALT <= {salt_mod.SALT_RESPONSE_MAX}",
-    "mayo": "Mayo clinical response",
-    "hbi": "HBI response",
-    "hecsi": f"HECSI-{hecsi_mod.HECSI_75_PERCENT}",
-    "f-vasi": f"F-VASI{vasi_mod.VASI_75_PERCENT}",
-    "t-vasi": f"T-VASI{vasi_mod.VASI_50_PERCENT}",
-    "niaid-os": "NIAID scale recovery",
-}
+def badge_name(instrument: str) -> str:
+    """A headline badge's name: the criterion as its response definition writes it (EASI-75,
+    SALT <= 20), with the instrument first where two instruments share the definition
+    (DAS28-CRP, DAS28-ESR)."""
+    response, _ = RESPONSES[instrument]
+    shown = get_response(response).doc.label(HEADLINE[instrument])
+    shared = sum(RESPONSES[i][0] == response for i in HEADLINE) > 1
+    return f"{instrument.upper()} {shown}" if shared else shown
 
 
 def _headline_badge(
     instrument: str, scores: Sequence[Scored], start: dt.date | None, day: dt.date
 ) -> Badge:
     criterion = HEADLINE[instrument]
-    name = BADGE_NAMES[instrument]
+    name = badge_name(instrument)
     o = judge(instrument, scores, start, day, criteria=(criterion,))
     if (early := _needs(o, name, f"a {instrument.upper()}")) is not None:
         return early
     met = o.criterion(criterion)
     if met is None or o.state != "judged":
         return Badge(name, "not-evaluable", o.reason or "not evaluable", _cite(o))
-    others = [k for k, v in o.results.items() if v is True and k != criterion]
+    names = dict(get_response(o.response).doc.shown_as)
+    others = [names[k] for k, v in o.results.items() if v is True and k in names and k != criterion]
     also = f"; met: {', '.join(others)}" if others else ""
     return Badge(name, _state(met), f"{_since(o)}{also}", _cite(o))
 

@@ -22,6 +22,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from jakguide.instruments import DLQI_NOTICE, InstrumentInputError, score
+from jakguide.instruments import asdas as asdas_mod
 from jakguide.instruments import easi as easi_mod
 from jakguide.instruments import hecsi as hecsi_mod
 from jakguide.instruments import vasi as vasi_mod
@@ -353,6 +354,56 @@ def check_score(instrument: str, parsed: Parsed) -> float | None:
         return None
 
 
+def asdas_prefill(
+    records: Records, patient_id: str, when: dt.date
+) -> tuple[dict[str, str], list[str]]:
+    """ASDAS values the record already holds for ``when``: the BASDAI questions ASDAS shares
+    (``asdas.FROM_BASDAI``) from a BASDAI entered with its items that day, and that day's CRP in
+    mg/L; with a note per value saying where it came from. The clinician can change them."""
+    values: dict[str, str] = {}
+    notes: list[str] = []
+    basdai = [s for s in _basdai_with_items(records, patient_id) if s.date == when]
+    if basdai:
+        inputs = basdai[-1].inputs
+        taken = []
+        for item, question in asdas_mod.FROM_BASDAI.items():
+            if inputs.get(question) is not None:
+                values[item] = f"{float(inputs[question]):g}"
+                taken.append(f"{item.replace('_', ' ')} (question {question.removeprefix('q')})")
+        if taken:
+            notes.append(f"From the BASDAI of {when.isoformat()}: {', '.join(taken)}.")
+    mg_l = dict(CRP_UNITS)  # the form's CRP units; the stored lab is in its canonical unit
+    crp = [
+        lab
+        for lab in records.list_rows(patient_id, "labs")
+        if lab.analyte == "crp" and lab.date == when and lab.unit in mg_l
+    ]
+    if crp:
+        lab = crp[-1]
+        values["crp"], values["crp_unit"] = f"{lab.value:g}", lab.unit
+        entered = (
+            f" (entered as {lab.value_entered:g} {lab.unit_entered})"
+            if lab.unit_entered != lab.unit
+            else ""
+        )
+        notes.append(
+            f"CRP {lab.value:g} {lab.unit} from the lab result of {when.isoformat()}{entered}."
+        )
+    return values, notes
+
+
+def _basdai_with_items(records: Records, patient_id: str) -> list[Any]:
+    rows = records.list_rows(patient_id, "scores")
+    return [s for s in rows if s.instrument == "basdai" and s.inputs]
+
+
+def latest_basdai_day(records: Records, patient_id: str, day: dt.date) -> dt.date | None:
+    """The last day on or before ``day`` with a BASDAI entered with its items (an ASDAS for
+    that day can be pre-filled from it)."""
+    days = [s.date for s in _basdai_with_items(records, patient_id) if s.date <= day]
+    return max(days, default=None)
+
+
 def _title(instrument: str) -> str:
     found = dict(FORM_TITLES).get(instrument)
     if found is None:
@@ -374,6 +425,8 @@ def _render(
     values: dict[str, str],
     errors: dict[str, str],
     status: int = 200,
+    prefilled: Sequence[str] = (),
+    offer: dt.date | None = None,
 ) -> Response:
     title = _title(instrument)
     fields = form_fields(instrument)
@@ -398,6 +451,8 @@ def _render(
             day=day,
             notice=DLQI_NOTICE if instrument == "dlqi" else None,
             other_notice=NOTICES.get(instrument),
+            prefilled=prefilled,
+            offer=offer,
         ),
         status=status,
     )
@@ -412,13 +467,32 @@ def score_form(
     kb: KbDep,
     instrument: str = "pasi",
     as_of: str | None = None,
+    date: str | None = None,
 ) -> Response:
     _title(instrument)
-    row = Records(session, clin.actor, kb).get_patient(patient_id)
-    session.commit()
+    records = Records(session, clin.actor, kb)
+    row = records.get_patient(patient_id)
     day = page_day(request, clin.actor, as_of)
-    values = {"crp_unit": "mg/L", "date": day.isoformat()}
-    return _render(clin, kb, patient_id, row.label, instrument, day, values, {})
+    when = day
+    if date:
+        try:
+            when = dt.date.fromisoformat(date)
+        except ValueError as exc:
+            raise PageError(
+                400, "Bad date", f"date: {date!r} is not a date; accepted: YYYY-MM-DD."
+            ) from exc
+    values = {"crp_unit": CRP_UNITS[0][0], "date": when.isoformat()}
+    notes: list[str] = []
+    offer = None
+    if instrument == asdas_mod.NAME_CRP:
+        found, notes = asdas_prefill(records, patient_id, when)
+        values.update(found)
+        if not found:  # nothing that day: offer the last day with a BASDAI and its items
+            offer = latest_basdai_day(records, patient_id, day)
+    session.commit()
+    return _render(
+        clin, kb, patient_id, row.label, instrument, day, values, {}, prefilled=notes, offer=offer
+    )
 
 
 @router.post("/patients/{patient_id}/scores/new")
