@@ -111,6 +111,15 @@ def test_a_cold_without_fever_is_never_an_emergency(kb: Knowledge, drug: str) ->
     assert result.urgency in ("today", "next-visit")
 
 
+def test_a_ticked_symptom_is_shown_in_words_not_as_its_id(kb: Knowledge) -> None:
+    """The page's checkboxes send ids; the answer names the symptom as people say it."""
+    by_id = {s.id: s for s in DATA.symptoms}
+    result = triage("upadacitinib", ["chest-pain", "breathless"], "US", kb)
+    shown = " ".join(r.symptom for r in result.reasons)
+    assert "chest-pain" not in shown and by_id["chest-pain"].words[0] in shown
+    assert by_id["breathless"].words[0] in shown
+
+
 def test_unknown_words_give_today_naming_them(kb: Knowledge) -> None:
     result = triage("baricitinib", ["wobbly zorp"], "EU", kb)
     assert result.urgency == "today"

@@ -192,7 +192,7 @@ def triage(drug: str, symptoms: list[str], region: str, kb: Knowledge) -> Triage
                 st = joined
                 reasons.append(
                     Reason(
-                        symptom=sym.words[0] if _norm(said) == sym.id else said,
+                        symptom=sym.words[0] if _norm(said) == _norm(sym.id) else said,
                         matched=sym.id,
                         sign=sign.id,
                         urgency=sign.urgency,
