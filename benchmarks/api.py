@@ -277,13 +277,25 @@ def free_port() -> int:
         return port
 
 
-def start_server(data: Path, port: int, workers: int, log: Path) -> subprocess.Popen[bytes]:
+def serve(
+    data: Path,
+    port: int,
+    log: Path,
+    *,
+    args: tuple[str, ...] = (),
+    env_extra: dict[str, str] | None = None,
+    wait_s: float = 60,
+    append: bool = False,
+) -> subprocess.Popen[bytes]:
+    """`jakguide serve` in its own process (no JAKGUIDE_* settings but ``env_extra``), returned
+    once `/api/health` answers; the benchmarks share it (api, cds, load)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("JAKGUIDE_")}
+    env.update(env_extra or {})
     cmd = [sys.executable, "-c", "from jakguide.cli import main; main()", "serve",
-           "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data),
-           "--workers", str(workers)]  # fmt: skip
-    proc = subprocess.Popen(cmd, stdout=log.open("wb"), stderr=subprocess.STDOUT, env=env)
-    deadline = time.monotonic() + 60
+           "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data), *args]  # fmt: skip
+    out = log.open("ab" if append else "wb")
+    proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
+    deadline = time.monotonic() + wait_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise SystemExit(f"server exited; see {log}")
@@ -295,6 +307,10 @@ def start_server(data: Path, port: int, workers: int, log: Path) -> subprocess.P
             time.sleep(0.2)
     proc.kill()
     raise SystemExit("server did not start")
+
+
+def start_server(data: Path, port: int, workers: int, log: Path) -> subprocess.Popen[bytes]:
+    return serve(data, port, log, args=("--workers", str(workers)))
 
 
 def main() -> None:

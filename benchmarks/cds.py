@@ -45,7 +45,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(1, str(ROOT / "tests"))
-from api import Pool, free_port, summary  # noqa: E402
+from api import Pool, free_port, serve, summary  # noqa: E402
 
 RESULTS = HERE / "results" / "cds.json"
 SERVICE = "jakguide-order-select"
@@ -72,24 +72,8 @@ def call_body() -> dict[str, Any]:
 
 
 def start(port: int, clients: Path, log: Path, data: Path) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JAKGUIDE_")}
-    env["JAKGUIDE_CDS_CLIENTS"] = str(clients)
-    env["JAKGUIDE_CDS_AS_OF"] = AS_OF
-    cmd = [sys.executable, "-c", "from jakguide.cli import main; main()", "serve",
-           "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data)]  # fmt: skip
-    proc = subprocess.Popen(cmd, stdout=log.open("wb"), stderr=subprocess.STDOUT, env=env)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited; see {log}")
-        try:
-            health = httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1)
-            if health.status_code == HTTPStatus.OK:
-                return proc
-        except httpx.TransportError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("server did not start")
+    env = {"JAKGUIDE_CDS_CLIENTS": str(clients), "JAKGUIDE_CDS_AS_OF": AS_OF}
+    return serve(data, port, log, env_extra=env, wait_s=90)
 
 
 def check_answer(url: str, body: dict[str, Any], token: str) -> dict[str, Any]:

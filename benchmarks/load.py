@@ -77,26 +77,10 @@ def setup(data: Path, database_url: str | None) -> dict[str, str]:
 
 
 def start(data: Path, port: int, log: Path, database_url: str | None) -> Any:
-    import subprocess
+    from api import serve
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JAKGUIDE_")}
-    if database_url:
-        env["JAKGUIDE_DATABASE_URL"] = database_url
-    cmd = [sys.executable, "-c", "from jakguide.cli import main; main()", "serve",
-           "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data)]  # fmt: skip
-    proc = subprocess.Popen(cmd, stdout=log.open("ab"), stderr=subprocess.STDOUT, env=env)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited; see {log}")
-        try:
-            health = httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1)
-            if health.status_code == HTTPStatus.OK:
-                return proc
-        except httpx.TransportError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("server did not start")
+    env = {"JAKGUIDE_DATABASE_URL": database_url} if database_url else None
+    return serve(data, port, log, env_extra=env, append=True)
 
 
 def mixed(url: str, ctx: dict[str, str], clients: int, seconds: float, proc: Any) -> dict[str, Any]:
