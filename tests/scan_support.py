@@ -14,7 +14,8 @@ import datetime as dt
 import gzip
 import json
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from jakguide.adapters.fhir import read_bundle
 from jakguide.engine import assess
 from jakguide.kb.base import Knowledge
 from jakguide.model import AssessRequest, MonitoringOut, Region
-from jakguide.scan.rules import MONITORING_SEVERITY
+from jakguide.scan.kinds.monitoring import MONITORING_SEVERITY
 from jakguide.units import plausible_range
 
 RX = "http://www.nlm.nih.gov/research/umls/rxnorm"
@@ -187,6 +188,45 @@ def engine_findings(
     return covered(kb, read.patient.id or resources[0]["id"], read.patient, as_of, region)
 
 
+@dataclass(frozen=True)
+class Assessed:
+    """One patient on a JAK agent, assessed the way the parity tests compare: the FHIR adapter's
+    patient, ``assess`` for the agent, the region and a labelled condition of the agent."""
+
+    kb: Knowledge
+    pid: str
+    patient: Any
+    drug: str
+    label: Any
+    result: Any
+    as_of: dt.date
+    region: Region
+
+
+def monitoring_keys(a: Assessed) -> list[Key]:
+    """The label plan's due and overdue entries (the first ``len(label.monitoring)`` entries)."""
+    plan: list[MonitoringOut] = a.result.monitoring[: len(a.label.monitoring)]
+    keys: list[Key] = []
+    for item, entry in zip(a.label.monitoring, plan, strict=True):
+        assert entry.analyte == item.analyte
+        if entry.status in MONITORING_SEVERITY:
+            keys.append(
+                (
+                    a.pid,
+                    a.drug,
+                    "monitoring",
+                    f"monitoring.{item.id}",
+                    MONITORING_SEVERITY[entry.status],
+                    entry.due_by.isoformat() if entry.due_by else None,
+                )
+            )
+    return keys
+
+
+# One function per kind the scan covers (``scan.kinds``): the engine's findings of that kind.
+EXTRACTORS: list[Callable[[Assessed], list[Key]]] = [monitoring_keys]
+
+
 def covered(
     kb: Knowledge, pid: str, patient: Any, as_of: dt.date, region: Region
 ) -> tuple[str | None, list[Key]]:
@@ -204,21 +244,10 @@ def covered(
         AssessRequest(condition=condition, region=region, as_of=as_of, drugs=[therapy.drug]),
         kb,
     )
-    plan: list[MonitoringOut] = result.monitoring[: len(label.monitoring)]
+    assessed = Assessed(kb, pid, patient, therapy.drug, label, result, as_of, region)
     keys: list[Key] = []
-    for item, entry in zip(label.monitoring, plan, strict=True):
-        assert entry.analyte == item.analyte
-        if entry.status in MONITORING_SEVERITY:
-            keys.append(
-                (
-                    pid,
-                    therapy.drug,
-                    "monitoring",
-                    f"monitoring.{item.id}",
-                    MONITORING_SEVERITY[entry.status],
-                    entry.due_by.isoformat() if entry.due_by else None,
-                )
-            )
+    for extract in EXTRACTORS:
+        keys.extend(extract(assessed))
     return therapy.drug, keys
 
 

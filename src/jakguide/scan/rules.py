@@ -11,7 +11,8 @@ What each stage mirrors in the per-patient path:
 - ``s_therapy``: ``adapters.fhir.meds._therapy`` (the agent started last; its earliest start).
 - ``s_lab``: ``adapters.fhir.read._lab`` and ``Context.labs`` (final, dated, known unit,
   plausible value, on or before ``as_of``).
-- ``s_monitoring``: ``rules.monitoring.plan_item`` for a patient on therapy.
+
+Each kind of finding (``scan.kinds``) adds its stages on top of these and its worklist rows.
 """
 
 from __future__ import annotations
@@ -24,16 +25,13 @@ from jakguide.adapters.fhir.meds import _REQUEST_CURRENT, _STATEMENT_CURRENT, _S
 from jakguide.adapters.fhir.read import _FINAL_OBSERVATION
 
 Dialect = Literal["duckdb", "spark"]
-# The worklist's severity for each monitoring status the scan reports (upcoming and done are
-# not findings).
-MONITORING_SEVERITY = {"overdue": "warning", "due": "info"}
 # The length of a calendar day as written in FHIR (YYYY-MM-DD) and of a year-month.
 _DAY_CHARS = len("YYYY-MM-DD")
 _MONTH_CHARS = len("YYYY-MM")
 _YEAR_CHARS = len("YYYY")
 
 
-def _in(values: frozenset[str]) -> str:
+def in_list(values: frozenset[str]) -> str:
     return "(" + ", ".join(f"'{v}'" for v in sorted(values)) + ")"
 
 
@@ -90,11 +88,12 @@ def medication_sql(sql: Sql, as_of: dt.date) -> str:
     )
     taken = (
         "CASE WHEN m.source = 'MedicationRequest' THEN "
-        f"coalesce(m.intent, '') <> 'proposal' AND m.status IN {_in(_REQUEST_CURRENT)} "
+        f"coalesce(m.intent, '') <> 'proposal' AND m.status IN {in_list(_REQUEST_CURRENT)} "
         f"AND (({start}) IS NULL OR ({start}) <= {today}) "
-        f"WHEN m.status IN {_in(_STATEMENT_ENDED)} THEN coalesce(m.has_period, FALSE) "
+        f"WHEN m.status IN {in_list(_STATEMENT_ENDED)} THEN coalesce(m.has_period, FALSE) "
         f"AND m.end_ IS NOT NULL AND {covers} "
-        f"WHEN m.status IN {_in(_STATEMENT_CURRENT)} THEN CASE WHEN coalesce(m.has_period, FALSE) "
+        f"WHEN m.status IN {in_list(_STATEMENT_CURRENT)} "
+        "THEN CASE WHEN coalesce(m.has_period, FALSE) "
         f"THEN {covers} ELSE (({start}) IS NULL OR ({start}) <= {today}) END "
         "ELSE FALSE END"
     )
@@ -146,93 +145,21 @@ def lab_sql(sql: Sql, as_of: dt.date) -> str:
 SELECT DISTINCT o.patient_id, u.analyte, {day} AS day
 FROM v_observation o
 JOIN k_lab_unit u ON u.loinc = o.loinc AND u.unit = {unit}
-WHERE o.status IN {_in(_FINAL_OBSERVATION)}
+WHERE o.status IN {in_list(_FINAL_OBSERVATION)}
   AND o.patient_id IS NOT NULL AND o.value IS NOT NULL AND o.comparator IS NULL
   AND ({day}) IS NOT NULL AND ({day}) <= DATE '{as_of.isoformat()}'
   AND ((o.value = 0 AND u.zero_ok) OR (o.value <> 0 AND o.value BETWEEN u.low AND u.high))
 """
 
 
-def monitoring_sql(sql: Sql, as_of: dt.date) -> str:
-    """``s_monitoring``: each label monitoring item's next step for a patient on therapy."""
-    today = f"DATE '{as_of.isoformat()}'"
-    first_from = sql.add_days("p.start_day", "p.first_from_weeks * 7")
-    first_by = (
-        f"CASE WHEN p.first_to_weeks IS NOT NULL AND p.first_to_weeks > p.first_from_weeks "
-        f"THEN {sql.add_days('p.start_day', 'p.first_to_weeks * 7')} "
-        f"ELSE {sql.add_months(first_from, 'p.window_months')} END"
-    )
-    anchor = "coalesce(f.last_after, f.start_day)"
-    repeat_by = sql.add_months(anchor, "f.every_months")
-    repeat_from = sql.add_months(anchor, "f.every_months - f.window_months")
-
-    def status(due_from: str, due_by: str) -> str:
-        return (
-            f"CASE WHEN {today} > {due_by} THEN 'overdue' "
-            f"WHEN {today} >= {due_from} THEN 'due' ELSE 'upcoming' END"
-        )
-
+def worklist_sql(findings: list[str], as_of: dt.date, knowledge_version: str) -> str:
+    """The worklist rows: every kind's findings, one per (patient, drug, finding), in order."""
+    union = "\nUNION ALL\n".join(f"SELECT * FROM ({q}) k{i}" for i, q in enumerate(findings))
     return f"""
-WITH p AS (
-  SELECT t.patient_id, t.drug, t.start_day, k.position, k.item, k.analyte, k.baseline,
-         k.first_from_weeks, k.first_to_weeks, k.every_months, k.window_months, k.sources
-  FROM s_therapy t JOIN k_monitoring k ON k.drug = t.drug
-  WHERE t.start_day <= {today}
-), f AS (
-  SELECT p.patient_id, p.drug, p.start_day, p.position, p.item, p.analyte, p.baseline,
-         p.first_from_weeks, p.every_months, p.window_months, p.sources,
-         CASE WHEN p.first_from_weeks IS NOT NULL THEN {first_from} END AS first_from,
-         CASE WHEN p.first_from_weeks IS NOT NULL THEN {first_by} END AS first_by,
-         sum(CASE WHEN l.day <= p.start_day THEN 1 ELSE 0 END) AS n_before,
-         max(CASE WHEN l.day > p.start_day THEN l.day END) AS last_after,
-         max(CASE WHEN l.day > p.start_day AND l.day >= {first_from} THEN l.day END) AS last_first
-  FROM p LEFT JOIN s_lab l ON l.patient_id = p.patient_id AND l.analyte = p.analyte
-  GROUP BY p.patient_id, p.drug, p.start_day, p.position, p.item, p.analyte, p.baseline,
-           p.first_from_weeks, p.first_to_weeks, p.every_months, p.window_months, p.sources
-)
-SELECT patient_id, drug, position, item, analyte, sources, step, status, due_by FROM (
-  SELECT f.*,
-    CASE
-      WHEN f.baseline AND f.n_before = 0 AND f.last_after IS NULL THEN 'baseline'
-      WHEN f.first_from IS NOT NULL AND f.last_first IS NULL THEN 'first'
-      WHEN f.every_months IS NULL THEN 'ongoing'
-      ELSE 'repeat'
-    END AS step,
-    CASE
-      WHEN f.baseline AND f.n_before = 0 AND f.last_after IS NULL THEN 'overdue'
-      WHEN f.first_from IS NOT NULL AND f.last_first IS NULL
-        THEN {status("f.first_from", "f.first_by")}
-      WHEN f.every_months IS NULL
-        THEN CASE WHEN f.last_after IS NOT NULL OR f.baseline THEN 'done' ELSE 'due' END
-      ELSE {status(repeat_from, repeat_by)}
-    END AS status,
-    CASE
-      WHEN f.baseline AND f.n_before = 0 AND f.last_after IS NULL THEN f.start_day
-      WHEN f.first_from IS NOT NULL AND f.last_first IS NULL THEN f.first_by
-      WHEN f.every_months IS NULL THEN CAST(NULL AS DATE)
-      ELSE {repeat_by}
-    END AS due_by
-  FROM f
-) s
-"""
-
-
-def worklist_sql(sql: Sql, as_of: dt.date, knowledge_version: str) -> str:
-    """The worklist rows: one per (patient, drug, finding), in a stable order."""
-    today = f"DATE '{as_of.isoformat()}'"
-    severity = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in MONITORING_SEVERITY.items())
-    statuses = _in(frozenset(MONITORING_SEVERITY))
-    return f"""
-SELECT patient_id, drug, 'monitoring' AS kind, concat('monitoring.', item) AS rule,
-       CASE status {severity} END AS severity,
-       concat(analyte, ' ', step, ' check ', status,
-              CASE WHEN due_by IS NULL THEN ''
-                   ELSE concat(' (due by ', CAST(due_by AS {sql.text}), ')') END
-       ) AS detail,
-       due_by,
-       CASE WHEN status = 'overdue' THEN {sql.days_between("due_by", today)} END AS overdue_days,
-       sources, '{knowledge_version}' AS knowledge_version, {today} AS as_of
-FROM s_monitoring
-WHERE status IN {statuses}
-ORDER BY patient_id, drug, kind, rule, due_by
+SELECT patient_id, drug, kind, rule, severity, detail, due_by, overdue_days, sources,
+       '{knowledge_version}' AS knowledge_version, DATE '{as_of.isoformat()}' AS as_of
+FROM (
+{union}
+) f
+ORDER BY patient_id, drug, kind, rule, due_by, detail
 """

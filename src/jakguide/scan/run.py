@@ -1,8 +1,9 @@
 """One scan: the export folder in, the worklist, counts and data-quality figures out.
 
 Stages (each a table on the engine): the scan views over the NDJSON (``v_*``), the knowledge
-tables (``k_*``), then the rules (``s_med``, ``s_therapy``, ``s_lab``, ``s_monitoring``) and the
-worklist. ``progress`` is called with each stage's name, so the CLI can draw a bar.
+tables (``k_*``), then the common rules (``s_med``, ``s_therapy``, ``s_lab``), each kind's stages
+(``scan.kinds``) and the worklist. ``progress`` is called with each stage's name, so the CLI
+can draw a bar.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from jakguide.model import Region
 from jakguide.scan import rules
 from jakguide.scan.engines import DuckScan, SparkScan
 from jakguide.scan.inputs import Inputs, check_lines
+from jakguide.scan.kinds import KINDS
 from jakguide.scan.measures import run_measures
-from jakguide.scan.tables import lab_units_table, medicine_table, monitoring_table
+from jakguide.scan.tables import lab_units_table, medicine_table
 from jakguide.sof import View, load_view
 
 WORKLIST_COLUMNS = (
@@ -50,7 +52,7 @@ STAGES = (
     "medicines",
     "therapy",
     "labs",
-    "monitoring",
+    *(kind.name for kind in KINDS),
     "worklist",
     "measures",
 )
@@ -115,7 +117,9 @@ def run_scan(
     for table, name in VIEWS.items():
         engine.view(table, scan_view(name))
     done("views")
-    engine.table(monitoring_table(kb, region))
+    for kind in KINDS:
+        for kind_table in kind.tables(kb, region):
+            engine.table(kind_table)
     engine.table(lab_units_table(kb))
     done("knowledge")
     terms = engine.rows(
@@ -129,9 +133,12 @@ def run_scan(
     done("therapy")
     engine.stage("s_lab", rules.lab_sql(sql, as_of))
     done("labs")
-    engine.stage("s_monitoring", rules.monitoring_sql(sql, as_of))
-    done("monitoring")
-    raw = engine.rows(rules.worklist_sql(sql, as_of, kb.version))
+    for kind in KINDS:
+        for name, text in kind.stages(sql, as_of):
+            engine.stage(name, text)
+        done(kind.name)
+    findings = [kind.findings(sql, as_of) for kind in KINDS]
+    raw = engine.rows(rules.worklist_sql(findings, as_of, kb.version))
     worklist = [dict(zip(WORKLIST_COLUMNS, row, strict=True)) for row in raw]
     counts = _counts(engine)
     done("worklist")

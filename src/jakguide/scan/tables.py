@@ -16,8 +16,7 @@ from typing import Any
 from jakguide.adapters.fhir.meds import jak_agents
 from jakguide.kb.base import Knowledge
 from jakguide.kb.schema import Citation
-from jakguide.model import Medication, Region
-from jakguide.rules.monitoring import REPEAT_WINDOW_MONTHS
+from jakguide.model import Medication
 from jakguide.units import plausible_range
 
 SOURCE_SEPARATOR = ";"
@@ -39,44 +38,6 @@ def source_ids(citations: Iterable[Citation]) -> str:
         if c.doc not in seen:
             seen.append(c.doc)
     return SOURCE_SEPARATOR.join(seen)
-
-
-def monitoring_table(kb: Knowledge, region: Region) -> Table:
-    """Each marketed agent's label monitoring items in ``region`` (label order kept)."""
-    rows: list[tuple[Any, ...]] = []
-    for mono in kb.marketed(region):
-        for position, item in enumerate(mono.regions[region].monitoring):
-            rows.append(
-                (
-                    mono.id,
-                    position,
-                    item.id,
-                    item.analyte,
-                    item.baseline,
-                    item.first_from_weeks,
-                    item.first_to_weeks,
-                    item.every_months,
-                    # The local policy's window (rules.monitoring), a column like the label's.
-                    REPEAT_WINDOW_MONTHS,
-                    source_ids([item.source]),
-                )
-            )
-    return Table(
-        "k_monitoring",
-        (
-            ("drug", "VARCHAR"),
-            ("position", "INTEGER"),
-            ("item", "VARCHAR"),
-            ("analyte", "VARCHAR"),
-            ("baseline", "BOOLEAN"),
-            ("first_from_weeks", "INTEGER"),
-            ("first_to_weeks", "INTEGER"),
-            ("every_months", "INTEGER"),
-            ("window_months", "INTEGER"),
-            ("sources", "VARCHAR"),
-        ),
-        rows,
-    )
 
 
 def lab_units_table(kb: Knowledge) -> Table:

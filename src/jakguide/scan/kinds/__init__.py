@@ -1,0 +1,15 @@
+"""The kinds of finding the scan covers, one module each.
+
+A kind adds knowledge tables (``scan.tables.Table``), SQL stages that build on the common ones
+(``s_med``, ``s_therapy``, ``s_lab`` of ``scan.rules``) and one SELECT of worklist rows. The
+worklist is the union of every kind's rows; ``run_scan`` builds them in the order of ``KINDS``.
+"""
+
+from __future__ import annotations
+
+from jakguide.scan.kinds.base import Kind
+from jakguide.scan.kinds.monitoring import MONITORING
+
+KINDS: tuple[Kind, ...] = (MONITORING,)
+
+__all__ = ["KINDS", "Kind"]

@@ -1,0 +1,41 @@
+"""What a kind of finding gives the scan: knowledge tables, SQL stages, worklist rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from jakguide.kb.base import Knowledge
+from jakguide.model import Region
+from jakguide.scan.rules import Sql
+from jakguide.scan.tables import Table
+
+# The columns every kind's ``findings`` SELECT returns, in this order; ``due_by`` is a DATE (or
+# NULL), ``overdue_days`` an INTEGER (or NULL), ``sources`` the source ids joined by ``;``.
+FINDING_COLUMNS = (
+    "patient_id",
+    "drug",
+    "kind",
+    "rule",
+    "severity",
+    "detail",
+    "due_by",
+    "overdue_days",
+    "sources",
+)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of finding.
+
+    ``tables`` builds the knowledge tables it joins (from the same ``Knowledge`` the engine
+    reads); ``stages`` returns (table name, SQL) pairs run in order after the common stages;
+    ``findings`` returns one SELECT of ``FINDING_COLUMNS``.
+    """
+
+    name: str
+    tables: Callable[[Knowledge, Region], list[Table]]
+    stages: Callable[[Sql, dt.date], list[tuple[str, str]]]
+    findings: Callable[[Sql, dt.date], str]
