@@ -20,10 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from jakguide.adapters.fhir import read_bundle
+from jakguide.adapters.fhir.codes import SNOMED, code_tables, local_system
 from jakguide.engine import assess
 from jakguide.kb.base import Knowledge
 from jakguide.model import AssessRequest, MonitoringOut, Region
 from jakguide.scan.kinds.monitoring import MONITORING_SEVERITY
+from jakguide.scan.kinds.risk import KIND as RISK_KIND
+from jakguide.scan.kinds.risk import RISK_RULES
 from jakguide.units import plausible_range
 
 RX = "http://www.nlm.nih.gov/research/umls/rxnorm"
@@ -146,7 +149,181 @@ def population(kb: Knowledge, n: int, seed: int, as_of: dt.date) -> Iterator[lis
         for k in range(rng.randrange(0, 14)):
             day = _day(first - dt.timedelta(days=120), rng, 1100)
             out.append(_observation(kb, pid, k, day, rng))
+        # Risk inputs from a random stream of their own (the other kinds' cases stay as they are).
+        out.extend(_risk_resources(kb, out[0], as_of, random.Random(f"risk-{seed}-{i}")))
         yield out
+
+
+def _age_cutoffs(kb: Knowledge) -> list[float]:
+    """The ages the boxed warnings and EMA risk groups single out, from the knowledge."""
+    ages: set[float] = set()
+    for mono in kb.drugs.values():
+        for label in mono.regions.values():
+            if label.boxed_warning is not None:
+                ages.add(label.boxed_warning.singled_out_min_age_years)
+            if label.risk_groups is not None:
+                ages.add(label.risk_groups.min_age_years)
+    return sorted(ages)
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _coding(table: str, item: str, rng: random.Random) -> dict[str, Any]:
+    """A code ``codes.yaml`` lists for ``item`` (any of them), or jakguide's own code."""
+    t = code_tables().tables[table]  # type: ignore[index]
+    codes = t.items.get(item) or []
+    if codes and rng.random() < 0.9:
+        c = rng.choice(codes)
+        return {"system": c.system or t.system, "code": c.code, "display": c.display}
+    local = {"history": "history", "cv_risk_factors": "cv-risk-factor", "smoking_status": "smoking"}
+    return {"system": local_system(local[table]), "code": item}  # type: ignore[arg-type]
+
+
+def _risk_condition(
+    kb: Knowledge, pid: str, n: int, as_of: dt.date, rng: random.Random
+) -> Resource:
+    """A Condition: a labelled condition, a CV risk factor or a history item, in every status."""
+    ct = code_tables().tables
+    roll = rng.random()
+    clinical = "active"
+    onset = as_of - dt.timedelta(days=rng.randrange(1, 9000))
+    if roll < 0.25:
+        cond = rng.choice(sorted((c for c in kb.conditions.values() if c.snomed), key=str))
+        code: dict[str, Any] = {"coding": [{"system": SNOMED, "code": cond.snomed[0]}]}
+    elif roll < 0.6:
+        item = rng.choice(sorted(ct["cv_risk_factors"].items))
+        code = {"coding": [_coding("cv_risk_factors", item, rng)]}
+    elif roll < 0.95:
+        item = rng.choice(["myocardial-infarction", "stroke", "malignancy", "vte", "herpes-zoster"])
+        code = {"coding": [_coding("history", item, rng)]}
+        clinical = rng.choice(["active", "resolved", "inactive"])
+    else:
+        code = {"text": rng.choice(["back pain", "seasonal rhinitis"])}
+    res: Resource = {
+        "resourceType": "Condition",
+        "id": f"{pid}-c{n}",
+        "subject": {"reference": f"Patient/{pid}"},
+        "code": code,
+    }
+    if rng.random() < 0.9:
+        res["clinicalStatus"] = {"coding": [{"code": clinical}]}
+    verification = rng.choices(
+        ["confirmed", "unconfirmed", "provisional", "refuted", "entered-in-error", None],
+        [80, 4, 2, 4, 4, 6],
+    )[0]
+    if verification is not None:
+        res["verificationStatus"] = {"coding": [{"code": verification}]}
+    when = rng.random()
+    if when < 0.05:
+        res["onsetDateTime"] = (as_of + dt.timedelta(days=rng.randrange(1, 200))).isoformat()
+    elif when < 0.1:
+        res["onsetPeriod"] = {"start": onset.isoformat()[:7]}
+    elif when < 0.15:
+        res["recordedDate"] = onset.isoformat()
+    elif when < 0.9:
+        res["onsetDateTime"] = onset.isoformat()
+    end = rng.random()
+    if end < 0.06:
+        res["abatementDateTime"] = (onset + dt.timedelta(days=rng.randrange(1, 9000))).isoformat()
+    elif end < 0.08:
+        res["abatementPeriod"] = {"end": (as_of + dt.timedelta(days=-30)).isoformat()}
+    elif end < 0.1:
+        res["abatementString"] = "in childhood"
+    return res
+
+
+_SMOKING_STATUSES = ["final", "amended", "preliminary", "entered-in-error"]
+
+
+def _smoking(pid: str, n: int, day: dt.date | None, rng: random.Random) -> Resource:
+    """A smoking-status Observation: US Core codes, jakguide's former-long-term, odd values."""
+    ct = code_tables().tables
+    t = ct["observations"]
+    res: Resource = {
+        "resourceType": "Observation",
+        "id": f"{pid}-s{n:02d}",
+        "status": rng.choices(_SMOKING_STATUSES, [85, 5, 5, 5])[0],
+        "subject": {"reference": f"Patient/{pid}"},
+        "code": {"coding": [{"system": t.system, "code": t.items["smoking-status"][0].code}]},
+    }
+    roll = rng.random()
+    if roll < 0.06:
+        value: dict[str, Any] = {"coding": [{"system": SNOMED, "code": "1000000"}]}  # no status
+    elif roll < 0.14:
+        value = {"coding": [{"system": local_system("smoking"), "code": "former-long-term"}]}
+    else:
+        item = rng.choice(sorted(ct["smoking_status"].items))
+        value = {"coding": [_coding("smoking_status", item, rng)]}
+    res["valueCodeableConcept"] = value
+    if day is not None:
+        res["effectiveDateTime"] = day.isoformat()[:7] if rng.random() < 0.05 else day.isoformat()
+    return res
+
+
+def _risk_resources(
+    kb: Knowledge, patient: Resource, as_of: dt.date, rng: random.Random
+) -> list[Resource]:
+    """Age around the label cut-offs (birthdays on ``as_of``), smoking history, Conditions.
+
+    About a fifth of patients have no Condition at all (history unknown), some only "no known
+    problems" or "no information"; about a quarter no smoking status.
+    """
+    pid = patient["id"]
+    roll = rng.random()
+    if roll < 0.3:
+        years = int(rng.choice(_age_cutoffs(kb)))
+        day = _years_before(as_of, years) + dt.timedelta(days=rng.choice([-1, 0, 0, 1]))
+        patient["birthDate"] = day.isoformat()
+    elif roll < 0.33:
+        patient["birthDate"] = patient["birthDate"][:7]  # partial: age unknown
+    elif roll < 0.35:
+        del patient["birthDate"]
+    out: list[Resource] = []
+    roll = rng.random()
+    ct = code_tables()
+    if roll < 0.04:
+        absent = ct.preferred("absent", "no-known-problems")
+        assert absent is not None
+        out.append(
+            {
+                "resourceType": "Condition",
+                "id": f"{pid}-c0",
+                "subject": {"reference": f"Patient/{pid}"},
+                "verificationStatus": {"coding": [{"code": "confirmed"}]},
+                "code": {"coding": [{"system": absent[0], "code": absent[1]}]},
+            }
+        )
+    elif roll < 0.07:
+        absent = ct.preferred("absent", "no-information")
+        assert absent is not None
+        out.append(
+            {
+                "resourceType": "Condition",
+                "id": f"{pid}-c0",
+                "subject": {"reference": f"Patient/{pid}"},
+                "code": {"coding": [{"system": absent[0], "code": absent[1]}]},
+            }
+        )
+    elif roll > 0.27:
+        out.extend(_risk_condition(kb, pid, n, as_of, rng) for n in range(rng.randrange(1, 6)))
+    days: list[dt.date | None] = []
+    for _ in range(rng.choice([0, 1, 1, 1, 2, 3])):
+        pick = rng.random()
+        if pick < 0.1:
+            days.append(None)
+        elif pick < 0.15 and days:
+            days.append(days[-1])  # same day: the later record counts
+        elif pick < 0.2:
+            days.append(as_of + dt.timedelta(days=rng.randrange(1, 100)))
+        else:
+            days.append(as_of - dt.timedelta(days=rng.randrange(0, 4000)))
+    out.extend(_smoking(pid, n, day, rng) for n, day in enumerate(days))
+    return out
 
 
 def write_population(
@@ -223,8 +400,18 @@ def monitoring_keys(a: Assessed) -> list[Key]:
     return keys
 
 
+def risk_keys(a: Assessed) -> list[Key]:
+    """The agent's boxed-warning population (US) and EMA risk-group (EU) findings."""
+    option = next(o for o in a.result.options if o.drug == a.drug)
+    return [
+        (a.pid, a.drug, RISK_KIND, f.rule, f.severity, None)
+        for f in option.findings
+        if f.rule in RISK_RULES
+    ]
+
+
 # One function per kind the scan covers (``scan.kinds``): the engine's findings of that kind.
-EXTRACTORS: list[Callable[[Assessed], list[Key]]] = [monitoring_keys]
+EXTRACTORS: list[Callable[[Assessed], list[Key]]] = [monitoring_keys, risk_keys]
 
 
 def covered(

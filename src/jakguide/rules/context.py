@@ -19,7 +19,7 @@ from jakguide.errors import InputError
 from jakguide.kb.base import Knowledge
 from jakguide.kb.names import resolve, resolve_ingredients
 from jakguide.kb.schema import Citation, Monograph, Region, RegionLabel
-from jakguide.model import LabResult, Patient
+from jakguide.model import HistoryItem, LabResult, Patient, Smoking
 from jakguide.rules.derivation import Derivation
 from jakguide.units import CanonicalValue, to_canonical
 
@@ -61,6 +61,11 @@ class ResolvedMedication:
         """Systemic or of unknown route (policy 7): an unidentified one leaves interactions open."""
         return self.route is None or self.route.lower() not in LOCAL_ROUTES
 
+
+# Smoking statuses the boxed warning's CV risk-factor count includes, and the history items of
+# atherosclerotic CV disease it (and the EMA risk groups) count; the scan reads them too.
+SMOKER_STATUSES: tuple[Smoking, ...] = ("current", "former", "former-long-term")
+ASCVD_HISTORY: tuple[HistoryItem, ...] = ("myocardial-infarction", "stroke")
 
 # Routes whose unidentified medicine gives a warning only (policy 7); any other route, or none
 # recorded, counts as systemic.
@@ -305,10 +310,10 @@ class Context:
         factors = self.patient.cv_risk_factors
         smoking = self.patient.smoking
         count = len(factors) if factors is not None else 0
-        if smoking in ("current", "former", "former-long-term"):
+        if smoking in SMOKER_STATUSES:
             count += 1
         history = self.patient.history or []
-        count += sum(1 for h in ("myocardial-infarction", "stroke") if h in history)
+        count += sum(1 for h in ASCVD_HISTORY if h in history)
         if factors is None and smoking == "unknown" and count == 0:
             return None
         return count

@@ -8,9 +8,14 @@ the EMA 2023 measures define risk groups (age, smoking, CV, malignancy and VTE r
 from __future__ import annotations
 
 from jakguide.kb.schema import RiskGroups
-from jakguide.rules.context import Context
+from jakguide.model import HistoryItem
+from jakguide.rules.context import ASCVD_HISTORY, Context
 from jakguide.rules.missing import Missing
 from jakguide.rules.truth import Outcome
+
+# The history items of the malignancy and VTE risk factors (the scan reads them too).
+MALIGNANCY_HISTORY: HistoryItem = "malignancy"
+VTE_HISTORY: HistoryItem = "vte"
 
 
 def risk_group_status(ctx: Context, groups: RiskGroups | None = None) -> Outcome:
@@ -34,14 +39,14 @@ def risk_group_status(ctx: Context, groups: RiskGroups | None = None) -> Outcome
             missing.append(Missing("cv-risk", "cardiovascular risk factors"))
         elif p.cv_risk_factors:
             facts.append("cardiovascular risk factors: " + ", ".join(p.cv_risk_factors))
-        if history and any(h in history for h in ("myocardial-infarction", "stroke")):
+        if history and any(h in history for h in ASCVD_HISTORY):
             facts.append("history of atherosclerotic cardiovascular disease")
     if history is None:
         missing.append(Missing("history", "medical history (malignancy, VTE)"))
     else:
-        if groups.malignancy_risk and "malignancy" in history:
+        if groups.malignancy_risk and MALIGNANCY_HISTORY in history:
             facts.append("history of malignancy")
-        if groups.vte_risk and "vte" in history:
+        if groups.vte_risk and VTE_HISTORY in history:
             facts.append("history of venous thromboembolism")
     if facts:
         return Outcome(True, [], facts)

@@ -44,6 +44,7 @@ VIEWS = {
     "v_medication_statement": "scan_medication_statement",
     "v_observation": "scan_observation",
     "v_condition": "condition",
+    "v_risk_condition": "scan_condition",
 }
 STAGES = (
     "check",

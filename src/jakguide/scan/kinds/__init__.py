@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from jakguide.scan.kinds.base import Kind
 from jakguide.scan.kinds.monitoring import MONITORING
+from jakguide.scan.kinds.risk import RISK
 
-KINDS: tuple[Kind, ...] = (MONITORING,)
+KINDS: tuple[Kind, ...] = (MONITORING, RISK)
 
 __all__ = ["KINDS", "Kind"]
