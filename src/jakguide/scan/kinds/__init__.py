@@ -8,8 +8,9 @@ worklist is the union of every kind's rows; ``run_scan`` builds them in the orde
 from __future__ import annotations
 
 from jakguide.scan.kinds.base import Kind
+from jakguide.scan.kinds.labs import LABS
 from jakguide.scan.kinds.monitoring import MONITORING
 
-KINDS: tuple[Kind, ...] = (MONITORING,)
+KINDS: tuple[Kind, ...] = (MONITORING, LABS)
 
 __all__ = ["KINDS", "Kind"]
