@@ -120,8 +120,8 @@ def _lab_rules(kb: Knowledge) -> list[LabRule]:
     return [
         rule
         for region in ("US", "EU")
-        for mono in kb.marketed(region)  # type: ignore[arg-type]
-        for rule in mono.regions[region].labs  # type: ignore[index]
+        for mono in kb.marketed(region)
+        for rule in mono.regions[region].labs
     ]
 
 

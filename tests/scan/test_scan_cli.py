@@ -43,10 +43,13 @@ def test_scan_writes_worklist_measures_and_report(tmp_path: Path, kb: Knowledge)
         "patient_id", "drug", "kind", "rule", "severity", "detail", "due_by", "overdue_days",
         "sources", "knowledge_version", "as_of",
     ]  # fmt: skip
-    assert {r["kind"] for r in rows} == {"monitoring"}
+    assert {r["kind"] for r in rows} == {"monitoring", "lab"}
+    assert all(r["due_by"] == "" for r in rows if r["kind"] == "lab")
     assert all(r["sources"] and r["as_of"] == "2026-06-01" for r in rows)
     overdue = [r for r in rows if r["severity"] == "warning" and r["due_by"]]
-    assert all(int(r["overdue_days"]) > 0 for r in overdue)
+    # A missing baseline is overdue from the start day on (0 days on a start on as_of).
+    assert overdue and all(int(r["overdue_days"]) >= 0 for r in overdue)
+    assert any(int(r["overdue_days"]) > 0 for r in overdue)
     assert (out / "worklist.parquet").stat().st_size > 0
     measures = json.loads((out / "measures.json").read_text())
     assert measures["data_quality"]["malformed_lines"] == 1

@@ -137,7 +137,7 @@ def lab_sql(sql: Sql, as_of: dt.date) -> str:
     """``s_lab``: one row per (patient, analyte, day) of a usable result on or before as_of.
 
     ``value_low`` and ``value_high`` are the day's lowest and highest value in the analyte's
-    canonical unit, as exact decimals (``lab_value``): the rules read the worse of them, as
+    canonical unit, as exact decimals (``lab_product``): the rules read the worse of them, as
     ``Context._one_per_day`` does, and a day whose two differ holds results that disagree.
     """
     day = sql.day("o.effective")
@@ -147,9 +147,10 @@ def lab_sql(sql: Sql, as_of: dt.date) -> str:
         "WHEN o.q_system IS NULL THEN o.q_code END)"
     )
     return f"""
-SELECT patient_id, analyte, day, min(value) AS value_low, max(value) AS value_high
+SELECT patient_id, analyte, day,
+       CAST(min(value) AS {LAB_VALUE}) AS value_low, CAST(max(value) AS {LAB_VALUE}) AS value_high
 FROM (
-  SELECT o.patient_id, u.analyte, {day} AS day, {lab_value("o.value", "u.factor")} AS value
+  SELECT o.patient_id, u.analyte, {day} AS day, {lab_product("o.value", "u.factor")} AS value
   FROM v_observation o
   JOIN k_lab_unit u ON u.loinc = o.loinc AND u.unit = {unit}
   WHERE o.status IN {in_list(_FINAL_OBSERVATION)}
@@ -164,15 +165,16 @@ GROUP BY patient_id, analyte, day
 # Exact decimals for lab values (``units.to_canonical`` uses Python decimals): the value as
 # written (read as a double, exact for up to 8 decimals), the unit's factor (text in
 # ``k_lab_unit``, at most ``tables.FACTOR_SCALE`` decimals) and their product, which has room
-# for every plausible value. The same types on DuckDB and Spark, so sums and comparisons agree.
+# for every plausible value. The same types on DuckDB and Spark, so comparisons and text agree.
 LAB_ENTERED = "DECIMAL(19,8)"
 LAB_FACTOR = "DECIMAL(18,10)"
 LAB_VALUE = "DECIMAL(30,18)"
 
 
-def lab_value(value: str, factor: str) -> str:
-    """A value as written times its unit's factor: the canonical value, as ``LAB_VALUE``."""
-    return f"CAST(CAST({value} AS {LAB_ENTERED}) * CAST({factor} AS {LAB_FACTOR}) AS {LAB_VALUE})"
+def lab_product(value: str, factor: str) -> str:
+    """A value as written times its unit's factor: the canonical value, exact (its type differs
+    by engine; cast it to ``LAB_VALUE`` once per row kept, after aggregating)."""
+    return f"CAST({value} AS {LAB_ENTERED}) * CAST({factor} AS {LAB_FACTOR})"
 
 
 def worklist_sql(findings: list[str], as_of: dt.date, knowledge_version: str) -> str:
