@@ -96,7 +96,7 @@ def test_confirmation_units_and_same_day(tmp_path: Path, kb: Knowledge) -> None:
     stop = "critical" if rule.action in STOP_ACTIONS else "warning"
     first = "critical" if rule.first_action in STOP_ACTIONS else "warning"
     assert labs[("confirmed", f"labs.{rule.id}")]["severity"] == stop
-    assert "by the previous result" in labs[("confirmed", f"labs.{rule.id}")]["detail"]
+    assert "the previous result crossed it too" in labs[("confirmed", f"labs.{rule.id}")]["detail"]
     assert labs[("first", f"labs.{rule.id}")]["severity"] == first
     assert "first abnormal result, not yet" in labs[("first", f"labs.{rule.id}")]["detail"]
     assert ("one-result", "labs.same-day") not in labs

@@ -73,7 +73,7 @@ def _assert_lab_cases(
     qualified = [r for r in fired if r.requires]
     assert len(qualified) >= 5
     details = [r["detail"] for r in worklist if r["kind"] == "lab"]
-    assert any("by the previous result" in d for d in details)
+    assert any("the previous result crossed it too" in d for d in details)
     assert any("first abnormal result, not yet" in d for d in details)
 
 

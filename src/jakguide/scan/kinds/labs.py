@@ -252,7 +252,7 @@ def findings(sql: Sql, as_of: dt.date) -> str:
     confirmation = (
         "CASE WHEN NOT x.after_start THEN '; latest result on or before the start' "
         "WHEN x.requires IS NULL THEN '' "
-        "WHEN x.confirmed THEN concat('; ', x.requires, ' by the previous result') "
+        "WHEN x.confirmed THEN concat('; ', x.requires, ': the previous result crossed it too') "
         "ELSE concat('; first abnormal result, not yet ', x.requires) END"
     )
     same_day = f"CAST(l.day AS {sql.text})"
