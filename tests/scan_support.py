@@ -23,11 +23,12 @@ from jakguide.adapters.fhir import read_bundle
 from jakguide.adapters.fhir.codes import SNOMED, code_tables, local_system
 from jakguide.engine import assess
 from jakguide.kb.base import Knowledge
+from jakguide.kb.schema import LabRule
 from jakguide.model import AssessRequest, MonitoringOut, Region
 from jakguide.scan.kinds.monitoring import MONITORING_SEVERITY
 from jakguide.scan.kinds.risk import KIND as RISK_KIND
 from jakguide.scan.kinds.risk import RISK_RULES
-from jakguide.units import plausible_range
+from jakguide.units import plausible_range, threshold_in_canonical
 
 RX = "http://www.nlm.nih.gov/research/umls/rxnorm"
 LOINC = "http://loinc.org"
@@ -117,6 +118,95 @@ def _observation(kb: Knowledge, pid: str, n: int, day: dt.date, rng: random.Rand
     }
 
 
+def _lab_rules(kb: Knowledge) -> list[LabRule]:
+    """Every label lab rule of every marketed agent (US and EU), in a fixed order."""
+    return [
+        rule
+        for region in ("US", "EU")
+        for mono in kb.marketed(region)
+        for rule in mono.regions[region].labs
+    ]
+
+
+def _lab(
+    kb: Knowledge,
+    pid: str,
+    n: str,
+    analyte_id: str,
+    canonical: float,
+    day: dt.date,
+    rng: random.Random,
+) -> Resource:
+    """One final result of ``canonical`` (in the analyte's canonical unit) written in a random
+    accepted unit or alias, as a laboratory would round it."""
+    analyte = kb.analytes[analyte_id]
+    conv = rng.choice(analyte.units)
+    unit = rng.choice([conv.unit, *conv.aliases])
+    value = round(canonical / float(conv.factor), rng.choice([1, 2, 3]))
+    bounds = plausible_range(analyte, unit)
+    assert bounds is not None
+    value = min(max(value, float(bounds[0])), float(bounds[1]))
+    quantity: dict[str, Any] = {"value": value, "unit": unit}
+    if unit == conv.unit and rng.random() < 0.8:
+        quantity |= {"system": UCUM, "code": unit}
+    return {
+        "resourceType": "Observation",
+        "id": f"{pid}-{n}",
+        "status": "final",
+        "subject": {"reference": f"Patient/{pid}"},
+        "code": {"coding": [{"system": LOINC, "code": rng.choice(analyte.loinc)}]},
+        "valueQuantity": quantity,
+        "effectiveDateTime": _date_text(day, rng),
+    }
+
+
+def _near(kb: Knowledge, rule: LabRule, rng: random.Random, base: float) -> float:
+    """A canonical value near ``rule``'s threshold: beyond it, at it, or just inside."""
+    t = float(threshold_in_canonical(kb, rule.analyte, rule.value, rule.unit))
+    roll = rng.random()
+    if rule.comparator == "drop-gt":
+        return base - t * rng.choice([0.5, 1.0, 1.2, 1.6])
+    if rule.comparator == "between":
+        assert rule.upper is not None
+        upper = float(threshold_in_canonical(kb, rule.analyte, rule.upper, rule.unit))
+        return rng.choice([t, upper, t + (upper - t) * rng.random(), t * 0.8, upper * 1.2])
+    if roll < 0.15:
+        return t  # exactly at the threshold: lt and lte differ here
+    if rule.comparator in ("lt", "lte"):
+        return t * rng.uniform(0.4, 1.1)
+    return t * rng.uniform(0.9, 1.6)
+
+
+def _crossings(
+    kb: Knowledge, pid: str, drugs: list[str], first: dt.date, rng: random.Random
+) -> list[Resource]:
+    """Results around label thresholds: a baseline before the start, a result beyond (or just
+    inside) a threshold, a repeat 2-4 weeks later that confirms it or not, some same-day pairs
+    that disagree (or agree in another unit), in every unit and alias."""
+    out: list[Resource] = []
+    every = _lab_rules(kb)
+    # Mostly the rules of the agents taken (so that they fire), sometimes any agent's.
+    own = [r for d in drugs for label in kb.drugs[d].regions.values() for r in label.labs]
+    for k in range(rng.choice([1, 1, 2, 3])):
+        rule = rng.choice(own if own and rng.random() < 0.8 else every)
+        analyte = rule.analyte
+        normal = float(threshold_in_canonical(kb, analyte, rule.value, rule.unit))
+        base = normal * 2 if rule.comparator != "drop-gt" else rng.uniform(11.0, 15.0)
+        if rng.random() < 0.7:
+            out.append(_lab(kb, pid, f"b{k}", analyte, base, first - dt.timedelta(days=7), rng))
+        day = first + dt.timedelta(days=rng.randrange(-30, 500))
+        value = _near(kb, rule, rng, base)
+        out.append(_lab(kb, pid, f"c{k}", analyte, value, day, rng))
+        if rng.random() < 0.2:  # the same day again: the same value in another unit, or not
+            again = value if rng.random() < 0.5 else _near(kb, rule, rng, base)
+            out.append(_lab(kb, pid, f"d{k}", analyte, again, day, rng))
+        if rng.random() < 0.6:
+            repeat = day + dt.timedelta(days=rng.randrange(14, 29))
+            value = _near(kb, rule, rng, base) if rng.random() < 0.6 else base
+            out.append(_lab(kb, pid, f"r{k}", analyte, value, repeat, rng))
+    return out
+
+
 def population(kb: Knowledge, n: int, seed: int, as_of: dt.date) -> Iterator[list[Resource]]:
     """The resources of each patient, one list per patient (the Patient first)."""
     rng = random.Random(seed)
@@ -130,10 +220,12 @@ def population(kb: Knowledge, n: int, seed: int, as_of: dt.date) -> Iterator[lis
         on_jak = rng.random() < 0.8
         first = as_of - dt.timedelta(days=rng.randrange(-20, 900))
         courses = 0
+        taken: list[str] = []
         if on_jak:
             for _ in range(rng.choice([1, 1, 1, 2, 3])):
                 start = first + dt.timedelta(days=rng.randrange(0, 300) * courses)
-                out.append(_medication(kb, pid, courses, rng.choice(drugs), start, rng))
+                taken.append(rng.choice(drugs))
+                out.append(_medication(kb, pid, courses, taken[-1], start, rng))
                 courses += 1
         if rng.random() < 0.3:
             out.append(
@@ -149,6 +241,8 @@ def population(kb: Knowledge, n: int, seed: int, as_of: dt.date) -> Iterator[lis
         for k in range(rng.randrange(0, 14)):
             day = _day(first - dt.timedelta(days=120), rng, 1100)
             out.append(_observation(kb, pid, k, day, rng))
+        if on_jak and rng.random() < 0.6:
+            out.extend(_crossings(kb, pid, taken, first, rng))
         # Risk inputs from a random stream of their own (the other kinds' cases stay as they are).
         out.extend(_risk_resources(kb, out[0], as_of, random.Random(f"risk-{seed}-{i}")))
         yield out
@@ -410,8 +504,20 @@ def risk_keys(a: Assessed) -> list[Key]:
     ]
 
 
+def lab_keys(a: Assessed) -> list[Key]:
+    """The therapy option's label lab findings (kind ``lab``, rule ``labs.*``: thresholds and
+    same-day results). ``dili-evaluation`` (also kind ``lab``) reads reference ranges the scan
+    does not read, and is not covered (docs/scan.md)."""
+    option = next(o for o in a.result.options if o.drug == a.drug)
+    return [
+        (a.pid, a.drug, "lab", f.rule, f.severity, None)
+        for f in option.findings
+        if f.kind == "lab" and f.rule.startswith("labs.")
+    ]
+
+
 # One function per kind the scan covers (``scan.kinds``): the engine's findings of that kind.
-EXTRACTORS: list[Callable[[Assessed], list[Key]]] = [monitoring_keys, risk_keys]
+EXTRACTORS: list[Callable[[Assessed], list[Key]]] = [monitoring_keys, lab_keys, risk_keys]
 
 
 def covered(

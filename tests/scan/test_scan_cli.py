@@ -46,9 +46,12 @@ def test_scan_writes_worklist_measures_and_report(tmp_path: Path, kb: Knowledge)
     ]  # fmt: skip
     kinds = {r["kind"] for r in rows}
     assert "monitoring" in kinds and kinds <= {k.name for k in KINDS}
+    assert all(r["due_by"] == "" for r in rows if r["kind"] == "lab")
     assert all(r["sources"] and r["as_of"] == "2026-06-01" for r in rows)
     overdue = [r for r in rows if r["severity"] == "warning" and r["due_by"]]
-    assert all(int(r["overdue_days"]) > 0 for r in overdue)
+    # A missing baseline is overdue from the start day on (0 days on a start on as_of).
+    assert overdue and all(int(r["overdue_days"]) >= 0 for r in overdue)
+    assert any(int(r["overdue_days"]) > 0 for r in overdue)
     assert (out / "worklist.parquet").stat().st_size > 0
     measures = json.loads((out / "measures.json").read_text())
     assert measures["data_quality"]["malformed_lines"] == 1

@@ -50,6 +50,33 @@ def population(tmp_path_factory: pytest.TempPathFactory, kb: Knowledge) -> tuple
     return folder, write_population(folder, kb, PATIENTS, seed=15, as_of=AS_OF)
 
 
+def _assert_lab_cases(
+    kb: Knowledge,
+    region: Region,
+    expected: dict[str, list[Key]],
+    worklist: list[dict[str, Any]],
+    patients: int,
+) -> None:
+    """The population exercises the lab kind: many crossings, both severities, same-day pairs,
+    falls from baseline, first results not yet confirmed and repeats that confirm them."""
+    labs = [k for keys in expected.values() for k in keys if k[2] == "lab"]
+    assert len(labs) > patients // 20
+    assert {k[4] for k in labs} == {"critical", "warning"}
+    assert any(k[3] == "labs.same-day" for k in labs)
+    rules = {
+        (mono.id, f"labs.{r.id}"): r
+        for mono in kb.marketed(region)
+        for r in mono.regions[region].labs
+    }
+    fired = [rules[(k[1], k[3])] for k in labs if k[3] != "labs.same-day"]
+    assert any(r.comparator == "drop-gt" for r in fired)
+    qualified = [r for r in fired if r.requires]
+    assert len(qualified) >= 5
+    details = [r["detail"] for r in worklist if r["kind"] == "lab"]
+    assert any("the previous result crossed it too" in d for d in details)
+    assert any("first abnormal result, not yet" in d for d in details)
+
+
 @pytest.mark.parametrize("region", ["US", "EU"])
 def test_scan_agrees_with_the_engine_on_a_generated_population(
     population: tuple[Path, Any], kb: Knowledge, region: Region
@@ -71,6 +98,7 @@ def test_scan_agrees_with_the_engine_on_a_generated_population(
             expected[pid] = keys
     assert on_jak > len(patients) // 3  # the population is mostly on JAK agents
     assert sum(len(v) for v in expected.values()) > len(patients) // 2
+    _assert_lab_cases(kb, region, expected, result.worklist, len(patients))
     diffs = _differences(expected, found)
     assert not diffs, f"{len(diffs)} patients differ; first: " + "\n".join(diffs[:5])
 

@@ -24,6 +24,14 @@ ACTION_RANK: dict[str, int] = {
     "interrupt": 3,
     "discontinue": 4,
 }
+# Actions that stop the drug: the option is not recommended and the finding is critical.
+STOP_ACTIONS: tuple[LabActionOut, ...] = ("interrupt", "discontinue")
+# A qualified rule's action on a first abnormal result when the label names none.
+UNCONFIRMED_ACTION: LabActionOut = "recheck"
+# Before the start, any crossed threshold means the drug is not started.
+BEFORE_START_ACTION: LabActionOut = "do-not-start"
+# What a same-day disagreement cites (docs/policies.md).
+SAME_DAY_CITATION = Citation(doc="jakguide-policy", section="Same-day results (docs/policies.md)")
 
 
 def rule_applies(rule: LabRule, condition: str | None) -> bool:
@@ -95,7 +103,7 @@ def same_day_findings(ctx: Context, label: RegionLabel) -> list[Finding]:
             "value, never the better; confirm which is right."
             if point is not None
             else f"Two different {analyte} results on {day} (not timed): confirm which is right.",
-            [Citation(doc="jakguide-policy", section="Same-day results (docs/policies.md)")],
+            [SAME_DAY_CITATION],
             [fact],
         )
         for analyte, day, fact, point in ctx.same_day
@@ -174,7 +182,7 @@ def evaluate_point(
             continue
         action: LabActionOut = rule.action
         if rule.requires is not None and not _confirmed(ctx, rule, series, i, baseline):
-            action = rule.first_action or "recheck"
+            action = rule.first_action or UNCONFIRMED_ACTION
         if ACTION_RANK[action] > ACTION_RANK[best[0]]:
             best = (action, rule)
     return best
@@ -233,9 +241,7 @@ def on_therapy_findings(
         if latest is None or latest.date != r.date:
             continue  # only the latest result of each analyte drives the option
         rule = next(x for x in label.labs if x.id == r.rule)
-        status: Status | None = (
-            "not-recommended" if r.action in ("interrupt", "discontinue") else None
-        )
+        status: Status | None = "not-recommended" if r.action in STOP_ACTIONS else None
         out.append(
             make(
                 ctx.kb,
@@ -272,7 +278,7 @@ def evaluate_series(
             rules = on_rules if in_therapy else init_rules
             action, rule = evaluate_point(ctx, rules, series, i, baseline if in_therapy else None)
             if rule is not None and not in_therapy and action not in ("continue",):
-                action = "do-not-start"
+                action = BEFORE_START_ACTION
             sources = [source_ref(kb, rule.source)] if rule else []
             if rule is None:
                 message = "No label threshold crossed."
@@ -281,7 +287,7 @@ def evaluate_series(
                     action, message, sources = "recheck", dili[0], dili[1]
             else:
                 message = f"{rule.text} (threshold {describe(rule)})."
-                if rule.requires and action == (rule.first_action or "recheck"):
+                if rule.requires and action == (rule.first_action or UNCONFIRMED_ACTION):
                     message += (
                         " First abnormal result; the label's action needs a "
                         f"{rule.requires} result."

@@ -10,7 +10,7 @@ What each stage mirrors in the per-patient path:
 - ``s_med``: ``adapters.fhir.meds._current`` (taken on ``as_of``, start day).
 - ``s_therapy``: ``adapters.fhir.meds._therapy`` (the agent started last; its earliest start).
 - ``s_lab``: ``adapters.fhir.read._lab`` and ``Context.labs`` (final, dated, known unit,
-  plausible value, on or before ``as_of``).
+  plausible value, on or before ``as_of``; the canonical value as ``units.to_canonical`` gives it).
 
 Each kind of finding (``scan.kinds``) adds its stages on top of these and its worklist rows.
 """
@@ -134,7 +134,12 @@ SELECT patient_id, drug, first_day AS start_day FROM (
 
 
 def lab_sql(sql: Sql, as_of: dt.date) -> str:
-    """``s_lab``: one row per (patient, analyte, day) of a usable result on or before as_of."""
+    """``s_lab``: one row per (patient, analyte, day) of a usable result on or before as_of.
+
+    ``value_low`` and ``value_high`` are the day's lowest and highest value in the analyte's
+    canonical unit, as exact decimals (``lab_product``): the rules read the worse of them, as
+    ``Context._one_per_day`` does, and a day whose two differ holds results that disagree.
+    """
     day = sql.day("o.effective")
     unit = (
         "trim(CASE WHEN o.q_system = 'http://unitsofmeasure.org' AND o.q_code IS NOT NULL "
@@ -142,14 +147,34 @@ def lab_sql(sql: Sql, as_of: dt.date) -> str:
         "WHEN o.q_system IS NULL THEN o.q_code END)"
     )
     return f"""
-SELECT DISTINCT o.patient_id, u.analyte, {day} AS day
-FROM v_observation o
-JOIN k_lab_unit u ON u.loinc = o.loinc AND u.unit = {unit}
-WHERE o.status IN {in_list(_FINAL_OBSERVATION)}
-  AND o.patient_id IS NOT NULL AND o.value IS NOT NULL AND o.comparator IS NULL
-  AND ({day}) IS NOT NULL AND ({day}) <= DATE '{as_of.isoformat()}'
-  AND ((o.value = 0 AND u.zero_ok) OR (o.value <> 0 AND o.value BETWEEN u.low AND u.high))
+SELECT patient_id, analyte, day,
+       CAST(min(value) AS {LAB_VALUE}) AS value_low, CAST(max(value) AS {LAB_VALUE}) AS value_high
+FROM (
+  SELECT o.patient_id, u.analyte, {day} AS day, {lab_product("o.value", "u.factor")} AS value
+  FROM v_observation o
+  JOIN k_lab_unit u ON u.loinc = o.loinc AND u.unit = {unit}
+  WHERE o.status IN {in_list(_FINAL_OBSERVATION)}
+    AND o.patient_id IS NOT NULL AND o.value IS NOT NULL AND o.comparator IS NULL
+    AND ({day}) IS NOT NULL AND ({day}) <= DATE '{as_of.isoformat()}'
+    AND ((o.value = 0 AND u.zero_ok) OR (o.value <> 0 AND o.value BETWEEN u.low AND u.high))
+) r
+GROUP BY patient_id, analyte, day
 """
+
+
+# Exact decimals for lab values (``units.to_canonical`` uses Python decimals): the value as
+# written (read as a double, exact for up to 8 decimals), the unit's factor (text in
+# ``k_lab_unit``, at most ``tables.FACTOR_SCALE`` decimals) and their product, which has room
+# for every plausible value. The same types on DuckDB and Spark, so comparisons and text agree.
+LAB_ENTERED = "DECIMAL(19,8)"
+LAB_FACTOR = "DECIMAL(18,10)"
+LAB_VALUE = "DECIMAL(30,18)"
+
+
+def lab_product(value: str, factor: str) -> str:
+    """A value as written times its unit's factor: the canonical value, exact (its type differs
+    by engine; cast it to ``LAB_VALUE`` once per row kept, after aggregating)."""
+    return f"CAST({value} AS {LAB_ENTERED}) * CAST({factor} AS {LAB_FACTOR})"
 
 
 def worklist_sql(findings: list[str], as_of: dt.date, knowledge_version: str) -> str:

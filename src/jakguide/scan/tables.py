@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from jakguide.adapters.fhir.meds import jak_agents
@@ -20,6 +21,10 @@ from jakguide.model import Medication
 from jakguide.units import plausible_range
 
 SOURCE_SEPARATOR = ";"
+# Lab values are compared as exact decimals, as ``units`` does: the factors and thresholds are
+# written as text and cast in SQL (``scan.rules.LAB_VALUE``); a factor needs at most this many
+# decimals (``scan.rules.LAB_FACTOR``).
+FACTOR_SCALE = 10
 
 
 @dataclass(frozen=True)
@@ -40,8 +45,17 @@ def source_ids(citations: Iterable[Citation]) -> str:
     return SOURCE_SEPARATOR.join(seen)
 
 
+def exact(value: str | float | Decimal, scale: int) -> str:
+    """A decimal as plain text (no exponent), checked to fit ``scale`` decimals exactly."""
+    d = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    if d != d.quantize(Decimal(1).scaleb(-scale)):
+        raise ValueError(f"{value} needs more than {scale} decimals; the scan's SQL keeps {scale}")
+    return format(d, "f")
+
+
 def lab_units_table(kb: Knowledge) -> Table:
-    """(LOINC code, unit as written) -> analyte, with the plausible range in that unit.
+    """(LOINC code, unit as written) -> analyte, with the plausible range in that unit and the
+    factor to the analyte's canonical unit (as text, so the SQL casts it to an exact decimal).
 
     ``zero_ok`` says whether zero is plausible (zero reads the same in every unit, so
     ``units.plausible_in`` judges it by the canonical range alone).
@@ -56,7 +70,15 @@ def lab_units_table(kb: Knowledge) -> Table:
                     continue
                 for loinc in analyte.loinc:
                     rows.append(
-                        (loinc, unit, analyte.id, float(bounds[0]), float(bounds[1]), zero_ok)
+                        (
+                            loinc,
+                            unit,
+                            analyte.id,
+                            float(bounds[0]),
+                            float(bounds[1]),
+                            zero_ok,
+                            exact(conv.factor, FACTOR_SCALE),
+                        )
                     )
     return Table(
         "k_lab_unit",
@@ -67,6 +89,7 @@ def lab_units_table(kb: Knowledge) -> Table:
             ("low", "DOUBLE"),
             ("high", "DOUBLE"),
             ("zero_ok", "BOOLEAN"),
+            ("factor", "VARCHAR"),
         ),
         rows,
     )
