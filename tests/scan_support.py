@@ -14,6 +14,7 @@ import datetime as dt
 import gzip
 import json
 import random
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ from jakguide.engine import assess
 from jakguide.kb.base import Knowledge
 from jakguide.model import AssessRequest, MonitoringOut, Region
 from jakguide.scan.kinds.monitoring import MONITORING_SEVERITY
+from jakguide.scan.kinds.screening import SCREENING_SEVERITY, STATUS_OF_STATE, test_items
 from jakguide.units import plausible_range
 
 RX = "http://www.nlm.nih.gov/research/umls/rxnorm"
@@ -223,8 +225,63 @@ def monitoring_keys(a: Assessed) -> list[Key]:
     return keys
 
 
+_DUE_BY = re.compile(r"due by (\d{4}-\d{2}-\d{2})")
+
+
+def screening_keys(a: Assessed) -> list[Key]:
+    """The label's screening tests the engine reports: the option's ``screening.<item>`` finding
+    (a positive result) or the checklist entry (``Assessment.screening``) when it needs action
+    (missing) or is due (TB repeat on therapy, its due date as the engine words it)."""
+    option = next(o for o in a.result.options if o.drug == a.drug)
+    positive = {f.rule: f for f in option.findings if f.kind == "screening"}
+    checklist = {s.item: s for s in a.result.screening}
+    severity_of = {
+        status: SCREENING_SEVERITY[state] for state, status in STATUS_OF_STATE.items()
+    }
+    keys: list[Key] = []
+    for item in a.label.screening:
+        if item.item not in test_items():
+            continue
+        rule = f"screening.{item.item}"
+        if rule in positive:
+            keys.append((a.pid, a.drug, "screening", rule, positive[rule].severity, None))
+            continue
+        entry = checklist.get(item.item)
+        if entry is None or entry.status not in severity_of:
+            continue
+        due = _DUE_BY.search(entry.detail) if entry.status == "due" else None
+        keys.append(
+            (
+                a.pid,
+                a.drug,
+                "screening",
+                rule,
+                severity_of[entry.status],
+                due.group(1) if due else None,
+            )
+        )
+    return keys
+
+
+def interaction_keys(a: Assessed) -> list[Key]:
+    """The option's interaction findings by label row (``interactions.<row id>``); medicines
+    the knowledge cannot identify (``interactions.unidentified``) are not covered."""
+    option = next(o for o in a.result.options if o.drug == a.drug)
+    return sorted(
+        {
+            (a.pid, a.drug, "interaction", f.rule, f.severity, None)
+            for f in option.findings
+            if f.kind == "interaction" and f.rule != "interactions.unidentified"
+        }
+    )
+
+
 # One function per kind the scan covers (``scan.kinds``): the engine's findings of that kind.
-EXTRACTORS: list[Callable[[Assessed], list[Key]]] = [monitoring_keys]
+EXTRACTORS: list[Callable[[Assessed], list[Key]]] = [
+    monitoring_keys,
+    screening_keys,
+    interaction_keys,
+]
 
 
 def covered(

@@ -8,8 +8,10 @@ worklist is the union of every kind's rows; ``run_scan`` builds them in the orde
 from __future__ import annotations
 
 from jakguide.scan.kinds.base import Kind
+from jakguide.scan.kinds.interactions import INTERACTIONS
 from jakguide.scan.kinds.monitoring import MONITORING
+from jakguide.scan.kinds.screening import SCREENING
 
-KINDS: tuple[Kind, ...] = (MONITORING,)
+KINDS: tuple[Kind, ...] = (MONITORING, SCREENING, INTERACTIONS)
 
 __all__ = ["KINDS", "Kind"]
