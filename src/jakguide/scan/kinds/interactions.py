@@ -92,7 +92,12 @@ def tables(kb: Knowledge, region: Region) -> list[Table]:
     groups: list[tuple[Any, ...]] = []
     for mono in kb.marketed(region):
         label = mono.regions[region]
-        rows = applicable_adjustments(label, condition_of(kb, mono.id, region), True)
+        condition = condition_of(kb, mono.id, region)
+        if not all(i.source.verified for i in label.indications if i.condition == condition):
+            # The engine reports interaction rows only under a verified indication
+            # (``rules.interactions``); which one it picks depends on the patient: left out.
+            continue
+        rows = applicable_adjustments(label, condition, True)
         for position, adj in enumerate(rows):
             if adj.kind != "interaction":
                 continue
@@ -110,8 +115,10 @@ def tables(kb: Knowledge, region: Region) -> list[Table]:
                         if value is not None:
                             old = band[key]
                             tighter = key in ("gte", "gt")
-                            band[key] = value if old is None else (
-                                max(old, value) if tighter else min(old, value)
+                            band[key] = (
+                                value
+                                if old is None
+                                else (max(old, value) if tighter else min(old, value))
                             )
                 alts.append(
                     (mono.id, rule.rule, b, len(branch.groups), *(band[k] for k in AGE_BOUNDS))
@@ -166,13 +173,11 @@ def comed_table(kb: Knowledge, region: Region, terms: Terms) -> list[Table]:
     """
     wanted: set[str] = set()
     for mono in kb.marketed(region):
-        for adj in mono.regions[region].adjustments:
+        label = mono.regions[region]
+        lower = label.risk_groups.lower_dose if label.risk_groups is not None else []
+        for adj in [*label.adjustments, *lower]:
             if adj.kind == "interaction":
                 wanted |= _classes_named(adj.when)
-        if mono.regions[region].risk_groups is not None:
-            for adj in mono.regions[region].risk_groups.lower_dose:  # type: ignore[union-attr]
-                if adj.kind == "interaction":
-                    wanted |= _classes_named(adj.when)
     rows: set[tuple[Any, ...]] = set()
     for rxnorm, text in terms:
         if not text:
@@ -237,17 +242,17 @@ def interaction_sql(sql: Sql, as_of: dt.date) -> str:
         for k, op in (("gte", ">="), ("gt", ">"), ("lte", "<="), ("lt", "<"))
     )
     return f"""
-WITH t AS (
+WITH th AS (
   SELECT t.patient_id, t.drug, {age} AS age
   FROM s_therapy t
   LEFT JOIN (SELECT id, max(birth_date) AS birth_date FROM v_patient GROUP BY id) p
     ON p.id = t.patient_id
   WHERE t.start_day <= {today}
 ), hit AS (
-  SELECT t.patient_id, t.drug, t.age, g.rule, g.branch, g.grp, g.class_name, c.text
-  FROM t JOIN k_inter_group g ON g.drug = t.drug
-  JOIN s_comed c ON c.patient_id = t.patient_id AND c.class_id = g.class_id
-   AND c.ingredient <> t.drug
+  SELECT th.patient_id, th.drug, th.age, g.rule, g.branch, g.grp, g.class_name, c.text
+  FROM th JOIN k_inter_group g ON g.drug = th.drug
+  JOIN s_comed c ON c.patient_id = th.patient_id AND c.class_id = g.class_id
+   AND c.ingredient <> th.drug
 ), holds AS (
   SELECT h.patient_id, h.drug, h.rule, h.branch
   FROM hit h JOIN k_inter_branch b ON b.drug = h.drug AND b.rule = h.rule AND b.branch = h.branch

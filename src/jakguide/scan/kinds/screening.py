@@ -45,7 +45,7 @@ STATUS_OF_STATE = {"missing": "action-needed", "positive": "action-needed", "due
 
 def test_items() -> frozenset[str]:
     """Screening items that are tests the FHIR adapter reads from an Observation."""
-    return frozenset(code_tables().tables["screening_tests"].items) & TEST_ITEMS  # type: ignore[index]
+    return frozenset(code_tables().tables["screening_tests"].items) & TEST_ITEMS
 
 
 def tables(kb: Knowledge, region: Region) -> list[Table]:
@@ -100,8 +100,8 @@ def item_table(kb: Knowledge, region: Region) -> Table:
 def code_tables_for_tests() -> list[Table]:
     """LOINC codes of the screening tests, and the coded results the adapter interprets."""
     found = code_tables().tables
-    tests = found["screening_tests"]  # type: ignore[index]
-    results = found["results"]  # type: ignore[index]
+    tests = found["screening_tests"]
+    results = found["results"]
     wanted = test_items()
     codes = sorted(
         {
@@ -155,7 +155,7 @@ def screening_sql(sql: Sql, as_of: dt.date) -> str:
         f"ELSE {sql.add_months('l.day', 'l.repeat_months')} END"
     )
     return f"""
-WITH t AS (
+WITH th AS (
   SELECT t.patient_id, t.drug, t.start_day, k.position, k.item, k.display, k.repeat_weeks,
          k.repeat_months, k.sources, k.positive_sources, k.due_sources
   FROM s_therapy t JOIN k_screen_item k ON k.drug = t.drug
@@ -175,8 +175,8 @@ WITH t AS (
       AND o.patient_id IN (SELECT patient_id FROM s_therapy)
   ) x WHERE pick = 1
 ), l AS (
-  SELECT t.*, r.day, r.result, r.action, r.done
-  FROM t LEFT JOIN r ON r.patient_id = t.patient_id AND r.item = t.item
+  SELECT th.*, r.day, r.result, r.action, r.done
+  FROM th LEFT JOIN r ON r.patient_id = th.patient_id AND r.item = th.item
 )
 SELECT patient_id, drug, position, item, display, start_day, day, result, sources,
        positive_sources, due_sources, state, due_by FROM (
