@@ -14,6 +14,7 @@ from jakguide.cli import build_app
 from jakguide.kb.base import Knowledge
 from jakguide.scan.engines import DuckScan, SparkScan
 from jakguide.scan.inputs import find_inputs
+from jakguide.scan.kinds import KINDS
 from jakguide.scan.output import write_worklist
 from jakguide.scan.run import run_scan
 from scan_support import write_population
@@ -43,7 +44,9 @@ def test_scan_writes_worklist_measures_and_report(tmp_path: Path, kb: Knowledge)
         "patient_id", "drug", "kind", "rule", "severity", "detail", "due_by", "overdue_days",
         "sources", "knowledge_version", "as_of",
     ]  # fmt: skip
-    assert {r["kind"] for r in rows} == {"monitoring"}
+    kinds = {r["kind"] for r in rows}
+    assert kinds >= {"monitoring", "screening", "interaction"}
+    assert kinds <= {kind.name for kind in KINDS}
     assert all(r["sources"] and r["as_of"] == "2026-06-01" for r in rows)
     overdue = [r for r in rows if r["severity"] == "warning" and r["due_by"]]
     assert all(int(r["overdue_days"]) > 0 for r in overdue)
@@ -105,6 +108,7 @@ def test_duckdb_and_spark_worklists_are_identical(
     b = run_scan(sp, find_inputs(tmp_path / "in"), kb, AS_OF, "EU")
     sp.close()
     assert a.worklist and a.worklist == b.worklist
+    assert {r["kind"] for r in a.worklist} >= {"monitoring", "screening", "interaction"}
     assert a.counts == b.counts
     write_worklist(a, tmp_path / "a")
     write_worklist(b, tmp_path / "b")
