@@ -28,6 +28,7 @@ from jakguide.model import AssessRequest, MonitoringOut, Region
 from jakguide.scan.kinds.monitoring import MONITORING_SEVERITY
 from jakguide.scan.kinds.risk import KIND as RISK_KIND
 from jakguide.scan.kinds.risk import RISK_RULES
+from jakguide.scan.kinds.screening import test_items
 from jakguide.units import plausible_range, threshold_in_canonical
 
 RX = "http://www.nlm.nih.gov/research/umls/rxnorm"
@@ -207,10 +208,132 @@ def _crossings(
     return out
 
 
+def _screening_tests(pid: str, first: dt.date, rng: random.Random) -> list[Resource]:
+    """Screening tests (codes.yaml ``screening_tests``, coded results from ``results``): some
+    missing, some long before the start, after ``as_of``, undated, cancelled, preliminary or
+    entered in error; mostly negative, a few positive or indeterminate; repeats on other days."""
+    tables = code_tables().tables
+    tests = tables["screening_tests"]
+    results = tables["results"]
+    out: list[Resource] = []
+    for item in sorted(test_items()):
+        if item not in tests.items or rng.random() < 0.35:
+            continue  # not tested
+        offsets = sorted(rng.sample(range(-120, 1100), rng.choice([1, 1, 1, 2, 3])))
+        for k, offset in enumerate(offsets):
+            day = first - dt.timedelta(days=offset)
+            roll = rng.random()
+            result = "positive" if roll < 0.06 else "indeterminate" if roll < 0.09 else "negative"
+            coding = rng.choice(results.items[result])
+            status = rng.choices(
+                ["final", "amended", "corrected", "preliminary", "cancelled", "entered-in-error"],
+                [80, 5, 3, 4, 5, 3],
+            )[0]
+            code = rng.choice(tests.items[item])
+            res: Resource = {
+                "resourceType": "Observation",
+                "id": f"{pid}-s{item}{k}",
+                "status": status,
+                "subject": {"reference": f"Patient/{pid}"},
+                "code": {"coding": [{"system": code.system or tests.system, "code": code.code}]},
+            }
+            if k == 0 and rng.random() < 0.03:
+                res["effectiveDateTime"] = day.isoformat()[:7]  # partial: undated for rules
+            elif rng.random() < 0.2:
+                res["effectiveDateTime"] = f"{day.isoformat()}T09:30:00Z"
+            else:
+                res["effectiveDateTime"] = day.isoformat()
+            if status != "cancelled":
+                res["valueCodeableConcept"] = {
+                    "coding": [
+                        {
+                            "system": coding.system or results.system,
+                            "code": coding.code,
+                            "display": coding.display,
+                        }
+                    ]
+                }
+            out.append(res)
+    return out
+
+
+def _interacting(kb: Knowledge) -> list[str]:
+    """Ingredients of the classes the labels' interaction rows name (every region)."""
+    named: set[str] = set()
+
+    def walk(when: Any) -> None:
+        named.update(when.classes or [])
+        named.update(when.all_classes or [])
+        for sub in when.any_of or []:
+            walk(sub)
+
+    for mono in kb.drugs.values():
+        for label in mono.regions.values():
+            for adj in label.adjustments:
+                if adj.kind == "interaction":
+                    walk(adj.when)
+    return sorted({i for c in named for i in kb.class_members(c)})
+
+
+def _comedication(
+    kb: Knowledge, pid: str, n: int, first: dt.date, interacting: list[str], rng: random.Random
+) -> Resource:
+    """A co-medication from an interaction class: by ingredient or product RxNorm code, INN
+    text, brand name or a topical product; requests and statements in every status."""
+    ingredient = rng.choice(interacting)
+    products = [p for p in kb.products.values() if p.ingredients == [ingredient]]
+    brands = [b for e in kb.names if e.inn == ingredient for bs in e.brands.values() for b in bs]
+    member = next(
+        (m for c in kb.classes_of(ingredient) for m in kb.classes[c].members
+         if m.ingredient == ingredient and m.rxnorm),
+        None,
+    )  # fmt: skip
+    roll = rng.random()
+    concept: dict[str, Any]
+    if roll < 0.25 and products:
+        p = rng.choice(products)
+        concept = {"coding": [{"system": RX, "code": p.rxnorm, "display": p.name}]}
+    elif roll < 0.4 and member is not None:
+        concept = {"coding": [{"system": RX, "code": member.rxnorm, "display": ingredient}]}
+    elif roll < 0.55 and brands:
+        concept = {"text": rng.choice(brands)}
+    else:
+        concept = {"text": rng.choice([ingredient, ingredient.upper(), f"{ingredient} 200 mg"])}
+    start = first + dt.timedelta(days=rng.randrange(-400, 400))
+    if rng.random() < 0.4:
+        return {
+            "resourceType": "MedicationRequest",
+            "id": f"{pid}-c{n}",
+            "status": rng.choice(["active", "active", "stopped", "entered-in-error", "on-hold"]),
+            "intent": rng.choice(["order", "order", "plan", "proposal"]),
+            "subject": {"reference": f"Patient/{pid}"},
+            "medicationCodeableConcept": concept,
+            "authoredOn": _date_text(start, rng),
+        }
+    res: Resource = {
+        "resourceType": "MedicationStatement",
+        "id": f"{pid}-c{n}",
+        "status": rng.choice(
+            ["active", "active", "active", "completed", "stopped", "entered-in-error", "unknown"]
+        ),
+        "subject": {"reference": f"Patient/{pid}"},
+        "medicationCodeableConcept": concept,
+    }
+    if rng.random() < 0.5:
+        res["effectiveDateTime"] = _date_text(start, rng)
+    else:
+        period = {"start": _date_text(start, rng)}
+        if rng.random() < 0.5:
+            period["end"] = (start + dt.timedelta(days=rng.randrange(10, 900))).isoformat()
+        res["effectivePeriod"] = period
+    return res
+
+
 def population(kb: Knowledge, n: int, seed: int, as_of: dt.date) -> Iterator[list[Resource]]:
     """The resources of each patient, one list per patient (the Patient first)."""
     rng = random.Random(seed)
     drugs = sorted({m.id for m in kb.marketed("US")} | {m.id for m in kb.marketed("EU")})
+    interacting = _interacting(kb)
     for i in range(n):
         pid = f"p{i:07d}"
         born = as_of - dt.timedelta(days=rng.randrange(18 * 365, 85 * 365))
@@ -241,6 +364,9 @@ def population(kb: Knowledge, n: int, seed: int, as_of: dt.date) -> Iterator[lis
         for k in range(rng.randrange(0, 14)):
             day = _day(first - dt.timedelta(days=120), rng, 1100)
             out.append(_observation(kb, pid, k, day, rng))
+        out.extend(_screening_tests(pid, first, rng))
+        for k in range(rng.choice([0, 0, 0, 1, 1, 2])):
+            out.append(_comedication(kb, pid, k, first, interacting, rng))
         if on_jak and rng.random() < 0.6:
             out.extend(_crossings(kb, pid, taken, first, rng))
         # Risk inputs from a random stream of their own (the other kinds' cases stay as they are).

@@ -45,7 +45,8 @@ def test_scan_writes_worklist_measures_and_report(tmp_path: Path, kb: Knowledge)
         "sources", "knowledge_version", "as_of",
     ]  # fmt: skip
     kinds = {r["kind"] for r in rows}
-    assert "monitoring" in kinds and kinds <= {k.name for k in KINDS}
+    assert kinds >= {"monitoring", "screening", "interaction"}
+    assert kinds <= {kind.name for kind in KINDS}
     assert all(r["due_by"] == "" for r in rows if r["kind"] == "lab")
     assert all(r["sources"] and r["as_of"] == "2026-06-01" for r in rows)
     overdue = [r for r in rows if r["severity"] == "warning" and r["due_by"]]
@@ -110,6 +111,7 @@ def test_duckdb_and_spark_worklists_are_identical(
     b = run_scan(sp, find_inputs(tmp_path / "in"), kb, AS_OF, "EU")
     sp.close()
     assert a.worklist and a.worklist == b.worklist
+    assert {r["kind"] for r in a.worklist} >= {"monitoring", "screening", "interaction"}
     assert a.counts == b.counts
     write_worklist(a, tmp_path / "a")
     write_worklist(b, tmp_path / "b")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +102,14 @@ def test_scan_agrees_with_the_engine_on_a_generated_population(
     _assert_lab_cases(kb, region, expected, result.worklist, len(patients))
     diffs = _differences(expected, found)
     assert not diffs, f"{len(diffs)} patients differ; first: " + "\n".join(diffs[:5])
+    # Every covered kind is exercised: tests missing or positive, TB repeats due, interactions.
+    kinds = Counter((k[2], k[4]) for keys in expected.values() for k in keys)
+    assert kinds["screening", "warning"] > len(patients) // 10, kinds
+    assert kinds["screening", "info"] > len(patients) // 50, kinds
+    assert kinds["interaction", "warning"] > len(patients) // 100, kinds
+    compared = [r for r in result.worklist if r["patient_id"] in expected]
+    positive = [r for r in compared if r["kind"] == "screening" and " positive " in r["detail"]]
+    assert len(positive) > len(patients) // 100
 
 
 def _vignettes(kb: Knowledge) -> list[tuple[str, dict[str, Any]]]:

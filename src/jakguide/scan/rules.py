@@ -61,6 +61,12 @@ class Sql:
             return f"datediff({last}, {first})"
         return f"date_diff('day', {first}, {last})"
 
+    def join_distinct(self, text: str, separator: str = ", ") -> str:
+        """Aggregate: the distinct non-null values of ``text`` in a group, sorted, joined."""
+        if self.dialect == "spark":
+            return f"array_join(array_sort(collect_set({text})), '{separator}')"
+        return f"array_to_string(list_sort(list_distinct(list({text}))), '{separator}')"
+
     def day(self, text: str) -> str:
         """The calendar day of a FHIR date/dateTime; NULL when partial (``util.to_date``)."""
         return (
@@ -78,8 +84,12 @@ class Sql:
         )
 
 
-def medication_sql(sql: Sql, as_of: dt.date) -> str:
-    """``s_med``: one row per medication resource with its JAK agent, start and whether taken."""
+def taken_sql(sql: Sql, as_of: dt.date) -> tuple[str, str]:
+    """(start day, taken on ``as_of``) of a row ``m`` of ``MEDICATION_RECORDS_SQL``.
+
+    ``adapters.fhir.meds._current`` as SQL, for any medicine (``s_med`` and the kinds that read
+    co-medications use the same expressions).
+    """
     today = f"DATE '{as_of.isoformat()}'"
     start = sql.earliest("m.start")
     end = sql.day("m.end_")
@@ -97,10 +107,12 @@ def medication_sql(sql: Sql, as_of: dt.date) -> str:
         f"THEN {covers} ELSE (({start}) IS NULL OR ({start}) <= {today}) END "
         "ELSE FALSE END"
     )
-    return f"""
-SELECT m.patient_id, k.drug, {start} AS start_day, {taken} AS taken,
-       concat(CASE WHEN m.source = 'MedicationRequest' THEN '0' ELSE '1' END, m.id) AS seen
-FROM (
+    return start, taken
+
+
+# Every medication record (requests and statements), with the text the adapter names it by
+# (``concept_text``: text, else the first display, else the first code) and its RxNorm code.
+MEDICATION_RECORDS_SQL = """
   SELECT 'MedicationRequest' AS source, id, patient_id, status, intent, start_text AS start,
          end_text AS end_, has_period, coalesce(text, display, code) AS text, rxnorm
   FROM v_medication_request
@@ -109,7 +121,16 @@ FROM (
          end_text AS end_,
          has_period, coalesce(text, display, code) AS text, rxnorm
   FROM v_medication_statement
-) m
+"""
+
+
+def medication_sql(sql: Sql, as_of: dt.date) -> str:
+    """``s_med``: one row per medication resource with its JAK agent, start and whether taken."""
+    start, taken = taken_sql(sql, as_of)
+    return f"""
+SELECT m.patient_id, k.drug, {start} AS start_day, {taken} AS taken,
+       concat(CASE WHEN m.source = 'MedicationRequest' THEN '0' ELSE '1' END, m.id) AS seen
+FROM ({MEDICATION_RECORDS_SQL}) m
 JOIN k_medicine k ON coalesce(k.rxnorm, '') = coalesce(m.rxnorm, '') AND k.text = m.text
 WHERE m.status <> 'entered-in-error' AND m.patient_id IS NOT NULL
 """

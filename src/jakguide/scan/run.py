@@ -127,7 +127,12 @@ def run_scan(
         "SELECT DISTINCT rxnorm, coalesce(text, display, code) FROM v_medication_request "
         "UNION SELECT DISTINCT rxnorm, coalesce(text, display, code) FROM v_medication_statement"
     )
-    engine.table(medicine_table(kb, [(r[0], r[1]) for r in terms]))
+    pairs = [(r[0], r[1]) for r in terms]
+    engine.table(medicine_table(kb, pairs))
+    for kind in KINDS:
+        if kind.terms is not None:
+            for kind_table in kind.terms(kb, region, pairs):
+                engine.table(kind_table)
     engine.stage("s_med", rules.medication_sql(sql, as_of))
     done("medicines")
     engine.stage("s_therapy", rules.THERAPY_SQL)

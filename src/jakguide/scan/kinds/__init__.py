@@ -8,10 +8,12 @@ worklist is the union of every kind's rows; ``run_scan`` builds them in the orde
 from __future__ import annotations
 
 from jakguide.scan.kinds.base import Kind
+from jakguide.scan.kinds.interactions import INTERACTIONS
 from jakguide.scan.kinds.labs import LABS
 from jakguide.scan.kinds.monitoring import MONITORING
 from jakguide.scan.kinds.risk import RISK
+from jakguide.scan.kinds.screening import SCREENING
 
-KINDS: tuple[Kind, ...] = (MONITORING, LABS, RISK)
+KINDS: tuple[Kind, ...] = (MONITORING, LABS, SCREENING, INTERACTIONS, RISK)
 
 __all__ = ["KINDS", "Kind"]

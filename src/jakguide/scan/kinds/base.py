@@ -26,16 +26,23 @@ FINDING_COLUMNS = (
 )
 
 
+# The distinct (RxNorm code, text) pairs of an export's medication records.
+Terms = list[tuple[str | None, str | None]]
+
+
 @dataclass(frozen=True)
 class Kind:
     """One kind of finding.
 
     ``tables`` builds the knowledge tables it joins (from the same ``Knowledge`` the engine
     reads); ``stages`` returns (table name, SQL) pairs run in order after the common stages;
-    ``findings`` returns one SELECT of ``FINDING_COLUMNS``.
+    ``findings`` returns one SELECT of ``FINDING_COLUMNS``. ``terms``, when given, builds
+    tables from the export's distinct medicine terms (``Terms``: RxNorm code, text), resolved
+    once each in Python like ``k_medicine``.
     """
 
     name: str
     tables: Callable[[Knowledge, Region], list[Table]]
     stages: Callable[[Sql, dt.date], list[tuple[str, str]]]
     findings: Callable[[Sql, dt.date], str]
+    terms: Callable[[Knowledge, Region, Terms], list[Table]] | None = None
