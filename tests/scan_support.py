@@ -14,6 +14,7 @@ import datetime as dt
 import gzip
 import json
 import random
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,10 +26,12 @@ from jakguide.engine import assess
 from jakguide.kb.base import Knowledge
 from jakguide.kb.schema import LabRule
 from jakguide.model import AssessRequest, MonitoringOut, Region
+from jakguide.rules import screening as screening_rules
+from jakguide.rules.context import Context
 from jakguide.scan.kinds.monitoring import MONITORING_SEVERITY
 from jakguide.scan.kinds.risk import KIND as RISK_KIND
 from jakguide.scan.kinds.risk import RISK_RULES
-from jakguide.scan.kinds.screening import test_items
+from jakguide.scan.kinds.screening import SCREENING_SEVERITY, STATUS_OF_STATE, test_items
 from jakguide.units import plausible_range, threshold_in_canonical
 
 RX = "http://www.nlm.nih.gov/research/umls/rxnorm"
@@ -642,8 +645,70 @@ def lab_keys(a: Assessed) -> list[Key]:
     ]
 
 
+_DUE_BY = re.compile(r"due by (\d{4}-\d{2}-\d{2})")
+
+
+def screening_keys(a: Assessed) -> list[Key]:
+    """The label's screening tests the engine reports: the option's ``screening.<item>`` finding
+    (a positive result) or the checklist entry (``Assessment.screening``) when it needs action
+    (missing) or is due (TB repeat on therapy, its due date as the engine words it)."""
+    option = next(o for o in a.result.options if o.drug == a.drug)
+    positive = {f.rule: f for f in option.findings if f.kind == "screening"}
+    checklist = {s.item: s for s in a.result.screening}
+    if option.status in ("not-indicated", "contraindicated"):
+        # The engine leaves such an option out of its checklist; the patient takes the agent
+        # all the same, so the scan lists its tests: compare with the engine's own screening
+        # rules for that agent's label (docs/scan.md).
+        ctx = Context(a.patient, a.kb, a.as_of)
+        entries = screening_rules.collect(ctx, {a.drug: a.label.screening})
+        checklist = {e.item: screening_rules.status_of(ctx, e) for e in entries.values()}
+    severity_of = {status: SCREENING_SEVERITY[state] for state, status in STATUS_OF_STATE.items()}
+    keys: list[Key] = []
+    for item in a.label.screening:
+        if item.item not in test_items():
+            continue
+        rule = f"screening.{item.item}"
+        if rule in positive:
+            keys.append((a.pid, a.drug, "screening", rule, positive[rule].severity, None))
+            continue
+        entry = checklist.get(item.item)
+        if entry is None or entry.status not in severity_of:
+            continue
+        due = _DUE_BY.search(entry.detail) if entry.status == "due" else None
+        keys.append(
+            (
+                a.pid,
+                a.drug,
+                "screening",
+                rule,
+                severity_of[entry.status],
+                due.group(1) if due else None,
+            )
+        )
+    return keys
+
+
+def interaction_keys(a: Assessed) -> list[Key]:
+    """The option's interaction findings by label row (``interactions.<row id>``); medicines
+    the knowledge cannot identify (``interactions.unidentified``) are not covered."""
+    option = next(o for o in a.result.options if o.drug == a.drug)
+    return sorted(
+        {
+            (a.pid, a.drug, "interaction", f.rule, f.severity, None)
+            for f in option.findings
+            if f.kind == "interaction" and f.rule != "interactions.unidentified"
+        }
+    )
+
+
 # One function per kind the scan covers (``scan.kinds``): the engine's findings of that kind.
-EXTRACTORS: list[Callable[[Assessed], list[Key]]] = [monitoring_keys, lab_keys, risk_keys]
+EXTRACTORS: list[Callable[[Assessed], list[Key]]] = [
+    monitoring_keys,
+    lab_keys,
+    screening_keys,
+    interaction_keys,
+    risk_keys,
+]
 
 
 def covered(
