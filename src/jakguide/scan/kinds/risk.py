@@ -79,7 +79,7 @@ def label_tables(kb: Knowledge, region: Region) -> list[Table]:
                     mono.id,
                     bw.singled_out_min_age_years,
                     bw.singled_out_min_cv_risk_factors,
-                    bw.singled_out_text,
+                    bw.singled_out_text.rstrip("."),  # the detail closes the bracket
                     source_ids([bw.source]),
                 )
             )
