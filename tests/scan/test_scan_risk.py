@@ -204,7 +204,7 @@ def test_label_tables_are_the_knowledges(kb: Knowledge, region: Region) -> None:
         assert (min_age, min_cv, population) == (
             bw.singled_out_min_age_years,
             bw.singled_out_min_cv_risk_factors,
-            bw.singled_out_text,
+            bw.singled_out_text.rstrip("."),
         )
     assert sorted(r[0] for r in groups.rows) == sorted(
         d for d, lab in labels.items() if lab.risk_groups is not None
