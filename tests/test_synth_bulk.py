@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 from jakguide.adapters.fhir.codes import code_tables
 from jakguide.cli import app
 from jakguide.kb.base import Knowledge
+from jakguide.kb.measures import measure_spec
 from jakguide.kb.names import resolve_ingredients
 from jakguide.synth.bulk import RESOURCE_TYPES, write_bulk
 
@@ -45,9 +46,11 @@ def _months_back(d: dt.date, k: int) -> dt.date:
 
 def _recount(out: Path, kb: Knowledge) -> tuple[Counter[str], Counter[str], dict[str, Any]]:
     codes = code_tables()
-    b_set = kb.class_members("biologic-dmards") | kb.class_members("jak-inhibitors")
-    j_set = kb.class_members("jak-inhibitors")
-    t_set = {"rifampin", "rifampicin", "rifapentine"}
+    spec = measure_spec(kb)  # the parameters; the counting below is this test's own
+    b_set, j_set, t_set = spec.sets["B"], spec.sets["J"], spec.sets["T"]
+    window_months = spec.screening.window_months
+    washout_months = spec.screening.washout_months
+    adult_years = spec.screening.adult_years
     per_type: Counter[str] = Counter()
     per_file: Counter[str] = Counter()
     births: dict[str, dt.date] = {}
@@ -94,15 +97,18 @@ def _recount(out: Path, kb: Knowledge) -> tuple[Counter[str], Counter[str], dict
         ts = tests.get(pid, [])
 
         def window(item: str, index: dt.date, ts: list[tuple[dt.date, str, str]] = ts) -> bool:
-            return any(i == item and _months_back(index, 12) <= d <= index for d, i, _ in ts)
+            return any(
+                i == item and _months_back(index, window_months) <= d <= index for d, i, _ in ts
+            )
 
         def tb_excluded(index: dt.date, ts: list[Any] = ts, exp: list[Any] = exp) -> bool:
             pos = any(i == "tb" and r == "positive" and d <= index for d, i, r in ts)
             return pos and any(g in t_set and d <= index for d, g in exp)
 
         def adult(index: dt.date, birth: dt.date = birth) -> bool:
-            last = calendar.monthrange(birth.year + 18, birth.month)[1]
-            return dt.date(birth.year + 18, birth.month, min(birth.day, last)) <= index
+            year = birth.year + adult_years
+            last = calendar.monthrange(year, birth.month)[1]
+            return dt.date(year, birth.month, min(birth.day, last)) <= index
 
         b_days = [d for d, g in exp if g in b_set]
         if b_days and adult(min(b_days)):
@@ -128,7 +134,7 @@ def _recount(out: Path, kb: Knowledge) -> tuple[Counter[str], Counter[str], dict
         j_days = [d for d, g in exp if g in j_set]
         if j_days:
             index = min(j_days)
-            start = _months_back(index, 15)
+            start = _months_back(index, washout_months)
             if adult(index) and not any(start <= d < index for d in b_days):
                 add("tb-before-start-jak", "denominator")
                 add("tb-before-start-jak", "exclusions", tb_excluded(index))

@@ -6,20 +6,19 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from jakguide.kb.base import Knowledge
+from jakguide.kb.base import Knowledge, load_knowledge
+from jakguide.kb.measures import measure_spec
 from jakguide.model import Region
-from jakguide.scan import measures as scan_measures
 from jakguide.scan.engines import DuckScan
 from jakguide.scan.inputs import find_inputs
 from jakguide.scan.output import write_report
 from jakguide.scan.run import ScanResult, run_scan
-from jakguide.synth import bulk_tables
-from jakguide.synth import measures as synth_measures
 from jakguide.synth.bulk import write_bulk
 from scan_support import Key, engine_findings, scan_keys
 
@@ -58,12 +57,42 @@ def test_measures_equal_the_generator_truth(export: Path, kb: Knowledge, tmp_pat
     assert 0 < truth["screening-complete"]["numerator"] < truth["tb-before-start"]["numerator"]
 
 
-def test_measure_specification_is_the_generators() -> None:
-    """Two doors count the same measure; their specification must not drift apart."""
-    for name in ("ADULT_YEARS", "WINDOW_MONTHS", "WASHOUT_MONTHS", "MEASURE_IDS"):
-        assert getattr(scan_measures, name) == getattr(synth_measures, name), name
-    for name in ("B_CLASSES", "J_CLASS", "T_INGREDIENTS"):
-        assert getattr(scan_measures, name) == getattr(bulk_tables, name), name
+def test_scan_and_generator_read_the_measures_from_the_knowledge(
+    kb: Knowledge, tmp_path: Path
+) -> None:
+    """Change the specification in measures.yaml: the scan and the generator's truth both follow
+    it (and still agree), so neither holds a copy of it."""
+    folder = tmp_path / "knowledge"
+    shutil.copytree(kb.folder, folder)
+    text = (folder / "measures.yaml").read_text()
+    for old, new in (
+        ("window_months: 12", "window_months: 3"),
+        ("adult_years: 18", "adult_years: 60"),
+    ):
+        assert old in text
+        text = text.replace(old, new)
+    (folder / "measures.yaml").write_text(text)
+    changed = load_knowledge(folder)
+    default_dir, changed_dir = tmp_path / "a", tmp_path / "b"
+    write_bulk(kb, default_dir, 300, 5, AS_OF)
+    write_bulk(changed, changed_dir, 300, 5, AS_OF)
+    default = json.loads((default_dir / "generator-truth.json").read_text())["measures"]
+    truth = json.loads((changed_dir / "generator-truth.json").read_text())["measures"]
+    found = {
+        m["id"]: {k: m[k] for k in ("numerator", "denominator", "exclusions")}
+        for m in _scan(changed_dir, changed, "US").measures
+    }
+    assert found == truth
+    for mid in ("tb-before-start", "hbv-before-start"):
+        assert 0 < truth[mid]["denominator"] < default[mid]["denominator"], mid
+        rate = truth[mid]["numerator"] / truth[mid]["denominator"]
+        assert rate < default[mid]["numerator"] / default[mid]["denominator"], mid
+
+
+def test_latent_tb_treatment_includes_isoniazid(kb: Knowledge) -> None:
+    """MIPS #176's exception is documented past treatment: isoniazid regimens count."""
+    t = measure_spec(kb).sets["T"]
+    assert {"isoniazid", "rifampin", "rifapentine"} <= t
 
 
 def _by_patient(folder: Path) -> dict[str, list[dict[str, Any]]]:

@@ -18,8 +18,8 @@ from typing import IO, Any
 
 from jakguide.kb.base import Knowledge
 from jakguide.synth.bulk_patient import Writer
-from jakguide.synth.bulk_tables import T_INGREDIENTS, Tables, build
-from jakguide.synth.measures import MEASURE_IDS, Count, count
+from jakguide.synth.bulk_tables import Tables, build
+from jakguide.synth.measures import Count, count
 
 RESOURCE_TYPES = (
     "Patient",
@@ -154,13 +154,12 @@ def _generate(
 
     writer = Writer(tables, as_of, emit, sinks["Observation"].buffer.append)
     observations = sinks["Observation"]
-    totals = {m: Count() for m in MEASURE_IDS}
-    t_set = frozenset(T_INGREDIENTS)
+    totals = {m: Count() for m in tables.spec.ids}
     base = seed * 10_000_000_000
     for i in range(patients):
         rng = random.Random(base + i)
         facts = writer.patient(rng, f"s{seed}p{i}")
-        count(facts, tables.b_set, tables.j_set, t_set, totals)
+        count(facts, tables.spec, totals)
         if len(observations.buffer) >= FLUSH_LINES:
             observations.flush()
     for sink in sinks.values():
@@ -205,6 +204,10 @@ def _rates(pop: dict[str, Any]) -> dict[str, Any]:
         source = block.pop("source")
         for name, value in block.items():
             rates[name] = {"value": value, "source": source}
+    rates["latent_tb_regimens"] = {
+        "value": pop["latent_tb_regimens"],
+        "source": pop["simulation"]["source"],
+    }
     rates["conditions"] = {
         "value": {c: v[0] for c, v in pop["conditions"].items()},
         "source": pop["simulation"]["source"],

@@ -321,10 +321,12 @@ class Writer:
             self._test(rid("o"), pid, item, when, result)
             facts.tests.append((when, item, result))
             if item == "tb" and result == "positive" and rng.random() < sim["latent_tb_treated"]:
-                inn = rng.choice(("rifampin", "rifapentine"))
+                regimens = self.t.ltbi_regimens
+                drugs, days, _ = rng.choices(regimens, [r[2] for r in regimens])[0]
                 treat = min(start, when + rng.randint(7, 40))
-                self._statement(rid("m"), pid, self._med(rng, inn), treat, treat + 120)
-                facts.exposures.append((treat, inn))
+                for inn in drugs:
+                    self._statement(rid("m"), pid, self._med(rng, inn), treat, treat + days)
+                    facts.exposures.append((treat, inn))
 
     def _panel(
         self,
