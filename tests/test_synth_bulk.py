@@ -38,6 +38,17 @@ def _lines(out: Path) -> Iterator[tuple[str, dict[str, Any]]]:
                 yield path.name, json.loads(line)
 
 
+def _concept(r: dict[str, Any], medications: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The code of a request or statement: its own, or its contained or referenced Medication's
+    (files are read in name order: Medication.* before MedicationRequest.*)."""
+    if "medicationCodeableConcept" in r:
+        return dict(r["medicationCodeableConcept"])
+    ref = r["medicationReference"]["reference"]
+    if ref.startswith("#"):
+        return dict(next(c["code"] for c in r["contained"] if c["id"] == ref[1:]))
+    return dict(medications[ref]["code"])
+
+
 def _months_back(d: dt.date, k: int) -> dt.date:
     total = d.year * 12 + d.month - 1 - k
     y, m = divmod(total, 12)
@@ -57,10 +68,14 @@ def _recount(out: Path, kb: Knowledge) -> tuple[Counter[str], Counter[str], dict
     exposures: dict[str, list[tuple[dt.date, str]]] = {}
     tests: dict[str, list[tuple[dt.date, str, str]]] = {}
     known: dict[str, list[tuple[dt.date, str]]] = {}
+    medications: dict[str, dict[str, Any]] = {}
     for name, r in _lines(out):
         rt = r["resourceType"]
         per_type[rt] += 1
         per_file[name] += 1
+        if rt == "Medication":
+            medications[f"Medication/{r['id']}"] = r
+            continue
         if rt == "Patient":
             births[r["id"]] = dt.date.fromisoformat(r["birthDate"])
             continue
@@ -69,7 +84,7 @@ def _recount(out: Path, kb: Knowledge) -> tuple[Counter[str], Counter[str], dict
             if r["status"] == "entered-in-error":
                 continue
             when = r.get("authoredOn") or r.get("effectivePeriod", {}).get("start")
-            concept = r["medicationCodeableConcept"]
+            concept = _concept(r, medications)
             coding = concept.get("coding", [{}])[0]
             for ing in resolve_ingredients(kb, concept.get("text", ""), coding.get("code")):
                 exposures.setdefault(pid, []).append((dt.date.fromisoformat(when[:10]), ing))
@@ -196,8 +211,12 @@ def test_files_look_like_an_ehr_export(population: Path, kb: Knowledge) -> None:
     snomed = {c for cond in kb.conditions.values() for c in cond.snomed}
     snomed |= {c.code for t in codes.tables.values() for cs in t.items.values() for c in cs}
     loincs |= {c.code for t in codes.tables.values() for cs in t.items.values() for c in cs}
+    medications: dict[str, dict[str, Any]] = {}
+    styles: Counter[str] = Counter()
     for _, r in _lines(population):
         rt = r["resourceType"]
+        if rt == "Medication":
+            medications[f"Medication/{r['id']}"] = r
         if rt == "Observation":
             code = r["code"]["coding"][0]["code"]
             assert code in loincs, r  # every code is in the knowledge or the code tables
@@ -207,13 +226,19 @@ def test_files_look_like_an_ehr_export(population: Path, kb: Knowledge) -> None:
         elif rt == "Condition":
             assert all(c["code"] in snomed for c in r["code"].get("coding", [])), r
         elif rt in ("MedicationRequest", "MedicationStatement"):
-            concept = r["medicationCodeableConcept"]
+            ref = r.get("medicationReference", {}).get("reference", "")
+            styles["concept" if not ref else "contained" if ref[0] == "#" else "resource"] += 1
+            concept = _concept(r, medications)
             for c in concept.get("coding", []):
                 assert kb.ingredients_for_code(c["code"]), r
             if rt == "MedicationRequest":
                 texts.add(concept["text"])
     assert {("731-0", "/uL"), ("731-0", "10*3/uL"), ("731-0", "10*9/L")} <= units
     assert {"Rinvoq", "Xeljanz", "Olumiant"} <= texts  # brand names as written
+    total = sum(styles.values())
+    assert 0.05 < styles["contained"] / total < 0.15  # Epic-style medicationReference
+    assert 0.15 < styles["resource"] / total < 0.25
+    assert len(medications) < total / 20  # one Medication per medicine, not per record
 
 
 def test_cli_is_deterministic_and_writes_plain_ndjson(tmp_path: Path) -> None:

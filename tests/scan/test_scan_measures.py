@@ -96,17 +96,25 @@ def test_latent_tb_treatment_includes_isoniazid(kb: Knowledge) -> None:
 
 
 def _by_patient(folder: Path) -> dict[str, list[dict[str, Any]]]:
+    """Each patient's resources, with the Medication resources their records reference."""
     out: dict[str, list[dict[str, Any]]] = {}
-    for path in sorted(folder.glob("*.ndjson.gz")):
+    medications: dict[str, dict[str, Any]] = {}
+    for path in sorted(folder.glob("*.ndjson.gz")):  # Medication.* before MedicationRequest.*
         with gzip.open(path, "rt") as fh:
             for line in fh:
                 r = json.loads(line)
+                if r["resourceType"] == "Medication":
+                    medications[f"Medication/{r['id']}"] = r
+                    continue
                 if r["resourceType"] == "Patient":
                     pid = r["id"]
                 else:
                     ref = (r.get("subject") or r.get("patient"))["reference"]
                     pid = ref.split("/", 1)[1]
                 out.setdefault(pid, []).append(r)
+                med = medications.get(r.get("medicationReference", {}).get("reference", ""))
+                if med is not None and med not in out[pid]:
+                    out[pid].append(med)
     for resources in out.values():
         resources.sort(key=lambda r: r["resourceType"] != "Patient")
     return out

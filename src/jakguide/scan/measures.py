@@ -105,16 +105,10 @@ def _in(values: Iterable[str]) -> str:
 
 def exposure_sql(sql: Sql, as_of: dt.date) -> str:
     """``s_exposure``: (patient, day, ingredient) of every dated medication record."""
-    day = sql.day("m.start_text")
+    day = sql.day("m.start")
     return f"""
 SELECT DISTINCT m.patient_id, {day} AS day, i.ingredient
-FROM (
-  SELECT patient_id, status, start_text, coalesce(text, display, code) AS text, rxnorm
-  FROM v_medication_request
-  UNION ALL
-  SELECT patient_id, status, start_text, coalesce(text, display, code) AS text, rxnorm
-  FROM v_medication_statement
-) m
+FROM s_med_record m
 JOIN k_ingredient i ON coalesce(i.rxnorm, '') = coalesce(m.rxnorm, '') AND i.text = m.text
 WHERE coalesce(m.status, '') <> 'entered-in-error' AND m.patient_id IS NOT NULL
   AND ({day}) IS NOT NULL AND ({day}) <= DATE '{as_of.isoformat()}'
@@ -269,10 +263,7 @@ def counts_sql(spec: MeasureSpec) -> str:
 def run_measures(engine: Any, kb: Knowledge, sql: Sql, as_of: dt.date) -> list[dict[str, Any]]:
     """Build the measure stages on ``engine`` and return one dict per measure id."""
     spec = measure_spec(kb)
-    terms = engine.rows(
-        "SELECT DISTINCT rxnorm, coalesce(text, display, code) FROM v_medication_request "
-        "UNION SELECT DISTINCT rxnorm, coalesce(text, display, code) FROM v_medication_statement"
-    )
+    terms = engine.rows("SELECT DISTINCT rxnorm, text FROM s_med_record")
     engine.table(ingredient_table(kb, [(r[0], r[1]) for r in terms]))
     for table in measure_tables(kb, spec):
         engine.table(table)

@@ -44,6 +44,7 @@ VIEWS = {
     "v_medication_statement": "scan_medication_statement",
     "v_observation": "scan_observation",
     "v_condition": "condition",
+    "v_medication": "scan_medication",
 }
 STAGES = (
     "check",
@@ -122,10 +123,8 @@ def run_scan(
             engine.table(kind_table)
     engine.table(lab_units_table(kb))
     done("knowledge")
-    terms = engine.rows(
-        "SELECT DISTINCT rxnorm, coalesce(text, display, code) FROM v_medication_request "
-        "UNION SELECT DISTINCT rxnorm, coalesce(text, display, code) FROM v_medication_statement"
-    )
+    engine.stage("s_med_record", rules.med_record_sql())
+    terms = engine.rows("SELECT DISTINCT rxnorm, text FROM s_med_record")
     engine.table(medicine_table(kb, [(r[0], r[1]) for r in terms]))
     engine.stage("s_med", rules.medication_sql(sql, as_of))
     done("medicines")
@@ -211,4 +210,10 @@ def _quality(
             "SELECT count(*) FROM v_observation o WHERE o.loinc IN (SELECT loinc FROM k_lab_unit)",
         ),
         "medications_naming_jak_agent": _one(engine, "SELECT count(*) FROM s_med"),
+        "medication_references": {
+            str(via): int(n)
+            for via, n in engine.rows(
+                "SELECT via, count(*) FROM s_med_record WHERE via <> 'concept' GROUP BY via"
+            )
+        },
     }

@@ -29,6 +29,7 @@ RESOURCE_TYPES = (
     "Observation",
     "Immunization",
     "AllergyIntolerance",
+    "Medication",
 )
 TRUTH_FILE = "generator-truth.json"
 FLUSH_LINES = 4096

@@ -76,6 +76,8 @@ class Writer:
             tuple[str, int], list[tuple[str, str, float, float, float, float]]
         ] = {}
         self.obs: Callable[[str], None] = obs or (lambda line: emit("Observation", line))
+        self.style = "concept"  # how the current patient's records name their medicines
+        self.medication_ids: dict[str, str] = {}  # concept -> Medication resource id
         for analyte, unit in t.factors:
             code, name = t.loinc[analyte]
             digits = self.decimals.get(unit, 1)
@@ -115,6 +117,25 @@ class Writer:
             % (rid, status, concept, pid, day(onset)),
         )
 
+    def _medication(self, med: Med) -> str:
+        """How this patient's records name ``med``: the concept itself, a contained Medication
+        (``#med``), or a reference to a Medication resource of the export (written once)."""
+        if self.style == "contained":
+            return (
+                '"contained":[{"resourceType":"Medication","id":"med","code":%s}],'
+                '"medicationReference":{"reference":"#med"}' % med.concept
+            )
+        if self.style == "resource":
+            mid = self.medication_ids.get(med.concept)
+            if mid is None:
+                mid = self.medication_ids[med.concept] = "med%d" % len(self.medication_ids)
+                self.emit(
+                    "Medication",
+                    '{"resourceType":"Medication","id":"%s","code":%s}' % (mid, med.concept),
+                )
+            return '"medicationReference":{"reference":"Medication/%s"}' % mid
+        return '"medicationCodeableConcept":%s' % med.concept
+
     def _statement(self, rid: str, pid: str, med: Med, start: int, end: int | None) -> None:
         status = "active" if end is None else "completed"
         period = '"start":"%s"' % day(start)
@@ -123,16 +144,16 @@ class Writer:
         self.emit(
             "MedicationStatement",
             '{"resourceType":"MedicationStatement","id":"%s","status":"%s",'
-            '"medicationCodeableConcept":%s,"subject":{"reference":"Patient/%s"},'
-            '"effectivePeriod":{%s}}' % (rid, status, med.concept, pid, period),
+            '%s,"subject":{"reference":"Patient/%s"},'
+            '"effectivePeriod":{%s}}' % (rid, status, self._medication(med), pid, period),
         )
 
     def _request(self, rid: str, pid: str, med: Med, when: int, status: str) -> None:
         self.emit(
             "MedicationRequest",
             '{"resourceType":"MedicationRequest","id":"%s","status":"%s","intent":"order",'
-            '"medicationCodeableConcept":%s,"subject":{"reference":"Patient/%s"},'
-            '"authoredOn":"%s"}' % (rid, status, med.concept, pid, day(when)),
+            '%s,"subject":{"reference":"Patient/%s"},'
+            '"authoredOn":"%s"}' % (rid, status, self._medication(med), pid, day(when)),
         )
 
     def _test(self, rid: str, pid: str, item: str, when: int, result: str | None) -> None:
@@ -172,6 +193,12 @@ class Writer:
             return f"{pid}-{kind}{self.n}"
 
         cond = rng.choices(self.conditions, self.cond_weights)[0]
+        roll, self.style = rng.random(), "concept"
+        for style, share in sim["medication_reference"].items():
+            roll -= share
+            if roll < 0:
+                self.style = style
+                break
         _, female, low, high = self.cond_params[cond]
         region: Region = "US" if rng.random() < sim["region_us"] else "EU"
         sex = "female" if rng.random() < female else "male"
