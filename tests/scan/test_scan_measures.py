@@ -57,6 +57,23 @@ def test_measures_equal_the_generator_truth(export: Path, kb: Knowledge, tmp_pat
     assert 0 < truth["screening-complete"]["numerator"] < truth["tb-before-start"]["numerator"]
 
 
+def test_events_of_special_interest_equal_the_generator_truth(export: Path, kb: Knowledge) -> None:
+    truth = json.loads((export / "generator-truth.json").read_text())["events_of_special_interest"]
+    found = _scan(export, kb, "US").esi["per_agent"]
+    assert set(found) == set(truth)
+    events = 0
+    for agent, t in truth.items():
+        f = found[agent]
+        assert (f["patients"], f["exposure_days"]) == (t["patients"], t["exposure_days"]), agent
+        got = {c["id"]: {"patients": c["patients"], "events": c["events"]} for c in f["categories"]}
+        assert got == t["categories"], agent
+        for c in f["categories"]:
+            expected = c["events"] * 100 * 365.25 / t["exposure_days"]
+            assert c["rate_per_100_patient_years"] == pytest.approx(expected, abs=0.01)
+            events += c["events"]
+    assert len(truth) >= 3 and events > 5  # several agents, events in several categories
+
+
 def test_scan_and_generator_read_the_measures_from_the_knowledge(
     kb: Knowledge, tmp_path: Path
 ) -> None:

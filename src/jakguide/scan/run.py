@@ -16,9 +16,11 @@ from importlib import resources
 from typing import Any
 
 from jakguide.kb.base import Knowledge
+from jakguide.kb.measures import measure_spec
 from jakguide.model import Region
 from jakguide.scan import rules
 from jakguide.scan.engines import DuckScan, SparkScan
+from jakguide.scan.esi import run_esi
 from jakguide.scan.inputs import Inputs, check_lines
 from jakguide.scan.kinds import KINDS
 from jakguide.scan.measures import run_measures
@@ -56,6 +58,7 @@ STAGES = (
     *(kind.name for kind in KINDS),
     "worklist",
     "measures",
+    "events",
 )
 
 
@@ -80,6 +83,7 @@ class ScanResult:
     measures: list[dict[str, Any]]
     quality: dict[str, Any]
     counts_by_drug: dict[str, int] = field(default_factory=dict)
+    esi: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
 
@@ -143,6 +147,8 @@ def run_scan(
     done("worklist")
     screening = run_measures(engine, kb, sql, as_of)
     done("measures")
+    esi = run_esi(engine, measure_spec(kb), sql, as_of)
+    done("events")
     return ScanResult(
         as_of=as_of,
         region=region,
@@ -158,6 +164,7 @@ def run_scan(
                 "GROUP BY drug"
             )
         },
+        esi=esi,
         timings=timings,
         notices=list(inputs.notices),
     )

@@ -19,7 +19,7 @@ from typing import IO, Any
 from jakguide.kb.base import Knowledge
 from jakguide.synth.bulk_patient import Writer
 from jakguide.synth.bulk_tables import Tables, build
-from jakguide.synth.measures import Count, count
+from jakguide.synth.measures import Count, Exposure, count, count_esi
 
 RESOURCE_TYPES = (
     "Patient",
@@ -132,12 +132,12 @@ def write_bulk(
     tables = build(kb)
     with ThreadPoolExecutor(max_workers=1) as pool:
         sinks = {rt: _Sink(out, rt, gz, chunk_size, level, pool) for rt in RESOURCE_TYPES}
-        totals = _generate(kb, tables, sinks, patients, seed, as_of)
+        totals, exposures = _generate(kb, tables, sinks, patients, seed, as_of)
     files: dict[str, dict[str, int]] = {}
     for sink in sinks.values():
         for name, n in sink.files.items():
             files[name] = {"resources": n, "bytes": (out / name).stat().st_size}
-    return _truth(kb, tables, sinks, totals, files, out, patients, seed, as_of)
+    return _truth(kb, tables, sinks, totals, exposures, files, out, patients, seed, as_of)
 
 
 def _generate(
@@ -147,7 +147,7 @@ def _generate(
     patients: int,
     seed: int,
     as_of: dt.date,
-) -> dict[str, Count]:
+) -> tuple[dict[str, Count], dict[str, Exposure]]:
     adders = {rt: s.add for rt, s in sinks.items()}
 
     def emit(rtype: str, line: str) -> None:
@@ -156,16 +156,18 @@ def _generate(
     writer = Writer(tables, as_of, emit, sinks["Observation"].buffer.append)
     observations = sinks["Observation"]
     totals = {m: Count() for m in tables.spec.ids}
+    exposures: dict[str, Exposure] = {}
     base = seed * 10_000_000_000
     for i in range(patients):
         rng = random.Random(base + i)
         facts = writer.patient(rng, f"s{seed}p{i}")
         count(facts, tables.spec, totals)
+        count_esi(facts, tables.spec, exposures)
         if len(observations.buffer) >= FLUSH_LINES:
             observations.flush()
     for sink in sinks.values():
         sink.close()
-    return totals
+    return totals, exposures
 
 
 def _truth(
@@ -173,6 +175,7 @@ def _truth(
     tables: Tables,
     sinks: dict[str, _Sink],
     totals: dict[str, Count],
+    exposures: dict[str, Exposure],
     files: dict[str, dict[str, int]],
     out: Path,
     patients: int,
@@ -189,6 +192,7 @@ def _truth(
         "knowledge_version": kb.version,
         "rates": _rates(tables.pop),
         "measures": measures,
+        "events_of_special_interest": {a: asdict(e) for a, e in sorted(exposures.items())},
         "counts": counts,
         "files": files,
         "bytes": size,

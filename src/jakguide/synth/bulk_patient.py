@@ -272,14 +272,16 @@ class Writer:
             facts.exposures.append((start, inn))
             if inn in t.j_set:
                 stop = as_of if end is None else end
-                when = start
+                when = last = start
                 while when <= stop:
                     self._request(
                         rid("m"), pid, med, when, "active" if end is None else "completed"
                     )
                     if when != start:
                         facts.exposures.append((when, inn))
+                    last = when
                     when += rng.randint(80, 100)
+                facts.jak_courses.append((inn, start, as_of if end is None else last))
             else:
                 self._statement(rid("m"), pid, med, start, end)
         if rng.random() < sim["comed_interacting"]:
@@ -288,7 +290,7 @@ class Writer:
             self._statement(rid("m"), pid, self._med(rng, inn), start, None)
             facts.exposures.append((start, inn))
         self._labs(rng, pid, rid, cond, region, units, rec_start, courses)
-        self._events(rng, pid, rid, courses)
+        self._events(rng, pid, rid, courses, facts)
         if rng.random() < sim["zoster_vaccine"]:
             self.emit(
                 "Immunization",
@@ -452,6 +454,7 @@ class Writer:
         pid: str,
         rid: Callable[[str], str],
         courses: list[tuple[str, int, int | None]],
+        facts: Facts,
     ) -> None:
         rate = self.sim["esi_per_100_py"] / 100 / 365
         for _, start, end in courses:
@@ -461,6 +464,7 @@ class Writer:
                 item = rng.choices(ESI, ESI_WEIGHTS)[0]
                 onset = rng.randint(start + 1, stop) if span > 1 else stop
                 self._condition(rid("c"), pid, self.t.history[item], onset, "active")
+                facts.events.append((onset, item))
 
 
 def _beyond(rng: random.Random, rule: Threshold) -> float:

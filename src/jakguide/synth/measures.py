@@ -33,6 +33,10 @@ class Facts:
     exposures: list[tuple[int, str]] = field(default_factory=list)  # (date, ingredient)
     tests: list[tuple[int, str, str]] = field(default_factory=list)  # (date, item, result)
     known: list[tuple[int, str]] = field(default_factory=list)  # (onset, history item)
+    # JAK exposure as documented: (agent, first day, last day: as_of while taken, else the last
+    # record written); events written as Conditions: (onset, history item)
+    jak_courses: list[tuple[str, int, int]] = field(default_factory=list)
+    events: list[tuple[int, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -85,3 +89,32 @@ def count(f: Facts, spec: MeasureSpec, totals: dict[str, Count]) -> None:
         excepted = _excepted(f, m, index, spec)
         c.exclusions += excepted
         c.numerator += (not excepted) and _met(f, m, index, spec)
+
+
+@dataclass
+class Exposure:
+    """One agent's exposure and events of special interest (docs/scan.md)."""
+
+    patients: int = 0
+    exposure_days: int = 0
+    categories: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def count_esi(f: Facts, spec: MeasureSpec, totals: dict[str, Exposure]) -> None:
+    """Add one patient's JAK exposure and the events after each start to ``totals`` (agent ->
+    Exposure): an event counts when its onset is after the start and on or before the end."""
+    category_of = {item: cat.id for cat in spec.events for item in cat.history}
+    for agent, start, end in f.jak_courses:
+        e = totals.setdefault(
+            agent, Exposure(categories={c.id: {"patients": 0, "events": 0} for c in spec.events})
+        )
+        e.patients += 1
+        e.exposure_days += end - start
+        hit: set[str] = set()
+        for onset, item in f.events:
+            cat = category_of.get(item)
+            if cat is not None and start < onset <= end:
+                e.categories[cat]["events"] += 1
+                hit.add(cat)
+        for cat in hit:
+            e.categories[cat]["patients"] += 1
