@@ -25,7 +25,7 @@ NOT_EVENTS = frozenset({"entered-in-error", "refuted"})
 
 def esi_table(spec: MeasureSpec) -> Table:
     """(system, code) -> category, for every history item of every category."""
-    history = code_tables().tables["history"]  # type: ignore[index]
+    history = code_tables().tables["history"]
     rows: set[tuple[Any, ...]] = set()
     for cat in spec.events:
         for item in cat.history:
