@@ -57,6 +57,33 @@ def test_measures_equal_the_generator_truth(export: Path, kb: Knowledge, tmp_pat
     assert 0 < truth["screening-complete"]["numerator"] < truth["tb-before-start"]["numerator"]
 
 
+def test_breakdowns_equal_the_generator_truth(export: Path, kb: Knowledge) -> None:
+    """Per agent of the index date, labelled condition and region, every measure's counts equal
+    the generator's, and each breakdown adds up to the total."""
+    truth = json.loads((export / "generator-truth.json").read_text())
+    result = _scan(export, kb, "US")
+    totals = {m["id"]: m for m in result.measures}
+    for dim in ("agent", "condition", "region"):
+        found: dict[str, dict[str, dict[str, int]]] = {}
+        for row in result.breakdowns["measures"][dim]:
+            cell = {k: row[k] for k in ("numerator", "denominator", "exclusions")}
+            found.setdefault(row["id"], {})[row[dim]] = cell
+        assert found == truth["breakdowns"][dim], dim
+        for mid, cells in found.items():
+            for key in ("numerator", "denominator", "exclusions"):
+                assert sum(c[key] for c in cells.values()) == totals[mid][key], (dim, mid)
+    regions = {r["region"] for r in result.breakdowns["measures"]["region"]}
+    assert regions == {"US", "EU"}
+    agents = {r["agent"] for r in result.breakdowns["measures"]["agent"]}
+    assert {"adalimumab", "tofacitinib"} <= agents  # biologics and JAK inhibitors as index
+    conditions = {r["condition"] for r in result.breakdowns["measures"]["condition"]}
+    assert "rheumatoid-arthritis" in conditions and "unknown" in conditions  # nr-axSpA: text
+    work = result.breakdowns["worklist"]
+    assert {r["kind"] for r in work["kind_rule"]} == {r["kind"] for r in result.worklist}
+    for name in ("agent", "condition", "region"):
+        assert sum(r["rows"] for r in work[name]) == len(result.worklist), name
+
+
 def test_events_of_special_interest_equal_the_generator_truth(export: Path, kb: Knowledge) -> None:
     truth = json.loads((export / "generator-truth.json").read_text())["events_of_special_interest"]
     found = _scan(export, kb, "US").esi["per_agent"]

@@ -237,27 +237,36 @@ def index_name(m: Measure) -> str:
     return base if m.washout_set is None else f"{base}_clear_{m.washout_set.lower()}"
 
 
-def counts_sql(spec: MeasureSpec) -> str:
-    """One row per measure: id, denominator, exclusions, numerator."""
+def patient_sql(spec: MeasureSpec) -> str:
+    """``s_measure_patient``: one row per (measure, patient in its denominator): the index set
+    and date, whether excepted (``e``) and whether met (``n``), each 0 or 1."""
     parts = []
     for m in spec.measures:
         flags = f"s_flags_{index_name(m)}"
         if m.all_of:
             each = [spec.screening.measure(p) for p in m.all_of]
             cond = " AND ".join(f"(({_excepted(p)}) = 1 OR ({_met(p)}))" for p in each)
-            parts.append(
-                f"SELECT '{m.id}' AS id, sum(adult) AS d, 0 AS e, "
-                f"sum(CASE WHEN adult = 1 AND {cond} THEN 1 ELSE 0 END) AS n FROM {flags}"
-            )
+            e, n = "0", f"CASE WHEN {cond} THEN 1 ELSE 0 END"
         else:
             ex = _excepted(m)
-            parts.append(
-                f"SELECT '{m.id}' AS id, sum(CASE WHEN adult = 1 THEN 1 ELSE 0 END) AS d, "
-                f"sum(CASE WHEN adult = 1 AND ({ex}) = 1 THEN 1 ELSE 0 END) AS e, "
-                f"sum(CASE WHEN adult = 1 AND NOT (({ex}) = 1) AND {_met(m)} THEN 1 ELSE 0 END) "
-                f"AS n FROM {flags}"
-            )
+            e = f"CASE WHEN ({ex}) = 1 THEN 1 ELSE 0 END"
+            n = f"CASE WHEN NOT (({ex}) = 1) AND {_met(m)} THEN 1 ELSE 0 END"
+        parts.append(
+            f"SELECT '{m.id}' AS id, patient_id, idx, '{m.index_set}' AS index_set, "
+            f"{e} AS e, {n} AS n FROM {flags} WHERE adult = 1"
+        )
     return "\nUNION ALL\n".join(parts)
+
+
+# The agent of each patient's index (the first, by name, of the set's drugs taken that day).
+INDEX_DRUG_SQL = """
+SELECT x.id, x.patient_id, x.e, x.n, min(e.ingredient) AS drug
+FROM s_measure_patient x
+JOIN s_exposure e ON e.patient_id = x.patient_id AND e.day = x.idx
+JOIN k_drug_set s ON s.ingredient = e.ingredient AND s.set_id = x.index_set
+GROUP BY x.id, x.patient_id, x.e, x.n
+"""
+COUNTS_SQL = "SELECT id, count(*) AS d, sum(e) AS e, sum(n) AS n FROM s_measure_patient GROUP BY id"
 
 
 def run_measures(engine: Any, kb: Knowledge, sql: Sql, as_of: dt.date) -> list[dict[str, Any]]:
@@ -284,8 +293,11 @@ def run_measures(engine: Any, kb: Knowledge, sql: Sql, as_of: dt.date) -> list[d
         if f"s_flags_{name}" not in built:
             engine.stage(f"s_flags_{name}", flags_sql(sql, name, spec))
             built.add(f"s_flags_{name}")
+    engine.stage("s_measure_patient", patient_sql(spec))
+    engine.stage("s_measure_drug", INDEX_DRUG_SQL)
     found = {
         mid: {"numerator": int(n or 0), "denominator": int(d or 0), "exclusions": int(e or 0)}
-        for mid, d, e, n in engine.rows(counts_sql(spec))
+        for mid, d, e, n in engine.rows(COUNTS_SQL)
     }
-    return [{"id": mid, **found[mid]} for mid in spec.ids]
+    zero = {"numerator": 0, "denominator": 0, "exclusions": 0}
+    return [{"id": mid, **found.get(mid, zero)} for mid in spec.ids]

@@ -18,7 +18,7 @@ from typing import Any
 from jakguide.kb.base import Knowledge
 from jakguide.kb.measures import measure_spec
 from jakguide.model import Region
-from jakguide.scan import rules
+from jakguide.scan import breakdown, rules
 from jakguide.scan.engines import DuckScan, SparkScan
 from jakguide.scan.esi import run_esi
 from jakguide.scan.inputs import Inputs, check_lines
@@ -47,6 +47,7 @@ VIEWS = {
     "v_observation": "scan_observation",
     "v_condition": "condition",
     "v_medication": "scan_medication",
+    "v_patient_country": "scan_patient_country",
 }
 STAGES = (
     "check",
@@ -84,6 +85,7 @@ class ScanResult:
     quality: dict[str, Any]
     counts_by_drug: dict[str, int] = field(default_factory=dict)
     esi: dict[str, Any] = field(default_factory=dict)
+    breakdowns: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
 
@@ -126,6 +128,8 @@ def run_scan(
         for kind_table in kind.tables(kb, region):
             engine.table(kind_table)
     engine.table(lab_units_table(kb))
+    engine.table(breakdown.condition_table(kb))
+    engine.stage("s_stratum", breakdown.STRATUM_SQL)
     done("knowledge")
     engine.stage("s_med_record", rules.med_record_sql())
     terms = engine.rows("SELECT DISTINCT rxnorm, text FROM s_med_record")
@@ -148,6 +152,10 @@ def run_scan(
     screening = run_measures(engine, kb, sql, as_of)
     done("measures")
     esi = run_esi(engine, measure_spec(kb), sql, as_of)
+    breakdowns = {
+        "measures": breakdown.measure_breakdowns(engine),
+        "worklist": breakdown.worklist_breakdowns(worklist, breakdown.strata(engine)),
+    }
     done("events")
     return ScanResult(
         as_of=as_of,
@@ -165,6 +173,7 @@ def run_scan(
             )
         },
         esi=esi,
+        breakdowns=breakdowns,
         timings=timings,
         notices=list(inputs.notices),
     )

@@ -32,6 +32,7 @@ RESOURCE_TYPES = (
     "Medication",
 )
 TRUTH_FILE = "generator-truth.json"
+STRATA = ("agent", "condition", "region")  # breakdowns of the measures (docs/scan.md)
 FLUSH_LINES = 4096
 
 
@@ -132,12 +133,12 @@ def write_bulk(
     tables = build(kb)
     with ThreadPoolExecutor(max_workers=1) as pool:
         sinks = {rt: _Sink(out, rt, gz, chunk_size, level, pool) for rt in RESOURCE_TYPES}
-        totals, exposures = _generate(kb, tables, sinks, patients, seed, as_of)
+        totals, exposures, strata = _generate(kb, tables, sinks, patients, seed, as_of)
     files: dict[str, dict[str, int]] = {}
     for sink in sinks.values():
         for name, n in sink.files.items():
             files[name] = {"resources": n, "bytes": (out / name).stat().st_size}
-    return _truth(kb, tables, sinks, totals, exposures, files, out, patients, seed, as_of)
+    return _truth(kb, tables, sinks, totals, exposures, strata, files, out, patients, seed, as_of)
 
 
 def _generate(
@@ -147,7 +148,7 @@ def _generate(
     patients: int,
     seed: int,
     as_of: dt.date,
-) -> tuple[dict[str, Count], dict[str, Exposure]]:
+) -> tuple[dict[str, Count], dict[str, Exposure], dict[str, dict[str, dict[str, Count]]]]:
     adders = {rt: s.add for rt, s in sinks.items()}
 
     def emit(rtype: str, line: str) -> None:
@@ -157,17 +158,18 @@ def _generate(
     observations = sinks["Observation"]
     totals = {m: Count() for m in tables.spec.ids}
     exposures: dict[str, Exposure] = {}
+    strata: dict[str, dict[str, dict[str, Count]]] = {d: {} for d in STRATA}
     base = seed * 10_000_000_000
     for i in range(patients):
         rng = random.Random(base + i)
         facts = writer.patient(rng, f"s{seed}p{i}")
-        count(facts, tables.spec, totals)
+        count(facts, tables.spec, totals, strata)
         count_esi(facts, tables.spec, exposures)
         if len(observations.buffer) >= FLUSH_LINES:
             observations.flush()
     for sink in sinks.values():
         sink.close()
-    return totals, exposures
+    return totals, exposures, strata
 
 
 def _truth(
@@ -176,6 +178,7 @@ def _truth(
     sinks: dict[str, _Sink],
     totals: dict[str, Count],
     exposures: dict[str, Exposure],
+    strata: dict[str, dict[str, dict[str, Count]]],
     files: dict[str, dict[str, int]],
     out: Path,
     patients: int,
@@ -193,6 +196,13 @@ def _truth(
         "rates": _rates(tables.pop),
         "measures": measures,
         "events_of_special_interest": {a: asdict(e) for a, e in sorted(exposures.items())},
+        "breakdowns": {
+            dim: {
+                mid: {key: asdict(c) for key, c in sorted(cells.items())}
+                for mid, cells in by_measure.items()
+            }
+            for dim, by_measure in strata.items()
+        },
         "counts": counts,
         "files": files,
         "bytes": size,

@@ -205,7 +205,7 @@ class Writer:
         birth = as_of - rng.randint(low, high) * 365 - rng.randint(0, 364)
         lo, hi = sim["record_years"]
         rec_start = as_of - rng.randint(lo * 365, hi * 365)
-        facts = Facts(birth=birth)
+        facts = Facts(birth=birth, condition=t.condition_label[cond], region=region)
         self.emit(
             "Patient",
             '{"resourceType":"Patient","id":"%s","gender":"%s","birthDate":"%s",'

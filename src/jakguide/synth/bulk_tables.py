@@ -59,6 +59,7 @@ class Tables:
     kb: Knowledge
     pop: dict[str, Any]
     condition_codes: dict[str, str]  # condition id -> JSON CodeableConcept
+    condition_label: dict[str, str]  # condition id -> the condition its code maps back to
     jak_for: dict[tuple[str, Region], list[str]]  # (condition, region) -> oral JAK INNs
     meds: dict[str, list[Med]]  # ingredient -> ways it is written
     biologics: list[str]  # non-JAK members of B with a usable way to write them
@@ -114,11 +115,14 @@ def build(kb: Knowledge) -> Tables:
     """The tables, checked against the knowledge (``KeyError`` names what is missing)."""
     pop = population()
     codes = code_tables()
-    cond_codes = {}
+    cond_codes, cond_label = {}, {}
     for cid in pop["conditions"]:
         cond = kb.conditions[cid]
         code = cond.snomed[0] if cond.snomed else None
         cond_codes[cid] = _concept("http://snomed.info/sct", code, cond.name, cond.name)
+        # as a reader maps it back (scan.breakdown): the first condition listing the code
+        back = sorted(c for c, k in kb.conditions.items() if code is not None and code in k.snomed)
+        cond_label[cid] = back[0] if back else "unknown"
     jak_for: dict[tuple[str, Region], list[str]] = {}
     thresholds: dict[tuple[str, Region], list[Threshold]] = {}
     meds: dict[str, list[Med]] = {}
@@ -209,6 +213,7 @@ def build(kb: Knowledge) -> Tables:
         kb,
         pop,
         cond_codes,
+        cond_label,
         jak_for,
         meds,
         biologics,

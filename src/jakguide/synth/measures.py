@@ -30,6 +30,8 @@ class Facts:
     """What counts for the measures, as written to the files."""
 
     birth: int
+    condition: str = "unknown"  # the labelled condition a reader finds (by SNOMED CT code)
+    region: str = "unknown"  # the country written
     exposures: list[tuple[int, str]] = field(default_factory=list)  # (date, ingredient)
     tests: list[tuple[int, str, str]] = field(default_factory=list)  # (date, item, result)
     known: list[tuple[int, str]] = field(default_factory=list)  # (onset, history item)
@@ -62,12 +64,15 @@ def _met(f: Facts, m: Measure, index: int, spec: MeasureSpec) -> bool:
     return all(any(i == t and start <= d <= index for d, i, _ in f.tests) for t in m.tests)
 
 
-def count(f: Facts, spec: MeasureSpec, totals: dict[str, Count]) -> None:
-    """Add one patient to ``totals`` (measure id -> Count)."""
+def outcomes(f: Facts, spec: MeasureSpec) -> list[tuple[str, str, bool, bool]]:
+    """(measure id, index agent, excepted, met) for each measure whose denominator holds the
+    patient; the index agent is the first by name of the set's drugs taken on the index day."""
     scr = spec.screening
     adult_on = months_before(f.birth, -scr.adult_years * MONTHS_PER_YEAR)
+    out = []
     for m in scr.measures:
-        days = [d for d, ing in f.exposures if ing in spec.sets[m.index_set]]
+        in_set = spec.sets[m.index_set]
+        days = [d for d, ing in f.exposures if ing in in_set]
         if not days:
             continue
         index = min(days)
@@ -78,17 +83,34 @@ def count(f: Facts, spec: MeasureSpec, totals: dict[str, Count]) -> None:
             before = spec.sets[m.washout_set]
             if any(washout <= d < index and ing in before for d, ing in f.exposures):
                 continue
-        c = totals[m.id]
-        c.denominator += 1
+        agent = min(ing for d, ing in f.exposures if d == index and ing in in_set)
         if m.all_of:
             parts = [scr.measure(p) for p in m.all_of]
-            c.numerator += all(
-                _excepted(f, p, index, spec) or _met(f, p, index, spec) for p in parts
-            )
+            met = all(_excepted(f, p, index, spec) or _met(f, p, index, spec) for p in parts)
+            out.append((m.id, agent, False, met))
             continue
         excepted = _excepted(f, m, index, spec)
-        c.exclusions += excepted
-        c.numerator += (not excepted) and _met(f, m, index, spec)
+        out.append((m.id, agent, excepted, (not excepted) and _met(f, m, index, spec)))
+    return out
+
+
+def count(
+    f: Facts,
+    spec: MeasureSpec,
+    totals: dict[str, Count],
+    strata: dict[str, dict[str, dict[str, Count]]] | None = None,
+) -> None:
+    """Add one patient to ``totals`` (measure id -> Count) and, when given, to ``strata``
+    (dimension -> measure id -> stratum -> Count; dimensions agent, condition, region)."""
+    for mid, agent, excepted, met in outcomes(f, spec):
+        cells = [totals[mid]]
+        if strata is not None:
+            for dim, key in (("agent", agent), ("condition", f.condition), ("region", f.region)):
+                cells.append(strata[dim].setdefault(mid, {}).setdefault(key, Count()))
+        for c in cells:
+            c.denominator += 1
+            c.exclusions += excepted
+            c.numerator += met
 
 
 @dataclass
