@@ -46,8 +46,8 @@ def test_measures_equal_the_generator_truth(export: Path, kb: Knowledge, tmp_pat
     result = _scan(export, kb, "US")
     page = write_report(result, tmp_path, suppress=False).read_text()
     for mid, c in truth.items():
-        row = f"<tr><td>{mid}</td><td>{c['numerator']}</td><td>{c['denominator']}</td>"
-        assert row + f"<td>{c['exclusions']}</td>" in page, mid
+        row = f"<tr><th scope=row>{mid}</th><td>{c['numerator']:,}</td>"
+        assert row + f"<td>{c['denominator']:,}</td><td>{c['exclusions']:,}</td>" in page, mid
     found = {
         m["id"]: {k: m[k] for k in ("numerator", "denominator", "exclusions")}
         for m in result.measures

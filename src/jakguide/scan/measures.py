@@ -300,4 +300,4 @@ def run_measures(engine: Any, kb: Knowledge, sql: Sql, as_of: dt.date) -> list[d
         for mid, d, e, n in engine.rows(COUNTS_SQL)
     }
     zero = {"numerator": 0, "denominator": 0, "exclusions": 0}
-    return [{"id": mid, **found.get(mid, zero)} for mid in spec.ids]
+    return [{"id": m.id, **found.get(m.id, zero), "name": m.name} for m in spec.measures]

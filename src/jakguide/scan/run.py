@@ -49,6 +49,15 @@ VIEWS = {
     "v_medication": "scan_medication",
     "v_patient_country": "scan_patient_country",
 }
+# Resources counted per type for the data-quality figures (the types the scan reads).
+RESOURCE_VIEWS = {
+    "Patient": "v_patient",
+    "Condition": "v_condition",
+    "MedicationRequest": "v_medication_request",
+    "MedicationStatement": "v_medication_statement",
+    "Medication": "v_medication",
+    "Observation": "v_observation",
+}
 STAGES = (
     "check",
     "views",
@@ -202,9 +211,31 @@ def _quality(
     today = f"DATE '{as_of.isoformat()}'"
     obs_day = sql.day("effective")
     birth = sql.day("birth_date")
+    med_day = sql.day("start")
     return {
         "files": {k: len(v) for k, v in sorted(inputs.files.items())},
+        "resources": {
+            rtype: _one(engine, f"SELECT count(DISTINCT id) FROM {view}")
+            for rtype, view in RESOURCE_VIEWS.items()
+        },
         "malformed_lines": inputs.malformed,
+        "medication_records_after_as_of": _one(
+            engine, f"SELECT count(*) FROM s_med_record WHERE ({med_day}) > {today}"
+        ),
+        "medication_records_without_day": _one(
+            engine, f"SELECT count(*) FROM s_med_record WHERE ({med_day}) IS NULL"
+        ),
+        "medication_records": _one(engine, "SELECT count(*) FROM s_med_record"),
+        "medication_records_with_known_ingredient": _one(
+            engine,
+            "SELECT count(*) FROM s_med_record m WHERE EXISTS (SELECT 1 FROM k_ingredient i "
+            "WHERE coalesce(i.rxnorm, '') = coalesce(m.rxnorm, '') AND i.text = m.text)",
+        ),
+        "observations_with_known_code": _one(
+            engine,
+            "SELECT count(*) FROM v_observation o WHERE o.loinc IN (SELECT loinc FROM k_lab_unit) "
+            "OR o.loinc IN (SELECT code FROM k_screen_test)",
+        ),
         "observations_after_as_of": _one(
             engine, f"SELECT count(*) FROM v_observation WHERE ({obs_day}) > {today}"
         ),
@@ -217,6 +248,7 @@ def _quality(
         "unresolved_patient_references": _one(
             engine,
             "SELECT count(*) FROM (SELECT patient_id FROM v_observation UNION ALL "
+            "SELECT patient_id FROM (SELECT DISTINCT id, patient_id FROM v_condition) c UNION ALL "
             "SELECT patient_id FROM v_medication_request UNION ALL "
             "SELECT patient_id FROM v_medication_statement) r "
             "LEFT JOIN v_patient p ON p.id = r.patient_id WHERE p.id IS NULL",
