@@ -16,6 +16,7 @@ from jakguide.scan.engines import DuckScan, SparkScan
 from jakguide.scan.inputs import find_inputs
 from jakguide.scan.output import write_worklist
 from jakguide.scan.run import run_scan
+from jakguide.synth.bulk import write_bulk
 from scan_support import write_population
 
 DATA = Path(__file__).parent.parent / "data"
@@ -125,3 +126,19 @@ def test_duckdb_and_spark_worklists_are_identical(
     assert (tmp_path / "a" / "worklist.csv").read_bytes() == (
         tmp_path / "b" / "worklist.csv"
     ).read_bytes()
+    # measures, events, breakdowns and data quality on a generated export with all of them
+    write_bulk(kb, tmp_path / "bulk", 400, 9, AS_OF)
+    duck = DuckScan()
+    c = run_scan(duck, find_inputs(tmp_path / "bulk"), kb, AS_OF, "US")
+    duck.close()
+    sp = SparkScan(session=spark)
+    d = run_scan(sp, find_inputs(tmp_path / "bulk"), kb, AS_OF, "US")
+    sp.close()
+    assert c.measures[0]["denominator"] > 0 and c.esi["all_agents"]["patients"] > 0
+    assert (c.measures, c.esi, c.breakdowns, c.quality) == (
+        d.measures,
+        d.esi,
+        d.breakdowns,
+        d.quality,
+    )
+    assert c.quality["medication_references"]["resource"] > 0
