@@ -315,6 +315,14 @@ def _quality(result: ScanResult) -> str:
         ("Medication records dated after as_of", q.get("medication_records_after_as_of", 0)),
         ("Medication records without a full date", q.get("medication_records_without_day", 0)),
         ("Birth dates after as_of", q.get("birth_dates_after_as_of", 0)),
+        (
+            "Patients without a full birth date (in no screening measure)",
+            q.get("patients_without_birth_date", 0),
+        ),
+        (
+            "Conditions without a full onset date (not counted as events)",
+            q.get("conditions_without_onset", 0),
+        ),
     ]
     refs = q.get("medication_references", {})
     references = [

@@ -242,6 +242,14 @@ def _quality(
         "observations_without_day": _one(
             engine, f"SELECT count(*) FROM v_observation WHERE ({obs_day}) IS NULL"
         ),
+        "patients_without_birth_date": _one(
+            engine, f"SELECT count(DISTINCT id) FROM v_patient WHERE ({birth}) IS NULL"
+        ),
+        "conditions_without_onset": _one(
+            engine,
+            "SELECT count(DISTINCT id) FROM v_condition WHERE "
+            f"({sql.day('onset_date_time')}) IS NULL",
+        ),
         "birth_dates_after_as_of": _one(
             engine, f"SELECT count(*) FROM v_patient WHERE ({birth}) > {today}"
         ),
