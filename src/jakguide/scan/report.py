@@ -248,7 +248,7 @@ def _esi(result: ScanResult, c: Cells) -> str:
         "the documented end). Events: Conditions coded in the category with onset after the "
         "start and within the exposure. Rates per 100 patient-years.</p>"
         + _table(head, rows)
-        + _bars(bars)
+        + (_bars(bars) if total["exposure_days"] > 0 else "")
         + "<h3>Per agent</h3>"
         + ("".join(agents) or "<p>None.</p>")
     )
@@ -275,6 +275,8 @@ def _breakdowns(result: ScanResult, c: Cells) -> str:
                 f"<h3>{_e(mid)}</h3>"
                 + _table((title, "numer~ator", "denom~inator", "exclu~sions", "rate"), rows)
             )
+        if not by_id:
+            blocks.append("<p>No patient in a screening measure's denominator.</p>")
         wrows, group = [], None
         for r in work.get(dim, []):
             if (r["kind"], r["rule"]) != group:
