@@ -51,4 +51,7 @@ def test_contained_of_type_filters_and_types(tmp_path: Path) -> None:
         f"(SELECT json AS resource FROM read_json_objects('{path}', format = 'newline_delimited'))"
     )
     sql = compile_view(load_view(view), "duckdb", table=table).sql
-    assert duckdb.sql(sql).fetchall() == [(2, "p", "Rinvoq", "2196092"), (0, None, None, None)]
+    assert duckdb.connect().execute(sql).fetchall() == [
+        (2, "p", "Rinvoq", "2196092"),
+        (0, None, None, None),
+    ]
