@@ -90,6 +90,27 @@ def _medication(
     return res
 
 
+def _by_reference(res: Resource, rng: random.Random) -> list[Resource]:
+    """The record as written, sometimes naming its medicine by ``medicationReference``: to a
+    contained Medication, to a Medication resource (returned after it), or to one the export
+    lacks (then only the reference's display names it)."""
+    roll = rng.random()
+    if roll >= 0.3:
+        return [res]
+    concept = res.pop("medicationCodeableConcept")
+    if roll < 0.15:
+        res["contained"] = [{"resourceType": "Medication", "id": "m", "code": concept}]
+        res["medicationReference"] = {"reference": "#m"}
+        return [res]
+    if roll < 0.26:
+        med = {"resourceType": "Medication", "id": f"{res['id']}-med", "code": concept}
+        res["medicationReference"] = {"reference": f"Medication/{med['id']}"}
+        return [res, med]
+    name = concept.get("text") or concept["coding"][0]["display"]
+    res["medicationReference"] = {"reference": f"Medication/gone-{res['id']}", "display": name}
+    return [res]
+
+
 def _observation(kb: Knowledge, pid: str, n: int, day: dt.date, rng: random.Random) -> Resource:
     analyte = rng.choice(sorted(kb.analytes.values(), key=lambda a: a.id))
     conv = rng.choice(analyte.units)
@@ -351,7 +372,8 @@ def population(kb: Knowledge, n: int, seed: int, as_of: dt.date) -> Iterator[lis
             for _ in range(rng.choice([1, 1, 1, 2, 3])):
                 start = first + dt.timedelta(days=rng.randrange(0, 300) * courses)
                 taken.append(rng.choice(drugs))
-                out.append(_medication(kb, pid, courses, taken[-1], start, rng))
+                med = _medication(kb, pid, courses, taken[-1], start, rng)
+                out.extend(_by_reference(med, rng))
                 courses += 1
         if rng.random() < 0.3:
             out.append(

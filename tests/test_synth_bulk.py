@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 from jakguide.adapters.fhir.codes import code_tables
 from jakguide.cli import app
 from jakguide.kb.base import Knowledge
+from jakguide.kb.measures import measure_spec
 from jakguide.kb.names import resolve_ingredients
 from jakguide.synth.bulk import RESOURCE_TYPES, write_bulk
 
@@ -37,6 +38,17 @@ def _lines(out: Path) -> Iterator[tuple[str, dict[str, Any]]]:
                 yield path.name, json.loads(line)
 
 
+def _concept(r: dict[str, Any], medications: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The code of a request or statement: its own, or its contained or referenced Medication's
+    (files are read in name order: Medication.* before MedicationRequest.*)."""
+    if "medicationCodeableConcept" in r:
+        return dict(r["medicationCodeableConcept"])
+    ref = r["medicationReference"]["reference"]
+    if ref.startswith("#"):
+        return dict(next(c["code"] for c in r["contained"] if c["id"] == ref[1:]))
+    return dict(medications[ref]["code"])
+
+
 def _months_back(d: dt.date, k: int) -> dt.date:
     total = d.year * 12 + d.month - 1 - k
     y, m = divmod(total, 12)
@@ -45,19 +57,25 @@ def _months_back(d: dt.date, k: int) -> dt.date:
 
 def _recount(out: Path, kb: Knowledge) -> tuple[Counter[str], Counter[str], dict[str, Any]]:
     codes = code_tables()
-    b_set = kb.class_members("biologic-dmards") | kb.class_members("jak-inhibitors")
-    j_set = kb.class_members("jak-inhibitors")
-    t_set = {"rifampin", "rifampicin", "rifapentine"}
+    spec = measure_spec(kb)  # the parameters; the counting below is this test's own
+    b_set, j_set, t_set = spec.sets["B"], spec.sets["J"], spec.sets["T"]
+    window_months = spec.screening.window_months
+    washout_months = spec.screening.washout_months
+    adult_years = spec.screening.adult_years
     per_type: Counter[str] = Counter()
     per_file: Counter[str] = Counter()
     births: dict[str, dt.date] = {}
     exposures: dict[str, list[tuple[dt.date, str]]] = {}
     tests: dict[str, list[tuple[dt.date, str, str]]] = {}
     known: dict[str, list[tuple[dt.date, str]]] = {}
+    medications: dict[str, dict[str, Any]] = {}
     for name, r in _lines(out):
         rt = r["resourceType"]
         per_type[rt] += 1
         per_file[name] += 1
+        if rt == "Medication":
+            medications[f"Medication/{r['id']}"] = r
+            continue
         if rt == "Patient":
             births[r["id"]] = dt.date.fromisoformat(r["birthDate"])
             continue
@@ -66,7 +84,7 @@ def _recount(out: Path, kb: Knowledge) -> tuple[Counter[str], Counter[str], dict
             if r["status"] == "entered-in-error":
                 continue
             when = r.get("authoredOn") or r.get("effectivePeriod", {}).get("start")
-            concept = r["medicationCodeableConcept"]
+            concept = _concept(r, medications)
             coding = concept.get("coding", [{}])[0]
             for ing in resolve_ingredients(kb, concept.get("text", ""), coding.get("code")):
                 exposures.setdefault(pid, []).append((dt.date.fromisoformat(when[:10]), ing))
@@ -94,15 +112,18 @@ def _recount(out: Path, kb: Knowledge) -> tuple[Counter[str], Counter[str], dict
         ts = tests.get(pid, [])
 
         def window(item: str, index: dt.date, ts: list[tuple[dt.date, str, str]] = ts) -> bool:
-            return any(i == item and _months_back(index, 12) <= d <= index for d, i, _ in ts)
+            return any(
+                i == item and _months_back(index, window_months) <= d <= index for d, i, _ in ts
+            )
 
         def tb_excluded(index: dt.date, ts: list[Any] = ts, exp: list[Any] = exp) -> bool:
             pos = any(i == "tb" and r == "positive" and d <= index for d, i, r in ts)
             return pos and any(g in t_set and d <= index for d, g in exp)
 
         def adult(index: dt.date, birth: dt.date = birth) -> bool:
-            last = calendar.monthrange(birth.year + 18, birth.month)[1]
-            return dt.date(birth.year + 18, birth.month, min(birth.day, last)) <= index
+            year = birth.year + adult_years
+            last = calendar.monthrange(year, birth.month)[1]
+            return dt.date(year, birth.month, min(birth.day, last)) <= index
 
         b_days = [d for d, g in exp if g in b_set]
         if b_days and adult(min(b_days)):
@@ -128,7 +149,7 @@ def _recount(out: Path, kb: Knowledge) -> tuple[Counter[str], Counter[str], dict
         j_days = [d for d, g in exp if g in j_set]
         if j_days:
             index = min(j_days)
-            start = _months_back(index, 15)
+            start = _months_back(index, washout_months)
             if adult(index) and not any(start <= d < index for d in b_days):
                 add("tb-before-start-jak", "denominator")
                 add("tb-before-start-jak", "exclusions", tb_excluded(index))
@@ -190,8 +211,12 @@ def test_files_look_like_an_ehr_export(population: Path, kb: Knowledge) -> None:
     snomed = {c for cond in kb.conditions.values() for c in cond.snomed}
     snomed |= {c.code for t in codes.tables.values() for cs in t.items.values() for c in cs}
     loincs |= {c.code for t in codes.tables.values() for cs in t.items.values() for c in cs}
+    medications: dict[str, dict[str, Any]] = {}
+    styles: Counter[str] = Counter()
     for _, r in _lines(population):
         rt = r["resourceType"]
+        if rt == "Medication":
+            medications[f"Medication/{r['id']}"] = r
         if rt == "Observation":
             code = r["code"]["coding"][0]["code"]
             assert code in loincs, r  # every code is in the knowledge or the code tables
@@ -201,13 +226,19 @@ def test_files_look_like_an_ehr_export(population: Path, kb: Knowledge) -> None:
         elif rt == "Condition":
             assert all(c["code"] in snomed for c in r["code"].get("coding", [])), r
         elif rt in ("MedicationRequest", "MedicationStatement"):
-            concept = r["medicationCodeableConcept"]
+            ref = r.get("medicationReference", {}).get("reference", "")
+            styles["concept" if not ref else "contained" if ref[0] == "#" else "resource"] += 1
+            concept = _concept(r, medications)
             for c in concept.get("coding", []):
                 assert kb.ingredients_for_code(c["code"]), r
             if rt == "MedicationRequest":
                 texts.add(concept["text"])
     assert {("731-0", "/uL"), ("731-0", "10*3/uL"), ("731-0", "10*9/L")} <= units
     assert {"Rinvoq", "Xeljanz", "Olumiant"} <= texts  # brand names as written
+    total = sum(styles.values())
+    assert 0.05 < styles["contained"] / total < 0.15  # Epic-style medicationReference
+    assert 0.15 < styles["resource"] / total < 0.25
+    assert len(medications) < total / 20  # one Medication per medicine, not per record
 
 
 def test_cli_is_deterministic_and_writes_plain_ndjson(tmp_path: Path) -> None:

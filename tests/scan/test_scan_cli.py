@@ -17,6 +17,7 @@ from jakguide.scan.inputs import find_inputs
 from jakguide.scan.kinds import KINDS
 from jakguide.scan.output import write_worklist
 from jakguide.scan.run import run_scan
+from jakguide.synth.bulk import write_bulk
 from scan_support import write_population
 
 DATA = Path(__file__).parent.parent / "data"
@@ -63,13 +64,27 @@ def test_scan_writes_worklist_measures_and_report(tmp_path: Path, kb: Knowledge)
 
 def test_synthea_samples_scan_with_zero_findings(tmp_path: Path) -> None:
     result = _scan(str(DATA / "synthea-bulk-10-patients"), "--as-of", "2026-06-01",
-                   "--out", str(tmp_path))  # fmt: skip
+                   "--out", str(tmp_path), "--report")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "0 findings" in result.stdout
     measures = json.loads((tmp_path / "measures.json").read_text())
     assert measures["counts"]["patients"] > 0
     assert measures["counts"]["patients_on_jak"] == 0
-    assert measures["data_quality"]["files"]["Patient"] == 1
+    quality = measures["data_quality"]
+    assert quality["files"]["Patient"] == 1
+    assert quality["resources"]["Patient"] == measures["counts"]["patients"]
+    assert quality["resources"]["Condition"] > 0 and quality["resources"]["Observation"] == 0
+    assert quality["medication_records"] == quality["resources"]["MedicationRequest"] > 0
+    assert 0 < quality["medication_records_with_known_ingredient"] <= quality["medication_records"]
+    assert quality["unresolved_patient_references"] == 0
+    assert all(m["denominator"] == 0 for m in measures["measures"])  # no biologic or JAK
+    esi = measures["events_of_special_interest"]
+    assert esi["per_agent"] == {} and esi["all_agents"]["patients"] == 0
+    assert all(c["events"] == 0 for c in esi["all_agents"]["categories"])
+    assert all(v == [] for v in measures["breakdowns"]["measures"].values())
+    page = (tmp_path / "report.html").read_text()
+    for anchor in ("screening", "events", "breakdowns", "quality"):
+        assert f'id="{anchor}"' in page
     assert list(csv.reader((tmp_path / "worklist.csv").read_text().splitlines())) == [
         ["patient_id", "drug", "kind", "rule", "severity", "detail", "due_by", "overdue_days",
          "sources", "knowledge_version", "as_of"]
@@ -118,3 +133,19 @@ def test_duckdb_and_spark_worklists_are_identical(
     assert (tmp_path / "a" / "worklist.csv").read_bytes() == (
         tmp_path / "b" / "worklist.csv"
     ).read_bytes()
+    # measures, events, breakdowns and data quality on a generated export with all of them
+    write_bulk(kb, tmp_path / "bulk", 400, 9, AS_OF)
+    duck = DuckScan()
+    c = run_scan(duck, find_inputs(tmp_path / "bulk"), kb, AS_OF, "US")
+    duck.close()
+    sp = SparkScan(session=spark)
+    d = run_scan(sp, find_inputs(tmp_path / "bulk"), kb, AS_OF, "US")
+    sp.close()
+    assert c.measures[0]["denominator"] > 0 and c.esi["all_agents"]["patients"] > 0
+    assert (c.measures, c.esi, c.breakdowns, c.quality) == (
+        d.measures,
+        d.esi,
+        d.breakdowns,
+        d.quality,
+    )
+    assert c.quality["medication_references"]["resource"] > 0

@@ -141,11 +141,8 @@ def _vignettes(kb: Knowledge) -> list[tuple[str, dict[str, Any]]]:
 
 
 def _export(bundle: dict[str, Any], pid: str, folder: Path) -> None:
-    """A Bundle as a Bulk Data export: subject references become ``Patient/<id>``.
-
-    The scan does not read ``medicationReference`` yet (docs/scan.md, "Limits"): a contained
-    Medication's code is written as the ``medicationCodeableConcept`` it stands for.
-    """
+    """A Bundle as a Bulk Data export: subject references become ``Patient/<id>``; records keep
+    their ``medicationReference`` to a contained Medication, as ``patient_to_bundle`` wrote it."""
     entries = [copy.deepcopy(e["resource"]) for e in bundle["entry"]]
     patient_url = next(
         e["fullUrl"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient"
@@ -154,13 +151,6 @@ def _export(bundle: dict[str, Any], pid: str, folder: Path) -> None:
     for r in entries:
         if r["resourceType"] == "Patient":
             r["id"] = pid
-        contained = [c for c in r.get("contained", []) if c.get("resourceType") == "Medication"]
-        if "medicationReference" in r and contained:
-            r["medicationCodeableConcept"] = contained[0]["code"]
-            del r["medicationReference"]
-            r["contained"] = [c for c in r["contained"] if c not in contained]
-            if not r["contained"]:
-                del r["contained"]
         for key in ("subject", "patient"):
             if isinstance(r.get(key), dict) and r[key].get("reference") == patient_url:
                 r[key] = {"reference": f"Patient/{pid}"}

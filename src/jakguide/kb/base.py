@@ -40,6 +40,7 @@ from jakguide.kb.schema import (
 from jakguide.kb.schema_derive import DerivationFile
 from jakguide.kb.schema_guide import GuideStatement
 from jakguide.kb.schema_guidelines import Guideline
+from jakguide.kb.schema_measures import MeasureFile
 from jakguide.kb.schema_triage import TriageFile
 
 _CITATION_KEYS = {"source", "codes_source"}
@@ -65,6 +66,7 @@ class Knowledge:
         name_entries: list[NameEntry] | None = None,
         derivations: DerivationFile | None = None,
         triage: TriageFile | None = None,
+        measures: MeasureFile | None = None,
     ) -> None:
         self.folder = folder
         self.index = index
@@ -79,6 +81,7 @@ class Knowledge:
         self.names = name_entries or []
         self.derivations = derivations  # boundaries of implied facts (rules.derive)
         self.triage = triage  # warning signs and symptom words (guide.triage)
+        self.measures = measures  # population measures and event categories (scan, synth)
         self._members = {cid: frozenset(self._resolve_members(cid, set())) for cid in classes}
         self._classes_of: dict[str, set[str]] = {}
         for cid, members in self._members.items():
@@ -362,6 +365,7 @@ def load_knowledge(folder: str | Path | None = None) -> Knowledge:
         name_entries=raw.products.names,
         derivations=raw.derivations,
         triage=raw.triage,
+        measures=raw.measures,
     )
     issues.extend(_cross_check(raw, kb))
     for _doc, mono in raw.drugs:

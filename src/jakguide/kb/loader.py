@@ -33,6 +33,7 @@ from jakguide.kb.schema import (
 from jakguide.kb.schema_derive import DerivationFile
 from jakguide.kb.schema_guide import GuideFile
 from jakguide.kb.schema_guidelines import GuidelineFile
+from jakguide.kb.schema_measures import MeasureFile
 from jakguide.kb.schema_triage import TriageFile
 
 ENV_VAR = "JAKGUIDE_KNOWLEDGE"
@@ -229,6 +230,7 @@ class RawKnowledge:
         self.guidelines: GuidelineFile | None = None
         self.derivations: DerivationFile | None = None
         self.triage: TriageFile | None = None
+        self.measures: MeasureFile | None = None
         self.drugs: list[tuple[_Doc, Monograph]] = []
         self.guide: list[GuideFile] = []
         self.docs: dict[str, _Doc] = {}
@@ -244,9 +246,11 @@ _SINGLE_FILES: dict[str, type[BaseModel]] = {
     "guidelines.yaml": GuidelineFile,
     "derivations.yaml": DerivationFile,
     "triage.yaml": TriageFile,
+    "measures.yaml": MeasureFile,
 }
-# A knowledge folder without derivations.yaml derives nothing (rules.derive).
-_OPTIONAL_FILES = frozenset({"derivations.yaml", "triage.yaml"})
+# A knowledge folder without derivations.yaml derives nothing (rules.derive); without
+# measures.yaml the scan counts no population measure (it says so).
+_OPTIONAL_FILES = frozenset({"derivations.yaml", "triage.yaml", "measures.yaml"})
 _ATTR = {
     "index.yaml": "index",
     "sources.yaml": "sources",
@@ -257,6 +261,7 @@ _ATTR = {
     "guidelines.yaml": "guidelines",
     "derivations.yaml": "derivations",
     "triage.yaml": "triage",
+    "measures.yaml": "measures",
 }
 
 

@@ -1,14 +1,16 @@
 """The screening measures of docs/scan.md "Measures", counted in SQL from the export.
 
 The generator (``synth.measures``) counts the same measures in Python from what it wrote; the
-scan counts them here, independently, from the files. Drug sets come from the knowledge's
-classes, test and result codes from the FHIR adapter's code tables, so the SQL holds no code
-and no clinical number: the measure's own parameters (age, window, washout) are a table.
+scan counts them here, independently, from the files. Both read the specification (age, window,
+washout, drug sets, tests, exceptions) from ``knowledge/measures.yaml``; test and result codes
+come from the FHIR adapter's code tables. The SQL is generated from that specification and holds
+no code and no clinical number: the parameters are a table (``k_measure``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,27 +18,13 @@ from jakguide.adapters.fhir.codes import code_tables
 from jakguide.adapters.fhir.read import _FINAL_OBSERVATION
 from jakguide.dates import MONTHS_PER_YEAR
 from jakguide.kb.base import Knowledge
+from jakguide.kb.measures import MeasureSpec, measure_spec
 from jakguide.kb.names import resolve_ingredients
+from jakguide.kb.schema_measures import Measure
 from jakguide.scan.rules import Sql
 from jakguide.scan.tables import Table
 
-MEASURE_IDS = (
-    "tb-before-start",
-    "tb-before-start-jak",
-    "hbv-before-start",
-    "hcv-before-start",
-    "screening-complete",
-)
-# The measure specification (MIPS #176 as docs/scan.md states it; CMS Quality ID 176).
-ADULT_YEARS = 18  # patients aged 18 years and older at the index date
-WINDOW_MONTHS = 12  # a test in the 12 months before the first course
-WASHOUT_MONTHS = 15  # no biologic or immune response modifier in the 15 months before
-B_CLASSES = ("biologic-dmards", "jak-inhibitors")  # docs/scan.md "Drug sets"
-J_CLASS = "jak-inhibitors"
-T_INGREDIENTS = ("rifampin", "rifampicin", "rifapentine")  # latent-TB treatment
-SCREEN_ITEMS = ("tb", "hbsag", "anti-hbc", "hcv")
-RESULTS = ("positive", "negative", "indeterminate")
-KNOWN = ("hbv-active", "hcv-active")
+NL = "\n"
 
 
 def ingredient_table(kb: Knowledge, terms: Iterable[tuple[str | None, str | None]]) -> Table:
@@ -54,28 +42,51 @@ def ingredient_table(kb: Knowledge, terms: Iterable[tuple[str | None, str | None
     )
 
 
-def measure_tables(kb: Knowledge) -> list[Table]:
+def _col(item: str) -> str:
+    """A column-name fragment for an item id (``anti-hbc`` -> ``anti_hbc``)."""
+    return re.sub(r"[^a-z0-9]", "_", item.lower())
+
+
+def test_items(spec: MeasureSpec) -> list[str]:
+    """Every screening-test item a measure reads (its tests and its positive exception)."""
+    items: set[str] = set()
+    for m in spec.measures:
+        items.update(m.tests)
+        if m.exception is not None and m.exception.positive is not None:
+            items.add(m.exception.positive)
+    return sorted(items)
+
+
+def known_items(spec: MeasureSpec) -> list[str]:
+    """Every history item a measure's exception reads (known infections)."""
+    return sorted({k for m in spec.measures if m.exception for k in m.exception.known})
+
+
+def measure_tables(kb: Knowledge, spec: MeasureSpec) -> list[Table]:
     """Drug sets, test codes, result codes, known-infection codes, the measure's parameters."""
-    sets = [("B", i) for c in B_CLASSES for i in sorted(kb.class_members(c))]
-    sets += [("J", i) for i in sorted(kb.class_members(J_CLASS))]
-    sets += [("T", i) for i in T_INGREDIENTS]
+    sets = sorted({(sid, i) for sid, members in spec.sets.items() for i in members})
     tables = code_tables()
 
-    def codes(name: str, wanted: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    def codes(name: str, wanted: Iterable[str]) -> list[tuple[Any, ...]]:
         table = tables.tables[name]  # type: ignore[index]
+        want = set(wanted)
+        missing = want - set(table.items)
+        if missing:
+            raise KeyError(f"measures.yaml: {name} items not in codes.yaml: {sorted(missing)}")
         return [
             (c.system or table.system, c.code, item)
             for item, entries in table.items.items()
-            if item in wanted
+            if item in want
             for c in entries
         ]
 
     three = (("system", "VARCHAR"), ("code", "VARCHAR"), ("item", "VARCHAR"))
+    scr = spec.screening
     return [
-        Table("k_drug_set", (("set_id", "VARCHAR"), ("ingredient", "VARCHAR")), sorted(set(sets))),
-        Table("k_screen_test", three, codes("screening_tests", SCREEN_ITEMS)),
-        Table("k_result", three, codes("results", RESULTS)),
-        Table("k_known", three, codes("history", KNOWN)),
+        Table("k_drug_set", (("set_id", "VARCHAR"), ("ingredient", "VARCHAR")), sets),
+        Table("k_screen_test", three, codes("screening_tests", test_items(spec))),
+        Table("k_result", three, codes("results", scr.results)),
+        Table("k_known", three, codes("history", known_items(spec))),
         Table(
             "k_measure",
             (
@@ -83,7 +94,7 @@ def measure_tables(kb: Knowledge) -> list[Table]:
                 ("window_months", "INTEGER"),
                 ("washout_months", "INTEGER"),
             ),
-            [(ADULT_YEARS * MONTHS_PER_YEAR, WINDOW_MONTHS, WASHOUT_MONTHS)],
+            [(scr.adult_years * MONTHS_PER_YEAR, scr.window_months, scr.washout_months)],
         ),
     ]
 
@@ -94,16 +105,10 @@ def _in(values: Iterable[str]) -> str:
 
 def exposure_sql(sql: Sql, as_of: dt.date) -> str:
     """``s_exposure``: (patient, day, ingredient) of every dated medication record."""
-    day = sql.day("m.start_text")
+    day = sql.day("m.start")
     return f"""
 SELECT DISTINCT m.patient_id, {day} AS day, i.ingredient
-FROM (
-  SELECT patient_id, status, start_text, coalesce(text, display, code) AS text, rxnorm
-  FROM v_medication_request
-  UNION ALL
-  SELECT patient_id, status, start_text, coalesce(text, display, code) AS text, rxnorm
-  FROM v_medication_statement
-) m
+FROM s_med_record m
 JOIN k_ingredient i ON coalesce(i.rxnorm, '') = coalesce(m.rxnorm, '') AND i.text = m.text
 WHERE coalesce(m.status, '') <> 'entered-in-error' AND m.patient_id IS NOT NULL
   AND ({day}) IS NOT NULL AND ({day}) <= DATE '{as_of.isoformat()}'
@@ -131,13 +136,15 @@ GROUP BY e.patient_id
 """
 
 
-def jak_index_sql(sql: Sql) -> str:
-    """``s_j_index``: the first JAK course, unless a B drug was taken in the washout before it."""
+def washout_sql(sql: Sql, first: str, washout_set: str) -> str:
+    """(patient, idx) of ``first``, unless a ``washout_set`` drug was taken in the washout."""
     washout = sql.add_months("j.idx", "-k.washout_months")
     return f"""
-SELECT j.patient_id, j.idx FROM s_j_first j
+SELECT j.patient_id, j.idx FROM {first} j
 CROSS JOIN k_measure k
-LEFT JOIN s_b_exposure b ON b.patient_id = j.patient_id AND b.day >= {washout} AND b.day < j.idx
+LEFT JOIN (SELECT e.patient_id, e.day FROM s_exposure e JOIN k_drug_set s
+           ON s.ingredient = e.ingredient AND s.set_id = '{washout_set}') b
+  ON b.patient_id = j.patient_id AND b.day >= {washout} AND b.day < j.idx
 GROUP BY j.patient_id, j.idx
 HAVING count(b.day) = 0
 """
@@ -150,106 +157,147 @@ WHERE c.patient_id IS NOT NULL AND ({day}) IS NOT NULL
 """
 
 
-def flags_sql(sql: Sql, index: str) -> str:
-    """Per patient of ``index`` (patient_id, idx): adult, tests in the window, exclusions."""
+def flags_sql(sql: Sql, index: str, spec: MeasureSpec) -> str:
+    """Per patient of ``index`` (patient_id, idx): adult, each test in the window, each positive
+    test and treatment set and known infection dated on or before the index."""
     lo = sql.add_months("x.idx", "-k.window_months")
-
-    def window(item: str) -> str:
-        return (
-            f"max(CASE WHEN t.item = '{item}' AND t.day >= {lo} AND t.day <= x.idx "
-            "THEN 1 ELSE 0 END)"
-        )
-
-    def known(item: str) -> str:
-        return (
-            f"(SELECT i.patient_id, max(CASE WHEN c.item = '{item}' AND c.day <= i.idx "
-            f"THEN 1 ELSE 0 END) AS v FROM {index} i JOIN s_known c "
-            "ON c.patient_id = i.patient_id GROUP BY i.patient_id)"
-        )
-
+    tests = test_items(spec)
+    positives = sorted(
+        {m.exception.positive for m in spec.measures if m.exception and m.exception.positive}
+    )
+    treated = sorted(
+        {m.exception.treated_by for m in spec.measures if m.exception and m.exception.treated_by}
+    )
+    known = known_items(spec)
+    cols = [
+        f"max(CASE WHEN t.item = '{item}' AND t.day >= {lo} AND t.day <= x.idx "
+        f"THEN 1 ELSE 0 END) AS ok_{_col(item)}"
+        for item in tests
+    ]
+    cols += [
+        f"max(CASE WHEN t.item = '{item}' AND t.result = 'positive' AND t.day <= x.idx "
+        f"THEN 1 ELSE 0 END) AS pos_{_col(item)}"
+        for item in positives
+    ]
+    inner = [f"coalesce(tr_{_col(s)}.v, 0) AS tr_{_col(s)}" for s in treated]
+    inner += [f"coalesce(kn_{_col(k)}.v, 0) AS kn_{_col(k)}" for k in known]
+    joins = [
+        f"LEFT JOIN (SELECT i.patient_id, max(CASE WHEN e.day <= i.idx THEN 1 ELSE 0 END) AS v "
+        f"FROM {index} i JOIN s_exposure e ON e.patient_id = i.patient_id "
+        f"JOIN k_drug_set s ON s.ingredient = e.ingredient AND s.set_id = '{s}' "
+        f"GROUP BY i.patient_id) tr_{_col(s)} ON tr_{_col(s)}.patient_id = i.patient_id"
+        for s in treated
+    ]
+    joins += [
+        f"LEFT JOIN (SELECT i.patient_id, max(CASE WHEN c.item = '{k}' AND c.day <= i.idx "
+        f"THEN 1 ELSE 0 END) AS v FROM {index} i JOIN s_known c "
+        f"ON c.patient_id = i.patient_id GROUP BY i.patient_id) kn_{_col(k)} "
+        f"ON kn_{_col(k)}.patient_id = i.patient_id"
+        for k in known
+    ]
+    carried = [f"tr_{_col(s)}" for s in treated] + [f"kn_{_col(k)}" for k in known]
+    outer = [f"max(x.{c}) AS {c}" for c in carried]
     adult = sql.add_months("x.birth", "k.adult_months")
+    sep = ",\n  "
     return f"""
 SELECT x.patient_id, x.idx,
   CASE WHEN x.birth IS NOT NULL AND {adult} <= x.idx THEN 1 ELSE 0 END AS adult,
-  {window("tb")} AS tb_ok, {window("hbsag")} AS hbsag_ok, {window("anti-hbc")} AS antihbc_ok,
-  {window("hcv")} AS hcv_ok,
-  max(CASE WHEN t.item = 'tb' AND t.result = 'positive' AND t.day <= x.idx THEN 1 ELSE 0 END)
-    AS tb_positive,
-  max(x.treated) AS tb_treated, max(x.hbv_known) AS hbv_known, max(x.hcv_known) AS hcv_known
+  {sep.join(cols + outer)}
 FROM (
-  SELECT i.patient_id, i.idx, {sql.day("p.birth_date")} AS birth,
-         coalesce(tr.v, 0) AS treated, coalesce(hb.v, 0) AS hbv_known,
-         coalesce(hc.v, 0) AS hcv_known
+  SELECT i.patient_id, i.idx, {sql.day("p.birth_date")} AS birth{"".join(", " + c for c in inner)}
   FROM {index} i
   LEFT JOIN (SELECT id, max(birth_date) AS birth_date FROM v_patient GROUP BY id) p
     ON p.id = i.patient_id
-  LEFT JOIN (SELECT i.patient_id, max(CASE WHEN e.day <= i.idx THEN 1 ELSE 0 END) AS v
-             FROM {index} i JOIN s_t_exposure e ON e.patient_id = i.patient_id
-             GROUP BY i.patient_id) tr ON tr.patient_id = i.patient_id
-  LEFT JOIN {known("hbv-active")} hb ON hb.patient_id = i.patient_id
-  LEFT JOIN {known("hcv-active")} hc ON hc.patient_id = i.patient_id
+  {NL.join(joins)}
 ) x
 CROSS JOIN k_measure k
 LEFT JOIN s_test t ON t.patient_id = x.patient_id
-GROUP BY x.patient_id, x.idx, x.birth, x.treated, x.hbv_known, x.hcv_known, k.adult_months,
-         k.window_months
+GROUP BY x.patient_id, x.idx, x.birth, k.adult_months, k.window_months
 """
 
 
-COUNTS_SQL = """
-SELECT 'tb-before-start' AS id, sum(adult) AS d, sum(adult * tb_positive * tb_treated) AS e,
-       sum(CASE WHEN adult = 1 AND NOT (tb_positive = 1 AND tb_treated = 1) AND tb_ok = 1
-           THEN 1 ELSE 0 END) AS n
-FROM s_b_flags
-UNION ALL
-SELECT 'hbv-before-start', sum(adult), sum(adult * hbv_known),
-       sum(CASE WHEN adult = 1 AND hbv_known = 0 AND hbsag_ok = 1 AND antihbc_ok = 1
-           THEN 1 ELSE 0 END)
-FROM s_b_flags
-UNION ALL
-SELECT 'hcv-before-start', sum(adult), sum(adult * hcv_known),
-       sum(CASE WHEN adult = 1 AND hcv_known = 0 AND hcv_ok = 1 THEN 1 ELSE 0 END)
-FROM s_b_flags
-UNION ALL
-SELECT 'screening-complete', sum(adult), 0,
-       sum(CASE WHEN adult = 1
-                 AND ((tb_positive = 1 AND tb_treated = 1) OR tb_ok = 1)
-                 AND (hbv_known = 1 OR (hbsag_ok = 1 AND antihbc_ok = 1))
-                 AND (hcv_known = 1 OR hcv_ok = 1) THEN 1 ELSE 0 END)
-FROM s_b_flags
-UNION ALL
-SELECT 'tb-before-start-jak', sum(adult), sum(adult * tb_positive * tb_treated),
-       sum(CASE WHEN adult = 1 AND NOT (tb_positive = 1 AND tb_treated = 1) AND tb_ok = 1
-           THEN 1 ELSE 0 END)
-FROM s_j_flags
+def _excepted(m: Measure) -> str:
+    """SQL truth (0/1 expression) of the measure's exception on a flags row."""
+    ex = m.exception
+    if ex is None:
+        return "0"
+    if ex.positive is not None and ex.treated_by is not None:
+        return f"(pos_{_col(ex.positive)} * tr_{_col(ex.treated_by)})"
+    known = " + ".join(f"kn_{_col(k)}" for k in ex.known)
+    return f"(CASE WHEN {known} > 0 THEN 1 ELSE 0 END)"
+
+
+def _met(m: Measure) -> str:
+    return " AND ".join(f"ok_{_col(t)} = 1" for t in m.tests)
+
+
+def index_name(m: Measure) -> str:
+    """The stage that holds the measure's index dates (with its washout, when it has one)."""
+    base = f"s_first_{m.index_set.lower()}"
+    return base if m.washout_set is None else f"{base}_clear_{m.washout_set.lower()}"
+
+
+def patient_sql(spec: MeasureSpec) -> str:
+    """``s_measure_patient``: one row per (measure, patient in its denominator): the index set
+    and date, whether excepted (``e``) and whether met (``n``), each 0 or 1."""
+    parts = []
+    for m in spec.measures:
+        flags = f"s_flags_{index_name(m)}"
+        if m.all_of:
+            each = [spec.screening.measure(p) for p in m.all_of]
+            cond = " AND ".join(f"(({_excepted(p)}) = 1 OR ({_met(p)}))" for p in each)
+            e, n = "0", f"CASE WHEN {cond} THEN 1 ELSE 0 END"
+        else:
+            ex = _excepted(m)
+            e = f"CASE WHEN ({ex}) = 1 THEN 1 ELSE 0 END"
+            n = f"CASE WHEN NOT (({ex}) = 1) AND {_met(m)} THEN 1 ELSE 0 END"
+        parts.append(
+            f"SELECT '{m.id}' AS id, patient_id, idx, '{m.index_set}' AS index_set, "
+            f"{e} AS e, {n} AS n FROM {flags} WHERE adult = 1"
+        )
+    return "\nUNION ALL\n".join(parts)
+
+
+# The agent of each patient's index (the first, by name, of the set's drugs taken that day).
+INDEX_DRUG_SQL = """
+SELECT x.id, x.patient_id, x.e, x.n, min(e.ingredient) AS drug
+FROM s_measure_patient x
+JOIN s_exposure e ON e.patient_id = x.patient_id AND e.day = x.idx
+JOIN k_drug_set s ON s.ingredient = e.ingredient AND s.set_id = x.index_set
+GROUP BY x.id, x.patient_id, x.e, x.n
 """
+COUNTS_SQL = "SELECT id, count(*) AS d, sum(e) AS e, sum(n) AS n FROM s_measure_patient GROUP BY id"
 
 
 def run_measures(engine: Any, kb: Knowledge, sql: Sql, as_of: dt.date) -> list[dict[str, Any]]:
     """Build the measure stages on ``engine`` and return one dict per measure id."""
-    terms = engine.rows(
-        "SELECT DISTINCT rxnorm, coalesce(text, display, code) FROM v_medication_request "
-        "UNION SELECT DISTINCT rxnorm, coalesce(text, display, code) FROM v_medication_statement"
-    )
+    spec = measure_spec(kb)
+    terms = engine.rows("SELECT DISTINCT rxnorm, text FROM s_med_record")
     engine.table(ingredient_table(kb, [(r[0], r[1]) for r in terms]))
-    for table in measure_tables(kb):
+    for table in measure_tables(kb, spec):
         engine.table(table)
     engine.stage("s_exposure", exposure_sql(sql, as_of))
     engine.stage("s_test", test_sql(sql))
     engine.stage("s_known", KNOWN_SQL_TEMPLATE.format(day=sql.day("c.onset_date_time")))
-    for name, set_id in (("s_b_exposure", "B"), ("s_t_exposure", "T")):
-        engine.stage(
-            name,
-            "SELECT e.patient_id, e.day FROM s_exposure e JOIN k_drug_set s "
-            f"ON s.ingredient = e.ingredient AND s.set_id = '{set_id}'",
-        )
-    engine.stage("s_b_index", index_sql("B"))
-    engine.stage("s_j_first", index_sql("J"))
-    engine.stage("s_j_index", jak_index_sql(sql))
-    engine.stage("s_b_flags", flags_sql(sql, "s_b_index"))
-    engine.stage("s_j_flags", flags_sql(sql, "s_j_index"))
+    built: set[str] = set()
+    for m in spec.measures:
+        first = f"s_first_{m.index_set.lower()}"
+        if first not in built:
+            engine.stage(first, index_sql(m.index_set))
+            built.add(first)
+        name = index_name(m)
+        if name not in built:
+            assert m.washout_set is not None
+            engine.stage(name, washout_sql(sql, first, m.washout_set))
+            built.add(name)
+        if f"s_flags_{name}" not in built:
+            engine.stage(f"s_flags_{name}", flags_sql(sql, name, spec))
+            built.add(f"s_flags_{name}")
+    engine.stage("s_measure_patient", patient_sql(spec))
+    engine.stage("s_measure_drug", INDEX_DRUG_SQL)
     found = {
         mid: {"numerator": int(n or 0), "denominator": int(d or 0), "exclusions": int(e or 0)}
         for mid, d, e, n in engine.rows(COUNTS_SQL)
     }
-    return [{"id": mid, **found[mid]} for mid in MEASURE_IDS]
+    zero = {"numerator": 0, "denominator": 0, "exclusions": 0}
+    return [{"id": m.id, **found.get(m.id, zero), "name": m.name} for m in spec.measures]

@@ -7,15 +7,14 @@ of a DuckDB scan and a Spark scan are byte for byte comparable. Small cells (few
 
 from __future__ import annotations
 
-import html
 import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from jakguide.scan.report import render
 from jakguide.scan.run import WORKLIST_COLUMNS, ScanResult
 
-SMALL_CELL = 10  # disclosure control: counts of fewer patients than this are not shown
 _TYPES = {
     "due_by": "DATE",
     "overdue_days": "INTEGER",
@@ -69,6 +68,9 @@ def measures(result: ScanResult) -> list[dict[str, Any]]:
 
 
 def write_measures(result: ScanResult, out: Path) -> Path:
+    """``measures.json``: every measure (id, numerator, denominator, exclusions), the events of
+    special interest, the breakdowns, the counts and the data-quality figures (exact counts; the
+    report is where small cells are suppressed)."""
     path = out / "measures.json"
     body = {
         "as_of": result.as_of.isoformat(),
@@ -76,6 +78,8 @@ def write_measures(result: ScanResult, out: Path) -> Path:
         "knowledge_version": result.knowledge_version,
         "note": "Rates count only what the export documents.",
         "measures": result.measures + measures(result),
+        "events_of_special_interest": result.esi,
+        "breakdowns": result.breakdowns,
         "counts": result.counts,
         "data_quality": result.quality,
     }
@@ -83,80 +87,8 @@ def write_measures(result: ScanResult, out: Path) -> Path:
     return path
 
 
-def _cell(n: int, suppress: bool) -> str:
-    return f"&lt;{SMALL_CELL}" if suppress and 0 < n < SMALL_CELL else str(n)
-
-
-def _rate(m: dict[str, Any], suppress: bool) -> str:
-    """numerator / (denominator - exclusions), as a percentage; hidden with a small cell."""
-    base = m["denominator"] - m["exclusions"]
-    if base <= 0 or (suppress and (0 < m["numerator"] < SMALL_CELL or base < SMALL_CELL)):
-        return "-"
-    return f"{100 * m['numerator'] / base:.1f} %"
-
-
-def _bars(rows: list[tuple[str, int]], suppress: bool) -> str:
-    """A horizontal bar chart as inline SVG (no script, no network)."""
-    if not rows:
-        return "<p>None.</p>"
-    top = max(n for _, n in rows) or 1
-    height = 22 * len(rows) + 4
-    parts = [f'<svg role="img" width="640" height="{height}" viewBox="0 0 640 {height}">']
-    for i, (label, n) in enumerate(rows):
-        shown = 0 if suppress and n < SMALL_CELL else n
-        width = int(360 * shown / top)
-        y = 22 * i + 2
-        parts.append(
-            f'<text x="0" y="{y + 15}" font-size="12">{html.escape(label)}</text>'
-            f'<rect x="240" y="{y + 3}" width="{width}" height="16" fill="#3b6ea5"/>'
-            f'<text x="{246 + width}" y="{y + 15}" font-size="12">{_cell(n, suppress)}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
-
-
 def write_report(result: ScanResult, out: Path, suppress: bool = True) -> Path:
-    """A self-contained HTML report: counts, monitoring adherence, data quality."""
-    per_rule: Counter[str] = Counter()
-    per_drug: Counter[str] = Counter()
-    for row in result.worklist:
-        per_rule[f"{row['rule']} ({row['severity']})"] += 1
-        per_drug[row["drug"]] += 1
-    counts = "".join(
-        f"<tr><td>{html.escape(k)}</td><td>{_cell(v, suppress)}</td></tr>"
-        for k, v in result.counts.items()
-    )
-    quality = "".join(
-        f"<tr><td>{html.escape(k)}</td><td>{html.escape(json.dumps(v))}</td></tr>"
-        for k, v in result.quality.items()
-    )
-    screening = "".join(
-        f"<tr><td>{html.escape(m['id'])}</td><td>{_cell(m['numerator'], suppress)}</td>"
-        f"<td>{_cell(m['denominator'], suppress)}</td><td>{_cell(m['exclusions'], suppress)}</td>"
-        f"<td>{_rate(m, suppress)}</td></tr>"
-        for m in result.measures
-    )
-    note = (
-        f"Cells under {SMALL_CELL} patients are shown as &lt;{SMALL_CELL}."
-        if suppress
-        else "Small cells are shown (suppression off)."
-    )
-    body = f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>jakguide population scan</title>
-<style>body{{font-family:sans-serif;max-width:60rem;margin:2rem auto}}td{{padding:2px 8px}}</style>
-</head><body>
-<h1>Population scan, {result.as_of} ({result.region})</h1>
-<p>Knowledge {html.escape(result.knowledge_version)}. Rates count only what the export documents.
-{note}</p>
-<h2>Counts</h2><table>{counts}</table>
-<h2>Screening before the first course (docs/scan.md, "Measures")</h2>
-<table><tr><th>measure</th><th>numerator</th><th>denominator</th><th>exclusions</th>
-<th>rate</th></tr>{screening}</table>
-<h2>Monitoring findings per label item</h2>{_bars(sorted(per_rule.items()), suppress)}
-<h2>Findings per agent</h2>{_bars(sorted(per_drug.items()), suppress)}
-<h2>Data quality</h2><table>{quality}</table>
-</body></html>
-"""
+    """``report.html``: one self-contained page (inline SVG, no script, no network)."""
     path = out / "report.html"
-    path.write_text(body)
+    path.write_text(render(result, measures(result), suppress))
     return path

@@ -7,6 +7,8 @@ are the FHIR adapter's own sets, so the two paths read a record the same way.
 
 What each stage mirrors in the per-patient path:
 
+- ``s_med_record``: ``adapters.fhir.meds._concept`` (the medicine a record names, through
+  ``medicationReference`` too).
 - ``s_med``: ``adapters.fhir.meds._current`` (taken on ``as_of``, start day).
 - ``s_therapy``: ``adapters.fhir.meds._therapy`` (the agent started last; its earliest start).
 - ``s_lab``: ``adapters.fhir.read._lab`` and ``Context.labs`` (final, dated, known unit,
@@ -84,8 +86,47 @@ class Sql:
         )
 
 
+# What a ``medicationReference`` names: a contained Medication (``#id``, read in the views) or a
+# Medication resource of the export (``Medication/<id>``, also at the end of an absolute URL).
+_MEDICATION_ID = "'Medication/([^/#]+)$'"
+
+
+def med_record_sql() -> str:
+    """``s_med_record``: every request and statement with the medicine it names, read as
+    ``adapters.fhir.meds._concept`` reads it: ``medicationCodeableConcept``; else the referenced
+    Medication's code (contained, or a Medication resource); else the reference's display or
+    text as the medicine's name. ``via`` says which (``concept``, ``contained``, ``resource``,
+    ``unresolved``), for the data-quality figures."""
+    union = " UNION ALL ".join(
+        f"""
+  SELECT '{source}' AS source, id, patient_id, status, intent, start_text AS start,
+         end_text AS end_, has_period, coalesce(text, display, code) AS own, rxnorm,
+         coalesce(c_text, c_display, c_code) AS c_name, c_rxnorm, ref, ref_display,
+         nullif(regexp_extract(ref, {_MEDICATION_ID}, 1), '') AS ref_id
+  FROM {view}"""
+        for source, view in (
+            ("MedicationRequest", "v_medication_request"),
+            ("MedicationStatement", "v_medication_statement"),
+        )
+    )
+    return f"""
+SELECT m.source, m.id, m.patient_id, m.status, m.intent, m.start, m.end_, m.has_period,
+  CASE WHEN m.own IS NOT NULL THEN m.own WHEN m.c_name IS NOT NULL THEN m.c_name
+       WHEN r.name IS NOT NULL THEN r.name ELSE coalesce(m.ref_display, m.ref) END AS text,
+  CASE WHEN m.own IS NOT NULL THEN m.rxnorm WHEN m.c_name IS NOT NULL THEN m.c_rxnorm
+       WHEN r.name IS NOT NULL THEN r.rxnorm END AS rxnorm,
+  CASE WHEN m.own IS NOT NULL THEN 'concept' WHEN m.c_name IS NOT NULL THEN 'contained'
+       WHEN r.name IS NOT NULL THEN 'resource'
+       WHEN m.ref IS NOT NULL OR m.ref_display IS NOT NULL THEN 'unresolved' END AS via
+FROM ({union}
+) m
+LEFT JOIN (SELECT id, max(coalesce(text, display, code)) AS name, max(rxnorm) AS rxnorm
+           FROM v_medication GROUP BY id) r ON r.id = m.ref_id
+"""
+
+
 def taken_sql(sql: Sql, as_of: dt.date) -> tuple[str, str]:
-    """(start day, taken on ``as_of``) of a row ``m`` of ``MEDICATION_RECORDS_SQL``.
+    """(start day, taken on ``as_of``) of a row ``m`` of ``s_med_record``.
 
     ``adapters.fhir.meds._current`` as SQL, for any medicine (``s_med`` and the kinds that read
     co-medications use the same expressions).
@@ -110,27 +151,13 @@ def taken_sql(sql: Sql, as_of: dt.date) -> tuple[str, str]:
     return start, taken
 
 
-# Every medication record (requests and statements), with the text the adapter names it by
-# (``concept_text``: text, else the first display, else the first code) and its RxNorm code.
-MEDICATION_RECORDS_SQL = """
-  SELECT 'MedicationRequest' AS source, id, patient_id, status, intent, start_text AS start,
-         end_text AS end_, has_period, coalesce(text, display, code) AS text, rxnorm
-  FROM v_medication_request
-  UNION ALL
-  SELECT 'MedicationStatement' AS source, id, patient_id, status, intent, start_text AS start,
-         end_text AS end_,
-         has_period, coalesce(text, display, code) AS text, rxnorm
-  FROM v_medication_statement
-"""
-
-
 def medication_sql(sql: Sql, as_of: dt.date) -> str:
     """``s_med``: one row per medication resource with its JAK agent, start and whether taken."""
     start, taken = taken_sql(sql, as_of)
     return f"""
 SELECT m.patient_id, k.drug, {start} AS start_day, {taken} AS taken,
        concat(CASE WHEN m.source = 'MedicationRequest' THEN '0' ELSE '1' END, m.id) AS seen
-FROM ({MEDICATION_RECORDS_SQL}) m
+FROM s_med_record m
 JOIN k_medicine k ON coalesce(k.rxnorm, '') = coalesce(m.rxnorm, '') AND k.text = m.text
 WHERE m.status <> 'entered-in-error' AND m.patient_id IS NOT NULL
 """

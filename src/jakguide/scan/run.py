@@ -16,9 +16,11 @@ from importlib import resources
 from typing import Any
 
 from jakguide.kb.base import Knowledge
+from jakguide.kb.measures import measure_spec
 from jakguide.model import Region
-from jakguide.scan import rules
+from jakguide.scan import breakdown, rules
 from jakguide.scan.engines import DuckScan, SparkScan
+from jakguide.scan.esi import run_esi
 from jakguide.scan.inputs import Inputs, check_lines
 from jakguide.scan.kinds import KINDS
 from jakguide.scan.measures import run_measures
@@ -45,6 +47,17 @@ VIEWS = {
     "v_observation": "scan_observation",
     "v_condition": "condition",
     "v_risk_condition": "scan_condition",
+    "v_medication": "scan_medication",
+    "v_patient_country": "scan_patient_country",
+}
+# Resources counted per type for the data-quality figures (the types the scan reads).
+RESOURCE_VIEWS = {
+    "Patient": "v_patient",
+    "Condition": "v_condition",
+    "MedicationRequest": "v_medication_request",
+    "MedicationStatement": "v_medication_statement",
+    "Medication": "v_medication",
+    "Observation": "v_observation",
 }
 STAGES = (
     "check",
@@ -56,6 +69,7 @@ STAGES = (
     *(kind.name for kind in KINDS),
     "worklist",
     "measures",
+    "events",
 )
 
 
@@ -80,6 +94,8 @@ class ScanResult:
     measures: list[dict[str, Any]]
     quality: dict[str, Any]
     counts_by_drug: dict[str, int] = field(default_factory=dict)
+    esi: dict[str, Any] = field(default_factory=dict)
+    breakdowns: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
 
@@ -122,11 +138,11 @@ def run_scan(
         for kind_table in kind.tables(kb, region):
             engine.table(kind_table)
     engine.table(lab_units_table(kb))
+    engine.table(breakdown.condition_table(kb))
+    engine.stage("s_stratum", breakdown.STRATUM_SQL)
     done("knowledge")
-    terms = engine.rows(
-        "SELECT DISTINCT rxnorm, coalesce(text, display, code) FROM v_medication_request "
-        "UNION SELECT DISTINCT rxnorm, coalesce(text, display, code) FROM v_medication_statement"
-    )
+    engine.stage("s_med_record", rules.med_record_sql())
+    terms = engine.rows("SELECT DISTINCT rxnorm, text FROM s_med_record")
     pairs = [(r[0], r[1]) for r in terms]
     engine.table(medicine_table(kb, pairs))
     for kind in KINDS:
@@ -150,6 +166,12 @@ def run_scan(
     done("worklist")
     screening = run_measures(engine, kb, sql, as_of)
     done("measures")
+    esi = run_esi(engine, measure_spec(kb), sql, as_of)
+    breakdowns = {
+        "measures": breakdown.measure_breakdowns(engine),
+        "worklist": breakdown.worklist_breakdowns(worklist, breakdown.strata(engine)),
+    }
+    done("events")
     return ScanResult(
         as_of=as_of,
         region=region,
@@ -165,6 +187,8 @@ def run_scan(
                 "GROUP BY drug"
             )
         },
+        esi=esi,
+        breakdowns=breakdowns,
         timings=timings,
         notices=list(inputs.notices),
     )
@@ -193,14 +217,44 @@ def _quality(
     today = f"DATE '{as_of.isoformat()}'"
     obs_day = sql.day("effective")
     birth = sql.day("birth_date")
+    med_day = sql.day("start")
     return {
         "files": {k: len(v) for k, v in sorted(inputs.files.items())},
+        "resources": {
+            rtype: _one(engine, f"SELECT count(DISTINCT id) FROM {view}")
+            for rtype, view in RESOURCE_VIEWS.items()
+        },
         "malformed_lines": inputs.malformed,
+        "medication_records_after_as_of": _one(
+            engine, f"SELECT count(*) FROM s_med_record WHERE ({med_day}) > {today}"
+        ),
+        "medication_records_without_day": _one(
+            engine, f"SELECT count(*) FROM s_med_record WHERE ({med_day}) IS NULL"
+        ),
+        "medication_records": _one(engine, "SELECT count(*) FROM s_med_record"),
+        "medication_records_with_known_ingredient": _one(
+            engine,
+            "SELECT count(*) FROM s_med_record m WHERE EXISTS (SELECT 1 FROM k_ingredient i "
+            "WHERE coalesce(i.rxnorm, '') = coalesce(m.rxnorm, '') AND i.text = m.text)",
+        ),
+        "observations_with_known_code": _one(
+            engine,
+            "SELECT count(*) FROM v_observation o WHERE o.loinc IN (SELECT loinc FROM k_lab_unit) "
+            "OR o.loinc IN (SELECT code FROM k_screen_test)",
+        ),
         "observations_after_as_of": _one(
             engine, f"SELECT count(*) FROM v_observation WHERE ({obs_day}) > {today}"
         ),
         "observations_without_day": _one(
             engine, f"SELECT count(*) FROM v_observation WHERE ({obs_day}) IS NULL"
+        ),
+        "patients_without_birth_date": _one(
+            engine, f"SELECT count(DISTINCT id) FROM v_patient WHERE ({birth}) IS NULL"
+        ),
+        "conditions_without_onset": _one(
+            engine,
+            "SELECT count(DISTINCT id) FROM v_condition WHERE "
+            f"({sql.day('onset_date_time')}) IS NULL",
         ),
         "birth_dates_after_as_of": _one(
             engine, f"SELECT count(*) FROM v_patient WHERE ({birth}) > {today}"
@@ -208,6 +262,7 @@ def _quality(
         "unresolved_patient_references": _one(
             engine,
             "SELECT count(*) FROM (SELECT patient_id FROM v_observation UNION ALL "
+            "SELECT patient_id FROM (SELECT DISTINCT id, patient_id FROM v_condition) c UNION ALL "
             "SELECT patient_id FROM v_medication_request UNION ALL "
             "SELECT patient_id FROM v_medication_statement) r "
             "LEFT JOIN v_patient p ON p.id = r.patient_id WHERE p.id IS NULL",
@@ -217,4 +272,10 @@ def _quality(
             "SELECT count(*) FROM v_observation o WHERE o.loinc IN (SELECT loinc FROM k_lab_unit)",
         ),
         "medications_naming_jak_agent": _one(engine, "SELECT count(*) FROM s_med"),
+        "medication_references": {
+            str(via): int(n)
+            for via, n in engine.rows(
+                "SELECT via, count(*) FROM s_med_record WHERE via <> 'concept' GROUP BY via"
+            )
+        },
     }

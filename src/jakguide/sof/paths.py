@@ -68,6 +68,9 @@ def kind_of(fhir_type: str | None) -> str:
     return "json"
 
 
+_RESOURCE_BASES = frozenset({"Resource", "DomainResource"})
+
+
 @dataclass(frozen=True)
 class Val:
     """A compiled FHIRPath value."""
@@ -244,6 +247,13 @@ class PathCompiler:
                 raise ViewError(f"{name}[x] has no type {type_name!r}") from err
         if v.type is None or v.type.lower() == type_name.lower():
             return v
+        if v.type in _RESOURCE_BASES and type_name in elements() and not v.native:
+            # contained.ofType(Medication): the resources whose resourceType is that type
+            lst = self.as_list(v)
+            var = self.s.var()
+            kind = self.d.native(self.d.get(var, "resourceType"), "string")
+            test = f"{kind} = '{type_name}'"
+            return Val(self.d.filter(lst.sql, var, f"coalesce({test}, FALSE)"), type_name, True)
         return Val(self.d.empty_list(kind_of(v.type)), v.type, True, v.native)
 
     # -- compile -------------------------------------------------------------------------

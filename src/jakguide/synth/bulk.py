@@ -18,8 +18,8 @@ from typing import IO, Any
 
 from jakguide.kb.base import Knowledge
 from jakguide.synth.bulk_patient import Writer
-from jakguide.synth.bulk_tables import T_INGREDIENTS, Tables, build
-from jakguide.synth.measures import MEASURE_IDS, Count, count
+from jakguide.synth.bulk_tables import Tables, build
+from jakguide.synth.measures import Count, Exposure, count, count_esi
 
 RESOURCE_TYPES = (
     "Patient",
@@ -29,8 +29,10 @@ RESOURCE_TYPES = (
     "Observation",
     "Immunization",
     "AllergyIntolerance",
+    "Medication",
 )
 TRUTH_FILE = "generator-truth.json"
+STRATA = ("agent", "condition", "region")  # breakdowns of the measures (docs/scan.md)
 FLUSH_LINES = 4096
 
 
@@ -131,12 +133,12 @@ def write_bulk(
     tables = build(kb)
     with ThreadPoolExecutor(max_workers=1) as pool:
         sinks = {rt: _Sink(out, rt, gz, chunk_size, level, pool) for rt in RESOURCE_TYPES}
-        totals = _generate(kb, tables, sinks, patients, seed, as_of)
+        totals, exposures, strata = _generate(kb, tables, sinks, patients, seed, as_of)
     files: dict[str, dict[str, int]] = {}
     for sink in sinks.values():
         for name, n in sink.files.items():
             files[name] = {"resources": n, "bytes": (out / name).stat().st_size}
-    return _truth(kb, tables, sinks, totals, files, out, patients, seed, as_of)
+    return _truth(kb, tables, sinks, totals, exposures, strata, files, out, patients, seed, as_of)
 
 
 def _generate(
@@ -146,7 +148,7 @@ def _generate(
     patients: int,
     seed: int,
     as_of: dt.date,
-) -> dict[str, Count]:
+) -> tuple[dict[str, Count], dict[str, Exposure], dict[str, dict[str, dict[str, Count]]]]:
     adders = {rt: s.add for rt, s in sinks.items()}
 
     def emit(rtype: str, line: str) -> None:
@@ -154,18 +156,20 @@ def _generate(
 
     writer = Writer(tables, as_of, emit, sinks["Observation"].buffer.append)
     observations = sinks["Observation"]
-    totals = {m: Count() for m in MEASURE_IDS}
-    t_set = frozenset(T_INGREDIENTS)
+    totals = {m: Count() for m in tables.spec.ids}
+    exposures: dict[str, Exposure] = {}
+    strata: dict[str, dict[str, dict[str, Count]]] = {d: {} for d in STRATA}
     base = seed * 10_000_000_000
     for i in range(patients):
         rng = random.Random(base + i)
         facts = writer.patient(rng, f"s{seed}p{i}")
-        count(facts, tables.b_set, tables.j_set, t_set, totals)
+        count(facts, tables.spec, totals, strata)
+        count_esi(facts, tables.spec, exposures)
         if len(observations.buffer) >= FLUSH_LINES:
             observations.flush()
     for sink in sinks.values():
         sink.close()
-    return totals
+    return totals, exposures, strata
 
 
 def _truth(
@@ -173,6 +177,8 @@ def _truth(
     tables: Tables,
     sinks: dict[str, _Sink],
     totals: dict[str, Count],
+    exposures: dict[str, Exposure],
+    strata: dict[str, dict[str, dict[str, Count]]],
     files: dict[str, dict[str, int]],
     out: Path,
     patients: int,
@@ -189,6 +195,14 @@ def _truth(
         "knowledge_version": kb.version,
         "rates": _rates(tables.pop),
         "measures": measures,
+        "events_of_special_interest": {a: asdict(e) for a, e in sorted(exposures.items())},
+        "breakdowns": {
+            dim: {
+                mid: {key: asdict(c) for key, c in sorted(cells.items())}
+                for mid, cells in by_measure.items()
+            }
+            for dim, by_measure in strata.items()
+        },
         "counts": counts,
         "files": files,
         "bytes": size,
@@ -205,6 +219,10 @@ def _rates(pop: dict[str, Any]) -> dict[str, Any]:
         source = block.pop("source")
         for name, value in block.items():
             rates[name] = {"value": value, "source": source}
+    rates["latent_tb_regimens"] = {
+        "value": pop["latent_tb_regimens"],
+        "source": pop["simulation"]["source"],
+    }
     rates["conditions"] = {
         "value": {c: v[0] for c, v in pop["conditions"].items()},
         "source": pop["simulation"]["source"],

@@ -76,6 +76,8 @@ class Writer:
             tuple[str, int], list[tuple[str, str, float, float, float, float]]
         ] = {}
         self.obs: Callable[[str], None] = obs or (lambda line: emit("Observation", line))
+        self.style = "concept"  # how the current patient's records name their medicines
+        self.medication_ids: dict[str, str] = {}  # concept -> Medication resource id
         for analyte, unit in t.factors:
             code, name = t.loinc[analyte]
             digits = self.decimals.get(unit, 1)
@@ -115,6 +117,25 @@ class Writer:
             % (rid, status, concept, pid, day(onset)),
         )
 
+    def _medication(self, med: Med) -> str:
+        """How this patient's records name ``med``: the concept itself, a contained Medication
+        (``#med``), or a reference to a Medication resource of the export (written once)."""
+        if self.style == "contained":
+            return (
+                '"contained":[{"resourceType":"Medication","id":"med","code":%s}],'
+                '"medicationReference":{"reference":"#med"}' % med.concept
+            )
+        if self.style == "resource":
+            mid = self.medication_ids.get(med.concept)
+            if mid is None:
+                mid = self.medication_ids[med.concept] = "med%d" % len(self.medication_ids)
+                self.emit(
+                    "Medication",
+                    '{"resourceType":"Medication","id":"%s","code":%s}' % (mid, med.concept),
+                )
+            return '"medicationReference":{"reference":"Medication/%s"}' % mid
+        return '"medicationCodeableConcept":%s' % med.concept
+
     def _statement(self, rid: str, pid: str, med: Med, start: int, end: int | None) -> None:
         status = "active" if end is None else "completed"
         period = '"start":"%s"' % day(start)
@@ -123,16 +144,16 @@ class Writer:
         self.emit(
             "MedicationStatement",
             '{"resourceType":"MedicationStatement","id":"%s","status":"%s",'
-            '"medicationCodeableConcept":%s,"subject":{"reference":"Patient/%s"},'
-            '"effectivePeriod":{%s}}' % (rid, status, med.concept, pid, period),
+            '%s,"subject":{"reference":"Patient/%s"},'
+            '"effectivePeriod":{%s}}' % (rid, status, self._medication(med), pid, period),
         )
 
     def _request(self, rid: str, pid: str, med: Med, when: int, status: str) -> None:
         self.emit(
             "MedicationRequest",
             '{"resourceType":"MedicationRequest","id":"%s","status":"%s","intent":"order",'
-            '"medicationCodeableConcept":%s,"subject":{"reference":"Patient/%s"},'
-            '"authoredOn":"%s"}' % (rid, status, med.concept, pid, day(when)),
+            '%s,"subject":{"reference":"Patient/%s"},'
+            '"authoredOn":"%s"}' % (rid, status, self._medication(med), pid, day(when)),
         )
 
     def _test(self, rid: str, pid: str, item: str, when: int, result: str | None) -> None:
@@ -172,13 +193,19 @@ class Writer:
             return f"{pid}-{kind}{self.n}"
 
         cond = rng.choices(self.conditions, self.cond_weights)[0]
+        roll, self.style = rng.random(), "concept"
+        for style, share in sim["medication_reference"].items():
+            roll -= share
+            if roll < 0:
+                self.style = style
+                break
         _, female, low, high = self.cond_params[cond]
         region: Region = "US" if rng.random() < sim["region_us"] else "EU"
         sex = "female" if rng.random() < female else "male"
         birth = as_of - rng.randint(low, high) * 365 - rng.randint(0, 364)
         lo, hi = sim["record_years"]
         rec_start = as_of - rng.randint(lo * 365, hi * 365)
-        facts = Facts(birth=birth)
+        facts = Facts(birth=birth, condition=t.condition_label[cond], region=region)
         self.emit(
             "Patient",
             '{"resourceType":"Patient","id":"%s","gender":"%s","birthDate":"%s",'
@@ -245,14 +272,16 @@ class Writer:
             facts.exposures.append((start, inn))
             if inn in t.j_set:
                 stop = as_of if end is None else end
-                when = start
+                when = last = start
                 while when <= stop:
                     self._request(
                         rid("m"), pid, med, when, "active" if end is None else "completed"
                     )
                     if when != start:
                         facts.exposures.append((when, inn))
+                    last = when
                     when += rng.randint(80, 100)
+                facts.jak_courses.append((inn, start, as_of if end is None else last))
             else:
                 self._statement(rid("m"), pid, med, start, end)
         if rng.random() < sim["comed_interacting"]:
@@ -261,7 +290,7 @@ class Writer:
             self._statement(rid("m"), pid, self._med(rng, inn), start, None)
             facts.exposures.append((start, inn))
         self._labs(rng, pid, rid, cond, region, units, rec_start, courses)
-        self._events(rng, pid, rid, courses)
+        self._events(rng, pid, rid, courses, facts)
         if rng.random() < sim["zoster_vaccine"]:
             self.emit(
                 "Immunization",
@@ -321,10 +350,12 @@ class Writer:
             self._test(rid("o"), pid, item, when, result)
             facts.tests.append((when, item, result))
             if item == "tb" and result == "positive" and rng.random() < sim["latent_tb_treated"]:
-                inn = rng.choice(("rifampin", "rifapentine"))
+                regimens = self.t.ltbi_regimens
+                drugs, days, _ = rng.choices(regimens, [r[2] for r in regimens])[0]
                 treat = min(start, when + rng.randint(7, 40))
-                self._statement(rid("m"), pid, self._med(rng, inn), treat, treat + 120)
-                facts.exposures.append((treat, inn))
+                for inn in drugs:
+                    self._statement(rid("m"), pid, self._med(rng, inn), treat, treat + days)
+                    facts.exposures.append((treat, inn))
 
     def _panel(
         self,
@@ -423,6 +454,7 @@ class Writer:
         pid: str,
         rid: Callable[[str], str],
         courses: list[tuple[str, int, int | None]],
+        facts: Facts,
     ) -> None:
         rate = self.sim["esi_per_100_py"] / 100 / 365
         for _, start, end in courses:
@@ -432,6 +464,7 @@ class Writer:
                 item = rng.choices(ESI, ESI_WEIGHTS)[0]
                 onset = rng.randint(start + 1, stop) if span > 1 else stop
                 self._condition(rid("c"), pid, self.t.history[item], onset, "active")
+                facts.events.append((onset, item))
 
 
 def _beyond(rng: random.Random, rule: Threshold) -> float:

@@ -17,13 +17,14 @@ from typing import Any
 from jakguide.adapters.fhir.codes import CodeTables, TableName, code_tables
 from jakguide.kb.base import Knowledge
 from jakguide.kb.loader import load_yaml
+from jakguide.kb.measures import MeasureSpec, measure_spec
 from jakguide.kb.names import resolve_ingredients
 from jakguide.model import Region
 
 REGIONS: tuple[Region, Region] = ("US", "EU")
-B_CLASSES = ("biologic-dmards", "jak-inhibitors")  # docs/scan.md "Drug sets"
-J_CLASS = "jak-inhibitors"
-T_INGREDIENTS = ("rifampin", "rifampicin", "rifapentine")
+# Roles of the measures' drug sets (knowledge/measures.yaml `screening.sets`) in the simulation:
+# the first course is drawn from B (JAK inhibitors from J), latent-TB treatment from T.
+FIRST_COURSE_SET, JAK_SET, LTBI_SET = "B", "J", "T"
 
 
 def population() -> dict[str, Any]:
@@ -58,6 +59,7 @@ class Tables:
     kb: Knowledge
     pop: dict[str, Any]
     condition_codes: dict[str, str]  # condition id -> JSON CodeableConcept
+    condition_label: dict[str, str]  # condition id -> the condition its code maps back to
     jak_for: dict[tuple[str, Region], list[str]]  # (condition, region) -> oral JAK INNs
     meds: dict[str, list[Med]]  # ingredient -> ways it is written
     biologics: list[str]  # non-JAK members of B with a usable way to write them
@@ -69,6 +71,8 @@ class Tables:
     screening: dict[str, tuple[str, str]]  # item -> (LOINC code, display)
     results: dict[str, str]  # positive/negative/indeterminate -> JSON CodeableConcept
     smoking: dict[str, str]
+    spec: MeasureSpec
+    ltbi_regimens: list[tuple[tuple[str, ...], int, float]]  # (ingredients, days, share)
     loinc: dict[str, tuple[str, str]] = field(default_factory=dict)  # analyte -> (code, name)
     factors: dict[tuple[str, str], float] = field(default_factory=dict)  # canonical per unit
 
@@ -111,11 +115,14 @@ def build(kb: Knowledge) -> Tables:
     """The tables, checked against the knowledge (``KeyError`` names what is missing)."""
     pop = population()
     codes = code_tables()
-    cond_codes = {}
+    cond_codes, cond_label = {}, {}
     for cid in pop["conditions"]:
         cond = kb.conditions[cid]
         code = cond.snomed[0] if cond.snomed else None
         cond_codes[cid] = _concept("http://snomed.info/sct", code, cond.name, cond.name)
+        # as a reader maps it back (scan.breakdown): the first condition listing the code
+        back = sorted(c for c, k in kb.conditions.items() if code is not None and code in k.snomed)
+        cond_label[cid] = back[0] if back else "unknown"
     jak_for: dict[tuple[str, Region], list[str]] = {}
     thresholds: dict[tuple[str, Region], list[Threshold]] = {}
     meds: dict[str, list[Med]] = {}
@@ -137,8 +144,8 @@ def build(kb: Knowledge) -> Tables:
                 upper = lab.upper * f if lab.upper is not None else None
                 rules.append(Threshold(lab.analyte, lab.comparator, lab.value * f, upper))
             thresholds[(inn, region)] = rules
-    b_set = frozenset().union(*(kb.class_members(c) for c in B_CLASSES))
-    j_set = kb.class_members(J_CLASS)
+    spec = measure_spec(kb)
+    b_set, j_set = spec.sets[FIRST_COURSE_SET], spec.sets[JAK_SET]
     by_inn = {e.inn: e for e in kb.names}
     rxnorm_of = {m.ingredient: m.rxnorm for c in kb.classes.values() for m in c.members}
 
@@ -163,8 +170,15 @@ def build(kb: Knowledge) -> Tables:
             meds[m.ingredient] = variants(m.ingredient)
             if meds[m.ingredient]:
                 interacting.append(m.ingredient)
-    for inn in T_INGREDIENTS:
-        meds.setdefault(inn, variants(inn))
+    regimens = []
+    for name, (ingredients, days, share) in pop["latent_tb_regimens"].items():
+        for inn in ingredients:
+            if inn not in spec.sets[LTBI_SET]:
+                raise KeyError(f"population.yaml latent_tb_regimens.{name}: {inn!r} is not in T")
+            meds.setdefault(inn, variants(inn))
+            if not meds[inn]:
+                raise KeyError(f"population.yaml latent_tb_regimens.{name}: {inn!r} unwritable")
+        regimens.append((tuple(ingredients), int(days), float(share)))
     history = {}
     for item in (
         "vte",
@@ -199,6 +213,7 @@ def build(kb: Knowledge) -> Tables:
         kb,
         pop,
         cond_codes,
+        cond_label,
         jak_for,
         meds,
         biologics,
@@ -210,6 +225,8 @@ def build(kb: Knowledge) -> Tables:
         screening,
         results,
         smoking,
+        spec,
+        regimens,
     )
     for analyte in pop["labs"]:
         a = kb.analytes[analyte]

@@ -30,7 +30,7 @@ from jakguide.rules.adjustments import Evaluated, applicable_adjustments, applie
 from jakguide.rules.context import Context
 from jakguide.rules.truth import Outcome
 from jakguide.scan.kinds.base import Kind, Terms
-from jakguide.scan.rules import MEDICATION_RECORDS_SQL, Sql, taken_sql
+from jakguide.scan.rules import Sql, taken_sql
 from jakguide.scan.tables import Table, source_ids
 
 # The keys of ``When`` the scan evaluates; a row using any other key is left to the engine.
@@ -220,7 +220,7 @@ def comed_sql(sql: Sql, as_of: dt.date) -> str:
     _start, taken = taken_sql(sql, as_of)
     return f"""
 SELECT DISTINCT m.patient_id, c.ingredient, c.class_id, m.text
-FROM ({MEDICATION_RECORDS_SQL}) m
+FROM s_med_record m
 JOIN k_comed c ON coalesce(c.rxnorm, '') = coalesce(m.rxnorm, '') AND c.text = m.text
 WHERE m.status <> 'entered-in-error' AND m.patient_id IS NOT NULL AND {taken}
   AND m.patient_id IN (SELECT patient_id FROM s_therapy)
