@@ -47,30 +47,37 @@ def write_worklist(result: ScanResult, out: Path) -> dict[str, Path]:
 
 
 def measures(result: ScanResult) -> list[dict[str, Any]]:
-    """The monitoring-adherence measures: per label item, patients on therapy with it due or
-    overdue (numerator) among the patients on that agent (denominator)."""
+    """The monitoring-adherence measures: per label item and agent, the patients on the agent
+    with the item overdue (numerator) among the patients on the agent (denominator). Every label
+    item of an agent someone takes is listed, an item nobody is overdue for with 0: a missing
+    line would read as "not measured"."""
     on_drug = result.counts_by_drug
     found: Counter[tuple[str, str]] = Counter()
     for row in result.worklist:
         if row["kind"] == "monitoring" and row["severity"] == "warning":
             found[(row["drug"], row["rule"])] += 1
+    keys = set(found)
+    for text in result.rules.values():
+        if text.kind == "monitoring":
+            keys.update((agent, text.rule) for agent in text.agents if on_drug.get(agent, 0))
     out = []
-    for (drug, rule), n in sorted(found.items()):
-        out.append(
-            {
-                "id": f"{rule}.overdue.{drug}",
-                "numerator": n,
-                "denominator": on_drug.get(drug, 0),
-                "exclusions": 0,
-            }
-        )
+    for drug, rule in sorted(keys):
+        entry: dict[str, Any] = {
+            "id": f"{rule}.overdue.{drug}",
+            "numerator": found[(drug, rule)],
+            "denominator": on_drug.get(drug, 0),
+            "exclusions": 0,
+        }
+        if rule in result.rules:
+            entry["name"] = f"{result.rules[rule].text_for(drug)}: overdue, on {drug}"
+        out.append(entry)
     return out
 
 
 def write_measures(result: ScanResult, out: Path) -> Path:
     """``measures.json``: every measure (id, numerator, denominator, exclusions), the events of
-    special interest, the breakdowns, the counts and the data-quality figures (exact counts; the
-    report is where small cells are suppressed)."""
+    special interest, the breakdowns, the counts, the data-quality figures (exact counts; the
+    report is where small cells are suppressed) and each rule id in words (``scan.describe``)."""
     path = out / "measures.json"
     body = {
         "as_of": result.as_of.isoformat(),
@@ -82,6 +89,13 @@ def write_measures(result: ScanResult, out: Path) -> Path:
         "breakdowns": result.breakdowns,
         "counts": result.counts,
         "data_quality": result.quality,
+        "rules": {
+            rule: {
+                "kind": text.kind,
+                "description": [{"text": v.text, "agents": list(v.agents)} for v in text.variants],
+            }
+            for rule, text in result.rules.items()
+        },
     }
     path.write_text(json.dumps(body, indent=2, default=str) + "\n")
     return path

@@ -1,7 +1,9 @@
 """``report.html``: the scan's figures as one self-contained page.
 
-Inline SVG charts, no script, no network; laid out for a phone first (no sideways scroll at
-390 px: tables wrap their long ids, charts scale to the width). Counts of patients from 1 to
+Inline SVG, no script, no network; laid out for a phone first (no sideways scroll at 390 px:
+tables wrap their long ids). Rates carry their bar inside their table cell, so no chart repeats
+a table; each rule is named in words (``scan.describe``) with its id small beneath, and every
+section says what a row counts. Counts of patients from 1 to
 ``SMALL_CELL - 1`` are shown as ``<10`` by default (as Cumulus does), with the rates and bars
 they would reveal; ``suppress=False`` shows them.
 """
@@ -17,11 +19,39 @@ from jakguide.scan.run import ScanResult
 SMALL_CELL = 10  # disclosure control: counts of fewer patients than this are not shown
 PERCENT = 100
 # Headings for the kinds of finding the report names; any other kind gets a generic section.
+FOLD_RULES = 6  # a kind with more rules than this shows its per-rule table folded
+# The kinds of finding the report names, with what a row counts ({as_of}: the scan date); the
+# screening kind has its own section (split by result); any other kind gets a generic one.
 KIND_SECTIONS = (
-    ("lab", "thresholds", "Threshold crossings"),
-    ("risk-group", "risk-groups", "Risk groups"),
-    ("interaction", "interactions", "Interactions"),
-    ("screening", "screening-findings", "Screening missing before the start"),
+    (
+        "lab",
+        "thresholds",
+        "Threshold crossings",
+        "Each row: a lab rule of an agent's label. Patients taking a JAK agent on {as_of} whose "
+        "latest result of the analyte (the worse value of its day) crosses the rule: the "
+        "on-therapy rules for a result after the start, the initiation rules for one on or "
+        "before it. Critical: the action interrupts or discontinues the agent. Rows: worklist "
+        "rows, one per patient, agent and rule.",
+    ),
+    (
+        "risk-group",
+        "risk-groups",
+        "Risk groups",
+        "Each row: a risk population of the labels (US: singled out by the boxed warning; EU: "
+        "the Article 20 risk group). Patients taking a JAK agent on {as_of} in it (warning), or, "
+        "for the EU group, in none of its criteria while age, smoking or history is not "
+        "recorded (info). Rows: worklist rows, one per patient and agent.",
+    ),
+    (
+        "interaction",
+        "interactions",
+        "Interactions",
+        "Each row: an interaction row of an agent's label. Patients taking a JAK agent on "
+        "{as_of} who also take, on that date, a medicine of a class the row names. Severity "
+        "follows the row's action (critical: contraindicated; warning: avoid, not recommended, "
+        "a dose change or caution; info: no change). Rows: worklist rows, one per patient, "
+        "agent and label row.",
+    ),
 )
 COUNT_LABELS = {
     "patients": "Patients",
@@ -53,6 +83,12 @@ small{color:#555}
 th.group{background:#f3f6fa;font-size:.85rem;overflow-wrap:break-word}
 svg{display:block;width:100%;max-width:30rem;height:auto;margin:.3rem 0 1rem}
 details{margin:.4rem 0}summary{cursor:pointer;font-weight:600;padding:.3rem 0}
+small.rid{display:block;font-size:.72rem;color:#5a5a5a;font-family:ui-monospace,monospace;
+overflow-wrap:anywhere}h3 small.rid{font-weight:400}
+span.v{display:block}span.v+span.v{margin-top:.25rem}span.ag{color:#555;font-size:.85rem}
+th.none{font-weight:400}th.none details{margin:0}th.none summary{font-weight:400;
+color:#444}th.none ul{margin:.2rem 0;padding-left:1.1rem}
+td svg.bar{display:block;width:4rem;height:.5rem;margin:.2rem 0 0 auto}
 dl{display:grid;grid-template-columns:minmax(0,1fr);gap:.1rem}dt{font-weight:600;
 overflow-wrap:anywhere}dd{margin:0 0 .5rem}
 @media (min-width:48rem){main{padding:1.5rem 2rem}dl{grid-template-columns:16rem minmax(0,1fr)}
@@ -96,135 +132,233 @@ def _table(head: Iterable[str], rows: Iterable[str], caption: str = "") -> str:
     return f"<table>{cap}<thead><tr>{cols}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _bars(rows: list[tuple[str, float | None, str]], unit_max: float | None = None) -> str:
-    """A horizontal bar chart (inline SVG scaled to the width): (label, value or None, text)."""
-    if not rows:
+def _bar(value: float | None, top: float, label: str) -> str:
+    """A rate's bar inside its table cell (inline SVG, full width = ``top``); none when the
+    rate is hidden or there is nothing to scale against."""
+    if value is None or top <= 0:
         return ""
-    top = unit_max or max((v for _, v, _ in rows if v is not None), default=0) or 1
-    row_h, width, bar_w = 38, 400, 300
-    height = row_h * len(rows) + 4
-    parts = [f'<svg role="img" viewBox="0 0 {width} {height}" aria-label="bar chart">']
-    for i, (label, value, text) in enumerate(rows):
-        y = row_h * i + 2
-        w = 0 if value is None else max(1, round(bar_w * value / top)) if value > 0 else 0
-        parts.append(
-            f'<text x="0" y="{y + 12}" font-size="12" fill="#1b1b1b">{_e(label)}</text>'
-            f'<rect x="0" y="{y + 17}" width="{bar_w}" height="14" fill="#eef1f5"/>'
-            f'<rect x="0" y="{y + 17}" width="{w}" height="14" fill="#3b6ea5"/>'
-            f'<text x="{bar_w + 6}" y="{y + 29}" font-size="12" fill="#1b1b1b">{text}</text>'
+    width = max(0.0, min(100.0, 100 * value / top))
+    return (
+        f'<svg class="bar" viewBox="0 0 100 8" preserveAspectRatio="none" role="img" '
+        f'aria-label="{_e(label)}"><rect width="100" height="8" fill="#e3e8ef"/>'
+        f'<rect width="{width:.1f}" height="8" fill="#3b6ea5"/></svg>'
+    )
+
+
+def _rate_cell(c: Cells, num: int, base: int, label: str) -> str:
+    """A percentage and its bar (0-100 %), both hidden when they would reveal a small cell."""
+    text = c.rate(num, base)
+    value = PERCENT * num / base if base > 0 and text != "-" else None
+    return f"<td>{text}{_bar(value, PERCENT, label)}</td>"
+
+
+def _rule_th(result: ScanResult, rule: str, agent: str | None = None) -> str:
+    """A rule's row heading: what it checks in words, for which agents, then its id (small; the
+    worklist's ``rule`` column holds it)."""
+    text = result.rules.get(rule)
+    if text is None:
+        words = ""
+    elif agent is not None:
+        words = _e(text.text_for(agent))
+    else:
+        words = "".join(
+            f'<span class="v">{_e(v.text)} <span class="ag">({_e(", ".join(v.agents))})'
+            "</span></span>"
+            for v in text.variants
         )
-    parts.append("</svg>")
-    return "".join(parts)
+    return f'<th scope=row>{words}<small class="rid">{_e(rule)}</small></th>'
+
+
+def _measure_th(m: dict[str, Any]) -> str:
+    name = m.get("name", "")
+    return f'<th scope=row>{_e(name)}<small class="rid">{_e(m["id"])}</small></th>'
 
 
 def _screening(result: ScanResult, c: Cells) -> str:
-    rows, bars, names = [], [], []
+    rows = []
     for m in result.measures:
         n, d, e = m["numerator"], m["denominator"], m["exclusions"]
-        base = d - e
-        rate = c.rate(n, base)
         rows.append(
-            f"<tr><th scope=row>{_e(m['id'])}</th><td>{c.n(n)}</td><td>{c.n(d)}</td>"
-            f"<td>{c.n(e)}</td><td>{rate}</td></tr>"
+            f"<tr>{_measure_th(m)}<td>{c.n(n)}</td><td>{c.n(d)}</td><td>{c.n(e)}</td>"
+            f"{_rate_cell(c, n, d - e, m['id'])}</tr>"
         )
-        value = PERCENT * n / base if base > 0 and rate != "-" else None
-        bars.append((m["id"], value, rate))
-        names.append(f"<dt>{_e(m['id'])}</dt><dd>{_e(m.get('name', ''))}</dd>")
     return (
         '<h2 id="screening">Screening before the first course</h2>'
-        "<p>Numerator: patients with the tests in the 12-month window before their index date; "
-        "denominator: adults at their index date; exclusions (within the denominator): the "
-        "measure's exception. Rate = numerator / (denominator - exclusions). "
+        "<p>Each row counts <strong>patients</strong> in the whole export (on any biologic or "
+        "JAK agent, not only those taking one on the scan date): the denominator holds the "
+        "adults at their index date (their first course of the measure's drugs on record); the "
+        "numerator those with the tests in the 12 months up to that date; exclusions (within "
+        "the denominator) the measure's exception. Rate = numerator / (denominator - "
+        "exclusions), with its bar (full width = 100 %). "
         "<strong>Rates count only what the export documents</strong>: a test done elsewhere "
         "and not in the export counts as not done.</p>"
         + _table(("measure", "numer~ator", "denom~inator", "exclu~sions", "rate"), rows)
-        + _bars(bars, PERCENT)
-        + f"<dl>{''.join(names)}</dl>"
     )
 
 
 def _monitoring(result: ScanResult, monitoring: list[dict[str, Any]], c: Cells) -> str:
-    rows = []
+    by_agent: dict[str, list[tuple[str, int, int]]] = {}
     for m in monitoring:
         rule, _, drug = m["id"].partition(".overdue.")
-        item = rule.removeprefix("monitoring.")
+        by_agent.setdefault(drug, []).append((rule, m["numerator"], m["denominator"]))
+    rows = []
+    for drug, items in sorted(by_agent.items()):
+        on = items[0][2]
         rows.append(
-            f"<tr><th scope=row>{_e(item)}<br><small>{_e(drug)}</small></th>"
-            f"<td>{c.n(m['numerator'])}</td><td>{c.n(m['denominator'])}</td>"
-            f"<td>{c.rate(m['numerator'], m['denominator'])}</td></tr>"
+            f'<tr><th colspan="3" class="group">{_e(drug)}: {c.n(on)} patients on it</th></tr>'
         )
+        for rule, n, d in items:
+            if n > 0:
+                rows.append(
+                    f"<tr>{_rule_th(result, rule, drug)}<td>{c.n(n)}</td>"
+                    f"{_rate_cell(c, n, d, rule)}</tr>"
+                )
+        none = [rule for rule, n, _ in items if n == 0]
+        if none:  # folded: an item nobody is overdue for is listed, not drawn
+            listed = "".join(
+                f"<li>{_e(result.rules[r].text_for(drug)) if r in result.rules else ''}"
+                f'<small class="rid">{_e(r)}</small></li>'
+                for r in none
+            )
+            rows.append(
+                f'<tr><th colspan="3" class="none"><details><summary>{len(none)} more '
+                f"item{'s' if len(none) > 1 else ''}: none overdue</summary><ul>{listed}</ul>"
+                "</details></th></tr>"
+            )
     return (
         '<h2 id="monitoring">Monitoring adherence per label item</h2>'
-        "<p>Patients on each agent with the label item overdue (numerator) among the patients "
-        "on that agent (denominator).</p>"
-        + _table(("label item, agent", "overdue", "on agent", "rate"), rows)
+        f"<p>Each row: one monitoring item of an agent's label ({_e(result.region)}). Overdue: "
+        f"<strong>patients</strong> taking the agent on {_e(result.as_of)} whose next check of "
+        "the item is past its date (a missing baseline, the first check after the start, or "
+        "the repeat); share: of the patients taking the agent (the group's heading), with its "
+        "bar (full width = 100 %). Every item of an agent someone takes is listed; those "
+        "nobody is overdue for are folded under the agent.</p>"
+        + _table(("label item", "overdue", "share overdue"), rows)
         + '<h3 id="monitoring-findings">Monitoring findings (due and overdue)</h3>'
-        + _kind_table(result, "monitoring", c)
+        + _kind_block(
+            result,
+            "monitoring",
+            c,
+            f"Each row: a label monitoring item (the same id can name different schedules in "
+            f"different labels). Patients taking a JAK agent on {_e(result.as_of)} with the "
+            "item overdue (warning) or due now (info); rows: worklist rows, one per patient, "
+            "agent and item.",
+        )
     )
 
 
-def _kind_table(result: ScanResult, kind: str, c: Cells) -> str:
-    work = result.breakdowns.get("worklist", {})
-    rows = [
-        f"<tr><th scope=row>{_e(r['rule'])}</th><td>{c.n(r['patients'])}</td>"
-        f"<td>{c.n(r['rows'])}</td></tr>"
-        for r in work.get("kind_rule", [])
-        if r["kind"] == kind
+def _kind_rows(result: ScanResult, kind: str) -> list[dict[str, Any]]:
+    return [
+        r for r in result.breakdowns.get("worklist", {}).get("kind_rule", []) if r["kind"] == kind
     ]
-    sev = [
-        f"<tr><th scope=row>{_e(r['severity'])}</th><td>{c.n(r['patients'])}</td>"
-        f"<td>{c.n(r['rows'])}</td></tr>"
+
+
+def _severities(result: ScanResult, kind: str, c: Cells) -> str:
+    work = result.breakdowns.get("worklist", {})
+    parts = [
+        f"<strong>{_e(r['severity'])}</strong> {c.n(r['patients'])} patients "
+        f"({c.n(r['rows'])} rows)"
         for r in work.get("kind_severity", [])
         if r["kind"] == kind
     ]
-    if not rows:
+    return "By severity: " + "; ".join(parts) + "." if parts else ""
+
+
+def _kind_block(result: ScanResult, kind: str, c: Cells, intro: str) -> str:
+    """A kind's rules with their counts: a sentence saying what is counted, the severity totals,
+    then the per-rule table (folded when long)."""
+    found = _kind_rows(result, kind)
+    if not found:
         return (
-            f"<p>No worklist rows of kind <code>{_e(kind)}</code> in this scan (none found, or "
-            "this kind is not covered by the scan yet; see docs/scan.md).</p>"
+            f"<p>{intro}</p><p>No worklist rows of kind <code>{_e(kind)}</code> in this scan "
+            "(none found, or this kind is not covered by the scan yet; see docs/scan.md).</p>"
         )
-    chart = _bars(
-        [
-            (r["rule"], None if c.hidden(r["patients"]) else r["patients"], c.n(r["patients"]))
-            for r in work.get("kind_rule", [])
-            if r["kind"] == kind
-        ]
+    rows = [
+        f"<tr>{_rule_th(result, r['rule'])}<td>{c.n(r['patients'])}</td>"
+        f"<td>{c.n(r['rows'])}</td></tr>"
+        for r in found
+    ]
+    table = _table(("rule", "patients", "rows"), rows)
+    if len(rows) > FOLD_RULES:
+        table = f"<details><summary>Per rule ({len(rows)} rules)</summary>{table}</details>"
+    return f"<p>{intro}</p><p>{_severities(result, kind, c)}</p>{table}"
+
+
+def _screening_state(row: dict[str, Any]) -> str:
+    """Which screening finding a worklist row is, from its severity and detail (the worklist has
+    no column for it): ``missing``, ``positive`` (or indeterminate), ``due`` or ``other``."""
+    detail = str(row.get("detail") or "")
+    if row["severity"] == "warning" and detail.startswith("no "):
+        return "missing"
+    if row["severity"] == "warning" and detail.endswith("act on this result"):
+        return "positive"
+    if row["severity"] == "info" and "repeat on therapy due by" in detail:
+        return "due"
+    return "other"
+
+
+def _screening_findings(result: ScanResult, c: Cells) -> str:
+    anchor, title = "screening-findings", "Screening tests on therapy: missing, positive or due"
+    intro = (
+        f"Each row: a screening test the agents' labels ask for. Counts are <strong>patients"
+        f"</strong> taking a JAK agent on {_e(result.as_of)}, by the latest interpretable result "
+        "of the test on record (whenever it was taken): <em>no result</em>, no result on "
+        "record at all (warning); <em>positive or indeterminate</em>, the latest result "
+        "(warning); <em>repeat due</em>, the latest TB result negative and the repeat on "
+        "therapy reached (info). A test done, or negative and not yet due again, is not counted."
     )
+    states: dict[tuple[str, str], set[str]] = {}
+    for row in result.worklist:
+        if row["kind"] == "screening":
+            key = (str(row["rule"]), _screening_state(row))
+            states.setdefault(key, set()).add(str(row["patient_id"]))
+    if not states:
+        return f'<h2 id="{anchor}">{title}</h2>' + _kind_block(result, "screening", c, intro)
+    columns = [("missing", "no result"), ("positive", "positive or indet."),
+               ("due", "repeat due")]  # fmt: skip
+    if any(state == "other" for _, state in states):
+        columns.append(("other", "other"))
+    rows = []
+    for rule in sorted({r for r, _ in states}):
+        cells = "".join(f"<td>{c.n(len(states.get((rule, s), ())))}</td>" for s, _ in columns)
+        rows.append(f"<tr>{_rule_th(result, rule)}{cells}</tr>")
     return (
-        _table(("rule", "patients", "rows"), rows)
-        + chart
-        + "<h3>By severity</h3>"
-        + _table(("severity", "patients", "rows"), sev)
+        f'<h2 id="{anchor}">{title}</h2><p>{intro}</p>'
+        f"<p>{_severities(result, 'screening', c)}</p>"
+        + _table(("test", *(h for _, h in columns)), rows)
     )
 
 
 def _kinds(result: ScanResult, c: Cells) -> str:
     out = []
-    named = {k for k, _, _ in KIND_SECTIONS} | {"monitoring"}
-    for kind, anchor, title in KIND_SECTIONS:
-        out.append(f'<h2 id="{anchor}">{_e(title)}</h2>{_kind_table(result, kind, c)}')
-    found = sorted({r["kind"] for r in result.worklist} - named)
-    for kind in found:
-        out.append(
-            f'<h2 id="kind-{_e(kind)}">Findings: {_e(kind)}</h2>{_kind_table(result, kind, c)}'
+    for kind, anchor, title, intro in KIND_SECTIONS:
+        words = intro.format(as_of=_e(result.as_of))
+        out.append(f'<h2 id="{anchor}">{_e(title)}</h2>{_kind_block(result, kind, c, words)}')
+    out.append(_screening_findings(result, c))
+    named = {k for k, _, _, _ in KIND_SECTIONS} | {"monitoring", "screening"}
+    for kind in sorted({r["kind"] for r in result.worklist} - named):
+        intro = (
+            f"Patients taking a JAK agent on {_e(result.as_of)} with a finding of kind "
+            f"<code>{_e(kind)}</code>; rows: worklist rows (one per patient, agent and rule)."
         )
+        block = _kind_block(result, kind, c, intro)
+        out.append(f'<h2 id="kind-{_e(kind)}">Findings: {_e(kind)}</h2>{block}')
     return "".join(out)
 
 
-def _esi_rows(
-    block: dict[str, Any], c: Cells
-) -> tuple[list[str], list[tuple[str, float | None, str]]]:
-    rows, bars = [], []
+def _esi_table(block: dict[str, Any], c: Cells, top: float) -> str:
+    rows = []
     for cat in block["categories"]:
         events, patients = cat["events"], cat["patients"]
         rate = cat["rate_per_100_patient_years"]
         shown = c.shown(events, patients) and rate is not None
         text = f"{rate:.2f}" if shown and rate is not None else "-"
+        bar = _bar(rate if shown else None, top, cat["name"])
         rows.append(
             f"<tr><th scope=row>{_e(cat['name'])}</th><td>{c.n(patients)}</td>"
-            f"<td>{c.n(events)}</td><td>{text}</td></tr>"
+            f"<td>{c.n(events)}</td><td>{text}{bar}</td></tr>"
         )
-        bars.append((cat["name"], rate if shown else None, text))
-    return rows, bars
+    return _table(("category", "patients", "events", "per 100 PY"), rows)
 
 
 def _esi(result: ScanResult, c: Cells) -> str:
@@ -232,32 +366,48 @@ def _esi(result: ScanResult, c: Cells) -> str:
     if not esi:
         return '<h2 id="events">Events of special interest</h2><p>Not counted.</p>'
     total = esi["all_agents"]
-    rows, bars = _esi_rows(total, c)
-    head = ("category", "patients", "events", "per 100 PY")
-    agents = []
-    for drug, block in esi["per_agent"].items():
-        r, _ = _esi_rows(block, c)
-        agents.append(
-            f"<details><summary>{_e(drug)}: {c.n(block['patients'])} patients, "
-            f"{block['patient_years']:,.1f} patient-years</summary>{_table(head, r)}</details>"
-        )
+    blocks = [total, *esi["per_agent"].values()]
+    top = max(
+        (
+            cat["rate_per_100_patient_years"] or 0.0
+            for b in blocks
+            for cat in b["categories"]
+            if c.shown(cat["events"], cat["patients"])
+        ),
+        default=0.0,
+    )
+    agents = [
+        f"<details><summary>{_e(drug)}: {c.n(block['patients'])} patients, "
+        f"{block['patient_years']:,.1f} patient-years</summary>{_esi_table(block, c, top)}"
+        "</details>"
+        for drug, block in esi["per_agent"].items()
+    ]
     return (
         '<h2 id="events">Events of special interest after a JAK start</h2>'
-        f"<p>{c.n(total['patients'])} patients on a JAK agent, "
-        f"{total['patient_years']:,.1f} patient-years of exposure (from the start to as_of or "
-        "the documented end). Events: Conditions coded in the category with onset after the "
-        "start and within the exposure. Rates per 100 patient-years.</p>"
-        + _table(head, rows)
-        + (_bars(bars) if total["exposure_days"] > 0 else "")
+        f"<p>Counts of <strong>patients</strong> (with at least one event) and of events, over "
+        f"every course of a JAK agent on record up to {_e(result.as_of)} "
+        f"({c.n(total['patients'])} patients, {total['patient_years']:,.1f} patient-years of "
+        "exposure, from the start to the scan date or the documented end). Events: Conditions "
+        "coded in the category with onset after the start and within the exposure. Rates per "
+        "100 patient-years; the bars share one scale (full width = the highest rate shown, "
+        "here and per agent).</p>"
+        + _esi_table(total, c, top)
         + "<h3>Per agent</h3>"
         + ("".join(agents) or "<p>None.</p>")
     )
 
 
 def _breakdowns(result: ScanResult, c: Cells) -> str:
-    out = ['<h2 id="breakdowns">Per agent, condition and region</h2>']
+    out = [
+        '<h2 id="breakdowns">Per agent, condition and region</h2>'
+        "<p>The screening measures split by the agent of the index date, the patient's "
+        "labelled condition (from coded Conditions; <code>unknown</code> when none) and region "
+        "(the address's country); the worklist rules split the same way (patients and rows, "
+        f"patients taking a JAK agent on {_e(result.as_of)}).</p>"
+    ]
     measures = result.breakdowns.get("measures", {})
     work = result.breakdowns.get("worklist", {})
+    names = {m["id"]: m for m in result.measures}
     titles = {"agent": "agent", "condition": "labelled condition", "region": "region"}
     for dim, title in titles.items():
         blocks = []
@@ -271,8 +421,9 @@ def _breakdowns(result: ScanResult, c: Cells) -> str:
                 f"<td>{c.rate(r['numerator'], r['denominator'] - r['exclusions'])}</td></tr>"
                 for r in cells
             ]
+            name = names.get(mid, {}).get("name", "")
             blocks.append(
-                f"<h3>{_e(mid)}</h3>"
+                f'<h3>{_e(name or mid)} <small class="rid">{_e(mid)}</small></h3>'
                 + _table((title, "numer~ator", "denom~inator", "exclu~sions", "rate"), rows)
             )
         if not by_id:
@@ -281,8 +432,11 @@ def _breakdowns(result: ScanResult, c: Cells) -> str:
         for r in work.get(dim, []):
             if (r["kind"], r["rule"]) != group:
                 group = (r["kind"], r["rule"])
+                text = result.rules.get(r["rule"])
+                words = _e(text.plain()) if text is not None else ""
                 wrows.append(
-                    f'<tr><th colspan="3" class="group">{_e(r["kind"])}: {_e(r["rule"])}</th></tr>'
+                    f'<tr><th colspan="3" class="group">{_e(r["kind"])}: {words}'
+                    f'<small class="rid">{_e(r["rule"])}</small></th></tr>'
                 )
             wrows.append(
                 f"<tr><th scope=row>{_e(r[dim])}</th><td>{c.n(r['patients'])}</td>"
@@ -394,6 +548,7 @@ def render(result: ScanResult, monitoring: list[dict[str, Any]], suppress: bool)
         ("thresholds", "Thresholds"),
         ("risk-groups", "Risk groups"),
         ("interactions", "Interactions"),
+        ("screening-findings", "Screening findings"),
         ("events", "Events"),
         ("breakdowns", "Breakdowns"),
         ("quality", "Data quality"),
@@ -408,7 +563,11 @@ def render(result: ScanResult, monitoring: list[dict[str, Any]], suppress: bool)
 <p class="note">Knowledge {_e(result.knowledge_version)}. Rates count only what the export
 documents. {note}</p>
 <nav aria-label="sections"><ul>{nav}</ul></nav>
-<h2 id="counts">Counts</h2><table><tbody>{counts}</tbody></table>
+<h2 id="counts">Counts</h2>
+<p>Patients: Patient resources in the export. On a JAK agent: taking, on {_e(result.as_of)},
+a JAK agent with a {_e(result.region)} label, started on or before that date; the worklist
+sections below count these patients.</p>
+<table><tbody>{counts}</tbody></table>
 {_screening(result, c)}
 {_monitoring(result, monitoring, c)}
 {_kinds(result, c)}

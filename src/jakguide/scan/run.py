@@ -19,6 +19,7 @@ from jakguide.kb.base import Knowledge
 from jakguide.kb.measures import measure_spec
 from jakguide.model import Region
 from jakguide.scan import breakdown, rules
+from jakguide.scan.describe import RuleText, describe_rules
 from jakguide.scan.engines import DuckScan, SparkScan
 from jakguide.scan.esi import run_esi
 from jakguide.scan.inputs import Inputs, check_lines
@@ -98,6 +99,8 @@ class ScanResult:
     breakdowns: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
+    # Each rule id the kinds can report, in words with its agents (scan.describe).
+    rules: dict[str, RuleText] = field(default_factory=dict)
 
 
 def run_scan(
@@ -191,6 +194,7 @@ def run_scan(
         breakdowns=breakdowns,
         timings=timings,
         notices=list(inputs.notices),
+        rules=describe_rules(kb, region),
     )
 
 
