@@ -46,7 +46,7 @@ def test_measures_equal_the_generator_truth(export: Path, kb: Knowledge, tmp_pat
     result = _scan(export, kb, "US")
     page = write_report(result, tmp_path, suppress=False).read_text()
     for mid, c in truth.items():
-        row = f"<tr><th scope=row>{mid}</th><td>{c['numerator']:,}</td>"
+        row = f'<small class="rid">{mid}</small></th><td>{c["numerator"]:,}</td>'
         assert row + f"<td>{c['denominator']:,}</td><td>{c['exclusions']:,}</td>" in page, mid
     found = {
         m["id"]: {k: m[k] for k in ("numerator", "denominator", "exclusions")}

@@ -33,6 +33,7 @@ SECTIONS = {
     "thresholds": "Threshold crossings",
     "risk-groups": "Risk groups",
     "interactions": "Interactions",
+    "screening-findings": "Screening tests on therapy: missing, positive or due",
     "events": "Events of special interest after a JAK start",
     "breakdowns": "Per agent, condition and region",
     "quality": "Data quality",
@@ -95,7 +96,20 @@ def test_report_shows_every_section_without_sideways_scroll(
         heading = page.locator(f"#{anchor}")
         assert heading.is_visible(), anchor
         assert heading.inner_text().strip() == title
-    assert page.locator("svg").count() >= 3  # screening, monitoring findings, events
+    # rate bars: the screening measures, monitoring adherence and event rates
+    assert page.locator("#screening ~ table").first.locator("svg").count() == len(result.measures)
+    assert page.locator("svg").count() >= len(result.measures) + 3
+    # every rule reads in words, with its agents, above its id (the worklist's rule column)
+    shown = 0
+    for r in result.breakdowns["worklist"]["kind_rule"]:
+        text = result.rules[r["rule"]]
+        rid = page.locator("small.rid", has_text=re.compile(f"^{re.escape(r['rule'])}$"))
+        cell = page.locator("table.rules th", has=rid)
+        words = cell.inner_text()
+        assert text.variants[0].text in words and text.variants[0].agents[0] in words
+        assert cell.locator("small.rid").is_visible()
+        shown += 1
+    assert shown >= 10
     scroll = page.evaluate("document.documentElement.scrollWidth")
     assert scroll <= width, f"sideways scroll at {width} px: {scroll}"
     assert requests == [page_path.as_uri()]  # nothing fetched beyond the page itself

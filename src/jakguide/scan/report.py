@@ -122,14 +122,15 @@ class Cells:
         return not any(self.hidden(c) for c in counts)
 
 
-def _table(head: Iterable[str], rows: Iterable[str], caption: str = "") -> str:
+def _table(head: Iterable[str], rows: Iterable[str], caption: str = "", cls: str = "") -> str:
     """A table; ``~`` in a heading is a soft hyphen (narrow screens break long words there)."""
     cap = f"<caption class=sr>{_e(caption)}</caption>" if caption else ""
     cols = "".join(f"<th scope=col>{_e(h).replace('~', '&shy;')}</th>" for h in head)
     body = "".join(rows)
     if not body:
         return "<p>None.</p>"
-    return f"<table>{cap}<thead><tr>{cols}</tr></thead><tbody>{body}</tbody></table>"
+    klass = f' class="{cls}"' if cls else ""
+    return f"<table{klass}>{cap}<thead><tr>{cols}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _bar(value: float | None, top: float, label: str) -> str:
@@ -278,13 +279,13 @@ def _kind_block(result: ScanResult, kind: str, c: Cells, intro: str) -> str:
         f"<td>{c.n(r['rows'])}</td></tr>"
         for r in found
     ]
-    table = _table(("rule", "patients", "rows"), rows)
+    table = _table(("rule", "patients", "rows"), rows, cls="rules")
     if len(rows) > FOLD_RULES:
         table = f"<details><summary>Per rule ({len(rows)} rules)</summary>{table}</details>"
     return f"<p>{intro}</p><p>{_severities(result, kind, c)}</p>{table}"
 
 
-def _screening_state(row: dict[str, Any]) -> str:
+def screening_state(row: dict[str, Any]) -> str:
     """Which screening finding a worklist row is, from its severity and detail (the worklist has
     no column for it): ``missing``, ``positive`` (or indeterminate), ``due`` or ``other``."""
     detail = str(row.get("detail") or "")
@@ -310,7 +311,7 @@ def _screening_findings(result: ScanResult, c: Cells) -> str:
     states: dict[tuple[str, str], set[str]] = {}
     for row in result.worklist:
         if row["kind"] == "screening":
-            key = (str(row["rule"]), _screening_state(row))
+            key = (str(row["rule"]), screening_state(row))
             states.setdefault(key, set()).add(str(row["patient_id"]))
     if not states:
         return f'<h2 id="{anchor}">{title}</h2>' + _kind_block(result, "screening", c, intro)
@@ -325,7 +326,7 @@ def _screening_findings(result: ScanResult, c: Cells) -> str:
     return (
         f'<h2 id="{anchor}">{title}</h2><p>{intro}</p>'
         f"<p>{_severities(result, 'screening', c)}</p>"
-        + _table(("test", *(h for _, h in columns)), rows)
+        + _table(("test", *(h for _, h in columns)), rows, cls="rules")
     )
 
 
