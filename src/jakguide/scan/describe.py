@@ -219,14 +219,14 @@ def describe_rules(kb: Knowledge, region: Region) -> dict[str, RuleText]:
         if rg is not None:
             criteria = [f"age {rg.min_age_years:g} or older"]
             if rg.smoking:
-                criteria.append(" or ".join(s.replace("-", " ") for s in rg.smoking) + " smoker")
+                criteria.append(" or ".join(s.replace("-", " ", 1) for s in rg.smoking) + " smoker")
             if rg.cv_risk:
                 criteria.append("a cardiovascular risk factor or a history of MI or stroke")
             if rg.malignancy_risk:
                 criteria.append("a history of malignancy")
             if rg.vte_risk:
                 criteria.append("a history of VTE")
-            add("risk-group", EMA_RISK, "EMA Article 20 risk group: " + "; ".join(criteria),
+            add("risk-group", EMA_RISK, "EMA Article 20 risk group, any of: " + "; ".join(criteria),
                 mono.id)  # fmt: skip
     return {
         rule: RuleText(

@@ -27,30 +27,28 @@ KIND_SECTIONS = (
         "lab",
         "thresholds",
         "Threshold crossings",
-        "Each row: a lab rule of an agent's label. Patients taking a JAK agent on {as_of} whose "
-        "latest result of the analyte (the worse value of its day) crosses the rule: the "
-        "on-therapy rules for a result after the start, the initiation rules for one on or "
-        "before it. Critical: the action interrupts or discontinues the agent. Rows: worklist "
-        "rows, one per patient, agent and rule.",
+        "Patients taking a JAK agent on {as_of} whose latest result of an analyte crosses a "
+        "lab rule of the agent's label (the on-therapy rules for a result after the start, the "
+        "initiation rules for one on or before it). Critical: the action interrupts or "
+        "discontinues the agent. Rows: one per patient, agent and rule.",
     ),
     (
         "risk-group",
         "risk-groups",
         "Risk groups",
-        "Each row: a risk population of the labels (US: singled out by the boxed warning; EU: "
-        "the Article 20 risk group). Patients taking a JAK agent on {as_of} in it (warning), or, "
-        "for the EU group, in none of its criteria while age, smoking or history is not "
-        "recorded (info). Rows: worklist rows, one per patient and agent.",
+        "Patients taking a JAK agent on {as_of} in a label's risk population (US: singled out "
+        "by the boxed warning; EU: the Article 20 risk group): warning when a criterion holds; "
+        "info (EU) when none holds but age, smoking or history is not recorded. Rows: one per "
+        "patient and agent.",
     ),
     (
         "interaction",
         "interactions",
         "Interactions",
-        "Each row: an interaction row of an agent's label. Patients taking a JAK agent on "
-        "{as_of} who also take, on that date, a medicine of a class the row names. Severity "
-        "follows the row's action (critical: contraindicated; warning: avoid, not recommended, "
-        "a dose change or caution; info: no change). Rows: worklist rows, one per patient, "
-        "agent and label row.",
+        "Patients taking a JAK agent on {as_of} who also take, that day, a medicine of a class "
+        "a row of the agent's label names. Severity follows the row's action (critical: "
+        "contraindicated; info: no change; warning: the others). Rows: one per patient, agent "
+        "and label row.",
     ),
 )
 COUNT_LABELS = {
@@ -185,12 +183,11 @@ def _screening(result: ScanResult, c: Cells) -> str:
         )
     return (
         '<h2 id="screening">Screening before the first course</h2>'
-        "<p>Each row counts <strong>patients</strong> in the whole export (on any biologic or "
-        "JAK agent, not only those taking one on the scan date): the denominator holds the "
-        "adults at their index date (their first course of the measure's drugs on record); the "
-        "numerator those with the tests in the 12 months up to that date; exclusions (within "
-        "the denominator) the measure's exception. Rate = numerator / (denominator - "
-        "exclusions), with its bar (full width = 100 %). "
+        "<p><strong>Patients</strong> in the whole export, not only those taking a JAK agent "
+        "on the scan date. Denominator: the adults at their index date (their first course of "
+        "the measure's drugs on record); numerator: those with the tests in the measure's "
+        "window before it; exclusions (within the denominator): the measure's exception. Rate "
+        "= numerator / (denominator - exclusions); its bar is full at 100 %. "
         "<strong>Rates count only what the export documents</strong>: a test done elsewhere "
         "and not in the export counts as not done.</p>"
         + _table(("measure", "numer~ator", "denom~inator", "exclu~sions", "rate"), rows)
@@ -228,22 +225,20 @@ def _monitoring(result: ScanResult, monitoring: list[dict[str, Any]], c: Cells) 
             )
     return (
         '<h2 id="monitoring">Monitoring adherence per label item</h2>'
-        f"<p>Each row: one monitoring item of an agent's label ({_e(result.region)}). Overdue: "
-        f"<strong>patients</strong> taking the agent on {_e(result.as_of)} whose next check of "
-        "the item is past its date (a missing baseline, the first check after the start, or "
-        "the repeat); share: of the patients taking the agent (the group's heading), with its "
-        "bar (full width = 100 %). Every item of an agent someone takes is listed; those "
-        "nobody is overdue for are folded under the agent.</p>"
+        f"<p>Per monitoring item of each agent's {_e(result.region)} label: the <strong>"
+        f"patients</strong> taking the agent on {_e(result.as_of)} whose next check of the item "
+        "is past its date (a missing baseline, the first check after the start, or the "
+        "repeat), and their share of the patients on the agent (its bar is full at 100 %). "
+        "Items nobody is overdue for are folded under their agent.</p>"
         + _table(("label item", "overdue", "share overdue"), rows)
         + '<h3 id="monitoring-findings">Monitoring findings (due and overdue)</h3>'
         + _kind_block(
             result,
             "monitoring",
             c,
-            f"Each row: a label monitoring item (the same id can name different schedules in "
-            f"different labels). Patients taking a JAK agent on {_e(result.as_of)} with the "
-            "item overdue (warning) or due now (info); rows: worklist rows, one per patient, "
-            "agent and item.",
+            f"Patients taking a JAK agent on {_e(result.as_of)} with a label monitoring item "
+            "overdue (warning) or due now (info); one id can name different schedules in "
+            "different labels. Rows: one per patient, agent and item.",
         )
     )
 
@@ -301,12 +296,11 @@ def screening_state(row: dict[str, Any]) -> str:
 def _screening_findings(result: ScanResult, c: Cells) -> str:
     anchor, title = "screening-findings", "Screening tests on therapy: missing, positive or due"
     intro = (
-        f"Each row: a screening test the agents' labels ask for. Counts are <strong>patients"
-        f"</strong> taking a JAK agent on {_e(result.as_of)}, by the latest interpretable result "
-        "of the test on record (whenever it was taken): <em>no result</em>, no result on "
-        "record at all (warning); <em>positive or indeterminate</em>, the latest result "
-        "(warning); <em>repeat due</em>, the latest TB result negative and the repeat on "
-        "therapy reached (info). A test done, or negative and not yet due again, is not counted."
+        f"<strong>Patients</strong> taking a JAK agent on {_e(result.as_of)}, per screening "
+        "test their agent's label asks for, by the latest interpretable result on record: "
+        "<em>no result</em> at all (warning); <em>positive or indeterminate</em> (warning); "
+        "<em>repeat due</em>: TB negative and its repeat on therapy reached (info). A test "
+        "done, or negative and not yet due again, is not counted."
     )
     states: dict[tuple[str, str], set[str]] = {}
     for row in result.worklist:
@@ -385,13 +379,12 @@ def _esi(result: ScanResult, c: Cells) -> str:
     ]
     return (
         '<h2 id="events">Events of special interest after a JAK start</h2>'
-        f"<p>Counts of <strong>patients</strong> (with at least one event) and of events, over "
-        f"every course of a JAK agent on record up to {_e(result.as_of)} "
-        f"({c.n(total['patients'])} patients, {total['patient_years']:,.1f} patient-years of "
-        "exposure, from the start to the scan date or the documented end). Events: Conditions "
-        "coded in the category with onset after the start and within the exposure. Rates per "
-        "100 patient-years; the bars share one scale (full width = the highest rate shown, "
-        "here and per agent).</p>"
+        f"<p><strong>Patients</strong> with at least one event, and events, over every course "
+        f"of a JAK agent on record up to {_e(result.as_of)} ({c.n(total['patients'])} patients, "
+        f"{total['patient_years']:,.1f} patient-years from the start to the scan date or the "
+        "documented end). An event: a Condition coded in the category with onset after the "
+        "start, within the exposure. Rates per 100 patient-years; the bars share one scale "
+        "(full = the highest rate shown, here and per agent).</p>"
         + _esi_table(total, c, top)
         + "<h3>Per agent</h3>"
         + ("".join(agents) or "<p>None.</p>")
