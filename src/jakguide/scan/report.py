@@ -84,8 +84,8 @@ details{margin:.4rem 0}summary{cursor:pointer;font-weight:600;padding:.3rem 0}
 small.rid{display:block;font-size:.72rem;color:#5a5a5a;font-family:ui-monospace,monospace;
 overflow-wrap:anywhere}h3 small.rid{font-weight:400}
 span.v{display:block}span.v+span.v{margin-top:.25rem}span.ag{color:#555;font-size:.85rem}
-th.none{font-weight:400}th.none details{margin:0}th.none summary{font-weight:400;
-color:#444}th.none ul{margin:.2rem 0;padding-left:1.1rem}
+th.none{font-weight:400}th.group span.d{font-weight:400}th.none details{margin:0}
+th.none summary{font-weight:400;color:#444}th.none ul{margin:.2rem 0;padding-left:1.1rem}
 td svg.bar{display:block;width:4rem;height:.5rem;margin:.2rem 0 0 auto}
 dl{display:grid;grid-template-columns:minmax(0,1fr);gap:.1rem}dt{font-weight:600;
 overflow-wrap:anywhere}dd{margin:0 0 .5rem}
@@ -218,8 +218,9 @@ def _monitoring(result: ScanResult, monitoring: list[dict[str, Any]], c: Cells) 
                 f'<small class="rid">{_e(r)}</small></li>'
                 for r in none
             )
+            more = " more" if len(none) < len(items) else ""
             rows.append(
-                f'<tr><th colspan="3" class="none"><details><summary>{len(none)} more '
+                f'<tr><th colspan="3" class="none"><details><summary>{len(none)}{more} '
                 f"item{'s' if len(none) > 1 else ''}: none overdue</summary><ul>{listed}</ul>"
                 "</details></th></tr>"
             )
@@ -429,7 +430,8 @@ def _breakdowns(result: ScanResult, c: Cells) -> str:
                 text = result.rules.get(r["rule"])
                 words = _e(text.plain()) if text is not None else ""
                 wrows.append(
-                    f'<tr><th colspan="3" class="group">{_e(r["kind"])}: {words}'
+                    f'<tr><th colspan="3" class="group">{_e(r["kind"])}: '
+                    f'<span class="d">{words}</span>'
                     f'<small class="rid">{_e(r["rule"])}</small></th></tr>'
                 )
             wrows.append(
