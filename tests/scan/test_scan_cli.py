@@ -111,3 +111,30 @@ def test_duckdb_and_spark_worklists_are_identical(
     assert (tmp_path / "a" / "worklist.csv").read_bytes() == (
         tmp_path / "b" / "worklist.csv"
     ).read_bytes()
+
+
+def test_malformed_lines_are_counted_in_the_read_and_not_rows(
+    tmp_path: Path, kb: Knowledge
+) -> None:
+    """DuckDB counts the bad lines of the files its views read while reading them (no second
+    pass); the files of a type no view reads get one pass; bad lines are never rows."""
+    (tmp_path / "Patient.ndjson").write_text(
+        '{"resourceType": "Patient", "id": "a"}\n[1, 2]\n\n{"resourceType": "Patient", "id": "b"}\n'
+    )
+    (tmp_path / "Observation.1.ndjson").write_text(
+        '{"resourceType": "Observation", "id": "o1", "status": "final"}\n{"id": "o2"}\n{oops\n'
+    )
+    (tmp_path / "Immunization.ndjson").write_text('{"resourceType": "Immunization"}\nnope\n')
+    engine = DuckScan()
+    result = run_scan(engine, find_inputs(tmp_path), kb, AS_OF)
+    engine.close()
+    assert result.counts["patients"] == 2 and result.counts["observations"] == 1
+    assert result.quality["malformed_lines"] == 4
+    assert sorted(n for n in result.notices if "malformed" in n) == [
+        "Immunization.ndjson:2: malformed NDJSON line skipped",
+        "Observation.1.ndjson:2: malformed NDJSON line skipped",
+        "Observation.1.ndjson:3: malformed NDJSON line skipped",
+        "Patient.ndjson:2: malformed NDJSON line skipped",
+    ]
+    assert engine.counted_types >= {"Patient", "Observation"}
+    assert "Immunization" not in engine.counted_types

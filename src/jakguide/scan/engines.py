@@ -2,7 +2,8 @@
 
 Both get the same tables under the same names: the scan views compiled by ``sof`` (``v_*``),
 the knowledge tables (``k_*``) and the rule stages (``s_*``). Malformed lines are skipped by the
-readers (``inputs.check_lines`` names them); a resource type with no file is an empty table.
+readers (DuckDB counts them per file in the same read; ``inputs.name_malformed`` names them); a
+resource type with no file is an empty table.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from jakguide.errors import InputError
+from jakguide.scan.inputs import read_error
 from jakguide.scan.tables import Table
 from jakguide.sof import View, compile_view
 
@@ -31,6 +33,12 @@ class ScanEngine(Protocol):
     def close(self) -> None: ...
 
 
+# The reader's column for ``resourceType`` (NULL on a malformed line) and the view tables' column
+# that names the file of a malformed line until it is counted and dropped.
+_TYPE = "resourceType"
+_BAD = "_malformed_file"
+
+
 def _listing(paths: list[Path]) -> str:
     return ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths)
 
@@ -48,6 +56,10 @@ class DuckScan:
     threads: int | None = None
     dialect: str = "duckdb"
     files: dict[str, list[Path]] = field(default_factory=dict)
+    # Malformed lines per file (by path) and the resource types whose files were counted, both
+    # found while the views read the files.
+    malformed: dict[str, int] = field(default_factory=dict)
+    counted_types: set[str] = field(default_factory=set)
     con: duckdb.DuckDBPyConnection = field(init=False)
 
     def __post_init__(self) -> None:
@@ -75,29 +87,55 @@ class DuckScan:
         import duckdb
 
         paths = self.files.get(view.resource)
+        counting = False
         if not paths:
             empty = "(SELECT CAST(NULL AS JSON) AS resource WHERE FALSE)"
             compiled = compile_view(view, "duckdb", table=empty)
         else:
-            probe = compile_view(view, "duckdb", table="_p", prefetched=True)
+            probe = compile_view(view, "duckdb", table="_p", prefetched=True, keep=(_BAD,))
             if not probe.uses_resource and probe.fields:
-                spec = ", ".join(f"'{n}': 'JSON'" for n in probe.fields)
+                # Only the members the view reads are kept (as JSON); a line that is not one
+                # resource comes out of the reader as a row without resourceType, which is
+                # named by its file here and counted below, in the same read.
+                members = dict.fromkeys([*probe.fields, _TYPE])
+                spec = ", ".join(f"'{n}': 'JSON'" for n in members)
                 renames = ", ".join(f'"{n}" AS "{c}"' for n, c in probe.fields.items())
-                relation = (
-                    f"(SELECT {renames} FROM read_json([{_listing(paths)}], "
-                    f"format = 'newline_delimited', ignore_errors = true, columns = {{{spec}}}))"
+                counting = bool(probe.kept) and view.resource not in self.counted_types
+                bad = (
+                    f', CASE WHEN "{_TYPE}" IS NULL THEN filename END AS "{_BAD}"'
+                    if counting
+                    else ""
                 )
-                compiled = compile_view(view, "duckdb", table=relation, prefetched=True)
+                where = "" if counting else f' WHERE "{_TYPE}" IS NOT NULL'
+                relation = (
+                    f"(SELECT {renames}{bad} FROM read_json([{_listing(paths)}], "
+                    f"format = 'newline_delimited', ignore_errors = true, filename = true, "
+                    f"columns = {{{spec}}}){where})"
+                )
+                keep = (_BAD,) if counting else ()
+                compiled = compile_view(view, "duckdb", table=relation, prefetched=True, keep=keep)
             else:
                 relation = (
                     f"(SELECT json AS resource FROM read_json_objects([{_listing(paths)}], "
-                    "format = 'newline_delimited', ignore_errors = true))"
+                    "format = 'newline_delimited', ignore_errors = true) "
+                    "WHERE json_type(json) = 'OBJECT' AND json_exists(json, '$.resourceType'))"
                 )
                 compiled = compile_view(view, "duckdb", table=relation)
         try:
             self.con.execute(f"CREATE OR REPLACE TABLE {name} AS {compiled.sql}")
         except duckdb.Error as exc:
-            raise _fail(exc) from None
+            named = [p for p in paths or [] if str(p) in str(exc)]
+            raise (read_error(exc, named, Path()) if named else _fail(exc)) from None
+        if counting:
+            assert paths is not None
+            rows = self.con.execute(
+                f'SELECT "{_BAD}", count(*) FROM {name} WHERE "{_BAD}" IS NOT NULL GROUP BY 1'
+            ).fetchall()
+            self.malformed.update({str(r[0]): int(r[1]) for r in rows})
+            if rows:
+                self.con.execute(f'DELETE FROM {name} WHERE "{_BAD}" IS NOT NULL')
+            self.con.execute(f'ALTER TABLE {name} DROP COLUMN "{_BAD}"')
+            self.counted_types.add(view.resource)
 
     def table(self, table: Table) -> None:
         cols = ", ".join(f"{n} {t}" for n, t in table.columns)

@@ -19,7 +19,7 @@ from jakguide.kb.base import Knowledge
 from jakguide.model import Region
 from jakguide.scan import rules
 from jakguide.scan.engines import DuckScan, SparkScan
-from jakguide.scan.inputs import Inputs, check_lines
+from jakguide.scan.inputs import Inputs, count_malformed, name_malformed
 from jakguide.scan.kinds import KINDS
 from jakguide.scan.measures import run_measures
 from jakguide.scan.tables import lab_units_table, medicine_table
@@ -46,8 +46,8 @@ VIEWS = {
     "v_condition": "condition",
 }
 STAGES = (
-    "check",
     "views",
+    "check",
     "knowledge",
     "medicines",
     "therapy",
@@ -104,19 +104,12 @@ def run_scan(
         if progress is not None:
             progress(stage)
 
-    if isinstance(engine, DuckScan):
-        check_lines(engine.con, inputs)
-    else:  # the same parallel count, on a DuckDB of its own (Spark skips bad lines silently)
-        checker = DuckScan()
-        try:
-            check_lines(checker.con, inputs)
-        finally:
-            checker.close()
-    done("check")
     engine.load(inputs.files)
     for table, name in VIEWS.items():
         engine.view(table, scan_view(name))
     done("views")
+    _check(engine, inputs)
+    done("check")
     for kind in KINDS:
         for kind_table in kind.tables(kb, region):
             engine.table(kind_table)
@@ -162,6 +155,24 @@ def run_scan(
         timings=timings,
         notices=list(inputs.notices),
     )
+
+
+def _check(engine: DuckScan | SparkScan, inputs: Inputs) -> None:
+    """Count and name the malformed lines: DuckDB counted those of the files its views read
+    while reading them; the other files (and every file, for Spark, which skips bad lines
+    silently) get one parallel DuckDB pass."""
+    if isinstance(engine, DuckScan):
+        counted = dict(engine.malformed)
+        rest = [p for t, ps in inputs.files.items() if t not in engine.counted_types for p in ps]
+        counted.update(count_malformed(engine.con, rest, inputs.folder))
+    else:
+        checker = DuckScan()
+        try:
+            paths = [p for ps in inputs.files.values() for p in ps]
+            counted = count_malformed(checker.con, paths, inputs.folder)
+        finally:
+            checker.close()
+    name_malformed(inputs, counted)
 
 
 def _one(engine: DuckScan | SparkScan, sql: str) -> int:
