@@ -138,3 +138,23 @@ def test_malformed_lines_are_counted_in_the_read_and_not_rows(
     ]
     assert engine.counted_types >= {"Patient", "Observation"}
     assert "Immunization" not in engine.counted_types
+
+
+def test_memory_limit_scans_in_a_database_file_removed_on_close(
+    tmp_path: Path, kb: Knowledge
+) -> None:
+    """With --memory-limit the tables live in a temporary database file (compressed, evicted
+    under pressure) and DuckDB gets a share of the limit; the same worklist comes out."""
+    write_population(tmp_path / "in", kb, 200, seed=7, as_of=AS_OF)
+    plain = DuckScan()
+    a = run_scan(plain, find_inputs(tmp_path / "in"), kb, AS_OF)
+    plain.close()
+    limited = DuckScan(memory_limit="1GB")
+    workdir = limited.workdir
+    assert workdir is not None and (workdir / "scan.duckdb").exists()
+    limit = limited.rows("SELECT current_setting('memory_limit')")[0][0]
+    assert limit.endswith("MiB") and float(limit.split()[0]) < 1000
+    b = run_scan(limited, find_inputs(tmp_path / "in"), kb, AS_OF)
+    limited.close()
+    assert not workdir.exists()
+    assert a.worklist and a.worklist == b.worklist and a.counts == b.counts

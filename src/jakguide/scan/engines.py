@@ -8,6 +8,9 @@ resource type with no file is an empty table.
 
 from __future__ import annotations
 
+import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -39,6 +42,27 @@ _TYPE = "resourceType"
 _BAD = "_malformed_file"
 
 
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]?i?B)?\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
+_UNITS.update({"KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40})
+# DuckDB's share of --memory-limit: the limit is for the whole process, and besides DuckDB's
+# buffer pool (tables, hash tables, sorts) it holds Python, the knowledge and memory DuckDB
+# allocates outside the pool (readers' buffers, per-thread state).
+DUCKDB_SHARE = 0.6
+
+
+def _duck_limit(limit: str) -> str:
+    """DuckDB's memory_limit for a process limit written as DuckDB reads it (4GB, 512MiB)."""
+    m = _SIZE.match(limit)
+    if m is None:
+        raise InputError("--memory-limit", limit, "give a size, e.g. 4GB or 512MiB")
+    unit = (m.group(2) or "").upper()
+    if unit not in _UNITS:
+        raise InputError("--memory-limit", limit, "give a size, e.g. 4GB or 512MiB")
+    size = float(m.group(1)) * _UNITS[unit]
+    return f"{max(int(size * DUCKDB_SHARE) // 2**20, 1)}MiB"
+
+
 def _listing(paths: list[Path]) -> str:
     return ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths)
 
@@ -60,25 +84,39 @@ class DuckScan:
     # found while the views read the files.
     malformed: dict[str, int] = field(default_factory=dict)
     counted_types: set[str] = field(default_factory=set)
+    workdir: Path | None = field(default=None, init=False)  # the database file's folder
     con: duckdb.DuckDBPyConnection = field(init=False)
 
     def __post_init__(self) -> None:
         import duckdb
 
         config: dict[str, Any] = {"autoinstall_known_extensions": False}
+        database = ":memory:"
         if self.memory_limit:
-            config["memory_limit"] = self.memory_limit
+            # Out of core: the tables live in a database file of their own (compressed, so a
+            # tenth of their size in memory, and evicted to it under pressure), and DuckDB gets
+            # the share of the limit that leaves the rest of the process room (see _duck_limit).
+            config["memory_limit"] = _duck_limit(self.memory_limit)
+            self.workdir = Path(tempfile.mkdtemp(prefix="jakguide-scan-"))
+            database = str(self.workdir / "scan.duckdb")
+            config["temp_directory"] = str(self.workdir / "spill")
         if self.threads:
             config["threads"] = self.threads
         try:
-            self.con = duckdb.connect(config=config)
+            self.con = duckdb.connect(database, config=config)
         except duckdb.Error as exc:
+            self._remove()
             first = str(exc).splitlines()[0]
             raise InputError("--memory-limit", self.memory_limit, first) from None
         # Insertion order is not needed, and dropping it lets big sorts and joins spill.
         self.con.execute("SET preserve_insertion_order = false")
         # The CLI draws its own progress bar; DuckDB's would interleave with it on stderr.
         self.con.execute("SET enable_progress_bar = false")
+
+    def _remove(self) -> None:
+        if self.workdir is not None:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            self.workdir = None
 
     def load(self, files: dict[str, list[Path]]) -> None:
         self.files = files
@@ -152,6 +190,7 @@ class DuckScan:
 
     def close(self) -> None:
         self.con.close()
+        self._remove()
 
 
 _SPARK_TYPES = {"VARCHAR": "STRING", "INTEGER": "INT", "BOOLEAN": "BOOLEAN", "DOUBLE": "DOUBLE"}
