@@ -15,8 +15,9 @@ the per-patient engine looped over a sample of the same patients.
    extrapolated from the sample (and says so); the ratio to the scan is given in wall and in
    CPU seconds (CPU is steadier on a shared machine).
 
-Writes ``benchmarks/results/scan.json`` (everything, with the load average before and after)
-and ``benchmarks/results/scan-<engine>-<N>.json`` per scan. Run, e.g.::
+Writes ``benchmarks/results/scan.json`` (everything, with the load average before and after;
+``--update`` keeps the scans of the file that a run does not repeat) and
+``benchmarks/results/scan-<engine>-<N>.json`` per scan. Run, e.g.::
 
     python benchmarks/scan.py --runs duckdb:100000 duckdb:1000000 spark:100000 \\
         --loop-patients 100000 --memory-limit 4GB --data-root /work/bench-data
@@ -223,6 +224,11 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--loop-patients", type=int, default=100_000, help="0: no loop")
     ap.add_argument("--loop-sample", type=int, default=1000)
+    ap.add_argument(
+        "--update",
+        action="store_true",
+        help="keep the scans of results/scan.json that this run does not repeat",
+    )
     ap.add_argument("--child", choices=["duckdb", "spark"], help=argparse.SUPPRESS)
     ap.add_argument("--out", type=Path, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -241,6 +247,12 @@ def main() -> int:
         "scans": {},
         "loop": None,
     }
+    previous = RESULTS / "scan.json"
+    if args.update and previous.exists():
+        before = json.loads(previous.read_text())
+        report["scans"] = before.get("scans", {})
+        report["exports"] = before.get("exports", {})
+        report["loop"] = before.get("loop")
     for n in sizes:
         report["exports"][str(n)] = generate(args.data_root / str(n), n, args.seed)
     report["targets"] = {
@@ -266,10 +278,12 @@ def main() -> int:
     if args.loop_patients:  # first: it is short, and the shared machine is quietest early
         n = args.loop_patients
         report["loop"] = {"patients": n, **loop(args.data_root / str(n), args.loop_sample, n)}
+        report["loop"]["when"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         save()
     for engine, n in runs:
         out = Path(f"/tmp/jakguide-bench-scan-out-{engine}-{n}")
         scan = run_scan_child(args.data_root / str(n), engine, n, args.memory_limit, out)
+        scan["when"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         report["scans"][f"{engine}:{n}"] = scan
         print(f"{engine} {n}: {scan['seconds']:.1f} s, {scan['cpu_seconds']:.1f} CPU s, "
               f"rules {scan['rules_seconds']:.1f} s, peak {scan['peak_rss_mb']:.0f} MB",
