@@ -73,9 +73,8 @@ bench: install
 	$(BIN)/python benchmarks/cli_startup.py
 	$(BIN)/python benchmarks/cds.py
 	$(BIN)/python benchmarks/synth.py --patients 10000 100000 1000000
-	$(BIN)/python benchmarks/scan.py --patients 100000 --engine duckdb
-	$(BIN)/python benchmarks/scan.py --patients 100000 --engine spark --loop-sample 0
-	$(BIN)/python benchmarks/scan.py --patients 1000000 --engine duckdb --loop-sample 0
+	$(BIN)/python benchmarks/scan.py --runs duckdb:100000 duckdb:1000000 spark:100000 \
+		--loop-patients 100000 --memory-limit 4GB
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .work/lock-venv

@@ -1,16 +1,26 @@
-"""Benchmark ``jakguide scan``: a generated export scanned on DuckDB or Spark, and the per-patient
-engine looped over a sample of the same patients.
+"""Benchmark ``jakguide scan`` side by side: generated exports scanned on DuckDB and Spark, and
+the per-patient engine looped over a sample of the same patients.
 
-1. ``write_bulk`` writes the export (skipped when ``--data`` already holds one of that size).
-2. The scan runs in a child process (so its peak memory is its own), stage by stage; the rules
-   time is every stage after the views are built (ingest), and patients per minute count every
-   patient of the export.
-3. The loop reads ``--loop-sample`` patients' resources from the files, and runs the FHIR adapter
-   and ``assess`` (as the parity tests do); the time for all patients is extrapolated from the
-   sample and says so.
+1. ``write_bulk`` writes each export once (``--data-root``/``<N>``; an export of that size
+   already there is reused).
+2. Each scan (``--runs engine:N``) runs in a child process of its own, so its peak resident
+   memory (``ru_maxrss``) and CPU seconds (user + system, every thread) are its own; stages are
+   timed in wall and CPU seconds. "Rules" is every stage after ``views`` and ``check`` (ingest);
+   patients per minute count every patient of the export. For Spark the JVM is stopped before
+   the child reports, so its peak memory is the JVM's (``peak_rss_children_mb``).
+3. The loop (``--loop-patients N``) takes the first ``--loop-sample`` patients of that export,
+   picks their lines out of the files beforehand (not timed), then times, per patient: parsing
+   its JSON lines, the FHIR adapter (``read_bundle``) and ``assess`` (the agent, the region,
+   its first labelled condition), as the parity tests do. The time for all N patients is
+   extrapolated from the sample (and says so); the ratio to the scan is given in wall and in
+   CPU seconds (CPU is steadier on a shared machine).
 
-Results go to ``benchmarks/results/scan-<engine>-<N>.json``. Run, e.g.:
-``.venv/bin/python benchmarks/scan.py --patients 100000 --engine duckdb --memory-limit 4GB``.
+Writes ``benchmarks/results/scan.json`` (everything, with the load average before and after;
+``--update`` keeps the scans of the file that a run does not repeat) and
+``benchmarks/results/scan-<engine>-<N>.json`` per scan. Run, e.g.::
+
+    python benchmarks/scan.py --runs duckdb:100000 duckdb:1000000 spark:100000 \\
+        --loop-patients 100000 --memory-limit 4GB --data-root /work/bench-data
 """
 
 from __future__ import annotations
@@ -21,6 +31,7 @@ import gzip
 import json
 import os
 import platform
+import re
 import resource
 import subprocess
 import sys
@@ -30,6 +41,9 @@ from typing import Any
 
 AS_OF = dt.date(2026, 6, 1)
 RESULTS = Path(__file__).parent / "results"
+TARGET_RULES_PER_MINUTE = 1_000_000  # issue 15
+TARGET_SPEEDUP = 100
+_REF = re.compile(r'"(?:subject|patient)":\s*\{"reference":\s*"Patient/([^"]+)"')
 
 
 def generate(folder: Path, patients: int, seed: int) -> dict[str, Any]:
@@ -46,8 +60,13 @@ def generate(folder: Path, patients: int, seed: int) -> dict[str, Any]:
     return {"generated": True, "seconds": took, **json.loads(truth.read_text())["counts"]}
 
 
+def _cpu(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
 def scan_child(folder: Path, engine: str, memory_limit: str | None, out: Path) -> None:
-    """Run in a child process: the scan, its stage timings and its peak memory."""
+    """Run in a child process: the scan, its stage timings, CPU seconds and peak memory."""
     from jakguide.kb.base import bundled_knowledge
     from jakguide.scan.engines import make_scan_engine
     from jakguide.scan.inputs import find_inputs
@@ -55,20 +74,48 @@ def scan_child(folder: Path, engine: str, memory_limit: str | None, out: Path) -
     from jakguide.scan.run import run_scan
 
     kb = bundled_knowledge()
-    start = time.perf_counter()
+    cpu_stages: dict[str, float] = {}
+    clock = [_cpu(resource.RUSAGE_SELF)]
+
+    def progress(stage: str) -> None:
+        now = _cpu(resource.RUSAGE_SELF)
+        cpu_stages[stage] = now - clock[0]
+        clock[0] = now
+
+    start, cpu0 = time.perf_counter(), _cpu(resource.RUSAGE_SELF)
     runner = make_scan_engine(engine, memory_limit)
-    result = run_scan(runner, find_inputs(folder), kb, AS_OF, "US")
+    result = run_scan(runner, find_inputs(folder), kb, AS_OF, "US", progress)
     write_worklist(result, out)
     write_measures(result, out)
     runner.close()
     total = time.perf_counter() - start
+    cpu = _cpu(resource.RUSAGE_SELF) - cpu0
+    if engine == "spark":  # stop the JVM so that its peak memory and CPU are counted below
+        from pyspark import SparkContext
+
+        gateway = SparkContext._gateway
+        SparkContext.getOrCreate().stop()
+        proc = getattr(gateway, "proc", None)
+        if gateway is not None:
+            gateway.shutdown()
+        if proc is not None:  # the JVM exits when its standard input closes
+            if proc.stdin is not None:
+                proc.stdin.close()
+            try:
+                proc.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                proc.terminate()
+                proc.wait()
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    jvm_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # Spark's JVM, if any
+    jvm_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     print(
         json.dumps(
             {
                 "seconds": total,
+                "cpu_seconds": cpu,
+                "cpu_seconds_children": _cpu(resource.RUSAGE_CHILDREN),
                 "stages": result.timings,
+                "cpu_stages": cpu_stages,
                 "findings": len(result.worklist),
                 "counts": result.counts,
                 "peak_rss_mb": peak_kb / 1024,
@@ -78,7 +125,27 @@ def scan_child(folder: Path, engine: str, memory_limit: str | None, out: Path) -
     )
 
 
-def loop(folder: Path, sample: int) -> dict[str, Any]:
+def run_scan_child(
+    data: Path, engine: str, patients: int, memory_limit: str, out: Path
+) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, "--child", engine, "--memory-limit", memory_limit,
+           "--data-root", str(data), "--out", str(out)]  # fmt: skip
+    load = os.getloadavg()[0]
+    done = subprocess.run(cmd, check=True, capture_output=True, text=True, env=os.environ)
+    scan = json.loads(done.stdout.strip().splitlines()[-1])
+    ingest = ("views", "check")
+    rules = sum(v for k, v in scan["stages"].items() if k not in ingest)
+    rules_cpu = sum(v for k, v in scan["cpu_stages"].items() if k not in ingest)
+    scan["load_average_at_start"] = load
+    scan["load_average_at_end"] = os.getloadavg()[0]
+    scan["rules_seconds"] = rules
+    scan["rules_cpu_seconds"] = rules_cpu
+    scan["patients_per_minute_rules"] = patients / rules * 60
+    scan["patients_per_minute_total"] = patients / scan["seconds"] * 60
+    return scan
+
+
+def loop(folder: Path, sample: int, patients: int) -> dict[str, Any]:
     """The per-patient path over the first ``sample`` patients of the export."""
     from jakguide.adapters.fhir import read_bundle
     from jakguide.engine import assess
@@ -86,27 +153,34 @@ def loop(folder: Path, sample: int) -> dict[str, Any]:
     from jakguide.model import AssessRequest
 
     kb = bundled_knowledge()
-    wanted: dict[str, list[dict[str, Any]]] = {}
+    lines: dict[str, list[str]] = {}
     for path in sorted(folder.glob("Patient.*.ndjson*")):
         with gzip.open(path, "rt") if path.name.endswith(".gz") else path.open() as fh:
             for line in fh:
-                r = json.loads(line)
-                wanted[r["id"]] = [r]
-                if len(wanted) >= sample:
+                lines[json.loads(line)["id"]] = [line]
+                if len(lines) >= sample:
                     break
         break
-    for path in sorted(folder.glob("*.ndjson*")):
+    for path in sorted(folder.glob("*.ndjson*")):  # pick the sample's lines (not timed)
         if path.name.startswith("Patient."):
             continue
         with gzip.open(path, "rt") if path.name.endswith(".gz") else path.open() as fh:
             for line in fh:
-                r = json.loads(line)
-                ref = (r.get("subject") or r.get("patient") or {}).get("reference", "")
-                pid = ref.split("/", 1)[-1]
-                if pid in wanted:
-                    wanted[pid].append(r)
-    start = time.perf_counter()
-    for resources in wanted.values():
+                m = _REF.search(line)
+                if m is None:
+                    r = json.loads(line)
+                    ref = (r.get("subject") or r.get("patient") or {}).get("reference", "")
+                    pid = ref.split("/", 1)[-1]
+                else:
+                    pid = m.group(1)
+                if pid in lines:
+                    lines[pid].append(line)
+    parse = 0.0
+    start, cpu0 = time.perf_counter(), time.process_time()
+    for raw in lines.values():
+        t = time.perf_counter()
+        resources = [json.loads(line) for line in raw]
+        parse += time.perf_counter() - t
         bundle = {"resourceType": "Bundle", "type": "collection",
                   "entry": [{"resource": r} for r in resources]}  # fmt: skip
         patient = read_bundle(bundle, kb, AS_OF).patient
@@ -123,54 +197,103 @@ def loop(folder: Path, sample: int) -> dict[str, Any]:
         )
         assess(patient, request, kb)
     took = time.perf_counter() - start
-    return {"sample": len(wanted), "seconds": took, "per_patient_ms": 1000 * took / len(wanted)}
+    cpu = time.process_time() - cpu0
+    n = len(lines)
+    return {
+        "sample": n,
+        "seconds": took,
+        "cpu_seconds": cpu,
+        "parse_seconds": parse,
+        "per_patient_ms": 1000 * took / n,
+        "per_patient_ms_without_parse": 1000 * (took - parse) / n,
+        "extrapolated_seconds_all": took / n * patients,
+        "extrapolated_cpu_seconds_all": cpu / n * patients,
+    }
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--patients", type=int, default=100_000)
-    ap.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
+    ap.add_argument(
+        "--runs",
+        nargs="*",
+        default=["duckdb:100000", "duckdb:1000000", "spark:100000"],
+        help="engine:patients, each a scan in a child process",
+    )
     ap.add_argument("--memory-limit", default="4GB")
-    ap.add_argument("--data", type=Path, default=None)
+    ap.add_argument("--data-root", type=Path, default=Path("/tmp/jakguide-bench-scan"))
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--loop-patients", type=int, default=100_000, help="0: no loop")
     ap.add_argument("--loop-sample", type=int, default=1000)
-    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument(
+        "--update",
+        action="store_true",
+        help="keep the scans of results/scan.json that this run does not repeat",
+    )
+    ap.add_argument("--child", choices=["duckdb", "spark"], help=argparse.SUPPRESS)
+    ap.add_argument("--out", type=Path, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
-    data = args.data or Path(f"/tmp/jakguide-bench-scan-{args.patients}")
-    out = args.out or Path(f"/tmp/jakguide-bench-scan-out-{args.engine}-{args.patients}")
     if args.child:
-        scan_child(data, args.engine, args.memory_limit, out)
+        scan_child(args.data_root, args.child, args.memory_limit, args.out)
         return 0
-    gen = generate(data, args.patients, args.seed)
-    cmd = [sys.executable, __file__, "--child", "--patients", str(args.patients),
-           "--engine", args.engine, "--memory-limit", args.memory_limit,
-           "--data", str(data), "--out", str(out)]  # fmt: skip
-    done = subprocess.run(cmd, check=True, capture_output=True, text=True, env=os.environ)
-    scan = json.loads(done.stdout.strip().splitlines()[-1])
-    rules = sum(v for k, v in scan["stages"].items() if k not in ("check", "views"))
-    scan["rules_seconds"] = rules
-    scan["patients_per_minute_rules"] = args.patients / rules * 60
-    scan["patients_per_minute_total"] = args.patients / scan["seconds"] * 60
-    per_patient = loop(data, args.loop_sample) if args.loop_sample else None
-    if per_patient:
-        extrapolated = per_patient["seconds"] / per_patient["sample"] * args.patients
-        per_patient["extrapolated_seconds_all"] = extrapolated
-        per_patient["speedup_scan_vs_loop"] = extrapolated / scan["seconds"]
-    result = {
-        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    runs = [(r.split(":")[0], int(r.split(":")[1])) for r in args.runs]
+    sizes = sorted({n for _, n in runs} | ({args.loop_patients} if args.loop_patients else set()))
+    when = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    report: dict[str, Any] = {
+        "when": when,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-        "patients": args.patients,
-        "engine": args.engine,
         "memory_limit": args.memory_limit,
-        "export": gen,
-        "scan": scan,
-        "loop": per_patient,
+        "load_average_at_start": os.getloadavg()[0],
+        "exports": {},
+        "scans": {},
+        "loop": None,
+    }
+    previous = RESULTS / "scan.json"
+    if args.update and previous.exists():
+        before = json.loads(previous.read_text())
+        report["scans"] = before.get("scans", {})
+        report["exports"] = before.get("exports", {})
+        report["loop"] = before.get("loop")
+    for n in sizes:
+        report["exports"][str(n)] = generate(args.data_root / str(n), n, args.seed)
+    report["targets"] = {
+        "rules_patients_per_minute": TARGET_RULES_PER_MINUTE,
+        "scan_vs_loop": TARGET_SPEEDUP,
+        "memory_limit": args.memory_limit,
     }
     RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"scan-{args.engine}-{args.patients}.json"
-    path.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result, indent=2))
+
+    def save() -> None:  # after every step, so that a long run keeps what it has measured
+        report["load_average_at_end"] = os.getloadavg()[0]
+        loop_result, n = report["loop"], args.loop_patients
+        scan = report["scans"].get(f"duckdb:{n}")
+        if loop_result and scan:
+            loop_result["speedup_scan_vs_loop"] = (
+                loop_result["extrapolated_seconds_all"] / scan["seconds"]
+            )
+            loop_result["speedup_scan_vs_loop_cpu"] = (
+                loop_result["extrapolated_cpu_seconds_all"] / scan["cpu_seconds"]
+            )
+        (RESULTS / "scan.json").write_text(json.dumps(report, indent=2) + "\n")
+
+    if args.loop_patients:  # first: it is short, and the shared machine is quietest early
+        n = args.loop_patients
+        report["loop"] = {"patients": n, **loop(args.data_root / str(n), args.loop_sample, n)}
+        report["loop"]["when"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        save()
+    for engine, n in runs:
+        out = Path(f"/tmp/jakguide-bench-scan-out-{engine}-{n}")
+        scan = run_scan_child(args.data_root / str(n), engine, n, args.memory_limit, out)
+        scan["when"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        report["scans"][f"{engine}:{n}"] = scan
+        print(f"{engine} {n}: {scan['seconds']:.1f} s, {scan['cpu_seconds']:.1f} CPU s, "
+              f"rules {scan['rules_seconds']:.1f} s, peak {scan['peak_rss_mb']:.0f} MB",
+              file=sys.stderr, flush=True)  # fmt: skip
+        single = {"when": when, "machine": report["machine"], "patients": n, "engine": engine,
+                  "memory_limit": args.memory_limit, "export": report["exports"][str(n)],
+                  "scan": scan}  # fmt: skip
+        (RESULTS / f"scan-{engine}-{n}.json").write_text(json.dumps(single, indent=2) + "\n")
+        save()
+    print(json.dumps(report, indent=2))
     return 0
 
 

@@ -149,3 +149,50 @@ def test_duckdb_and_spark_worklists_are_identical(
         d.quality,
     )
     assert c.quality["medication_references"]["resource"] > 0
+
+
+def test_malformed_lines_are_counted_in_the_read_and_not_rows(
+    tmp_path: Path, kb: Knowledge
+) -> None:
+    """DuckDB counts the bad lines of the files its views read while reading them (no second
+    pass); the files of a type no view reads get one pass; bad lines are never rows."""
+    (tmp_path / "Patient.ndjson").write_text(
+        '{"resourceType": "Patient", "id": "a"}\n[1, 2]\n\n{"resourceType": "Patient", "id": "b"}\n'
+    )
+    (tmp_path / "Observation.1.ndjson").write_text(
+        '{"resourceType": "Observation", "id": "o1", "status": "final"}\n{"id": "o2"}\n{oops\n'
+    )
+    (tmp_path / "Immunization.ndjson").write_text('{"resourceType": "Immunization"}\nnope\n')
+    engine = DuckScan()
+    result = run_scan(engine, find_inputs(tmp_path), kb, AS_OF)
+    engine.close()
+    assert result.counts["patients"] == 2 and result.counts["observations"] == 1
+    assert result.quality["malformed_lines"] == 4
+    assert sorted(n for n in result.notices if "malformed" in n) == [
+        "Immunization.ndjson:2: malformed NDJSON line skipped",
+        "Observation.1.ndjson:2: malformed NDJSON line skipped",
+        "Observation.1.ndjson:3: malformed NDJSON line skipped",
+        "Patient.ndjson:2: malformed NDJSON line skipped",
+    ]
+    assert engine.counted_types >= {"Patient", "Observation"}
+    assert "Immunization" not in engine.counted_types
+
+
+def test_memory_limit_scans_in_a_database_file_removed_on_close(
+    tmp_path: Path, kb: Knowledge
+) -> None:
+    """With --memory-limit the tables live in a temporary database file (compressed, evicted
+    under pressure) and DuckDB gets a share of the limit; the same worklist comes out."""
+    write_population(tmp_path / "in", kb, 200, seed=7, as_of=AS_OF)
+    plain = DuckScan()
+    a = run_scan(plain, find_inputs(tmp_path / "in"), kb, AS_OF)
+    plain.close()
+    limited = DuckScan(memory_limit="1GB")
+    workdir = limited.workdir
+    assert workdir is not None and (workdir / "scan.duckdb").exists()
+    limit = limited.rows("SELECT current_setting('memory_limit')")[0][0]
+    assert limit.endswith("MiB") and float(limit.split()[0]) < 1000
+    b = run_scan(limited, find_inputs(tmp_path / "in"), kb, AS_OF)
+    limited.close()
+    assert not workdir.exists()
+    assert a.worklist and a.worklist == b.worklist and a.counts == b.counts

@@ -2,9 +2,10 @@
 
 Files are ``<ResourceType>[.<n>].ndjson[.gz]`` at the top of the folder (FHIR Bulk Data). A file
 whose name is not a FHIR R4 resource type is skipped with a notice; a resource type with no file
-is an empty table. A malformed line is reported with its file and line number and skipped: the
-engine counts them in one parallel pass, and only a file that has any is read again, line by
-line, to name them.
+is an empty table. A malformed line (not one JSON object with a ``resourceType``) is reported
+with its file and line number and skipped: the engine counts them per file (DuckDB while it reads
+the views, else in one parallel pass), and only a file that has any is read again, line by line,
+to name them.
 """
 
 from __future__ import annotations
@@ -77,7 +78,8 @@ def _open(path: Path) -> list[str]:
 
 
 def bad_lines(path: Path) -> list[int]:
-    """1-based numbers of the lines of ``path`` that are not one JSON object."""
+    """1-based numbers of the lines of ``path`` that are not one FHIR resource (a JSON object
+    with a ``resourceType``): the lines the engines' readers skip."""
     out = []
     for number, line in enumerate(_open(path), start=1):
         if not line.strip():
@@ -87,36 +89,51 @@ def bad_lines(path: Path) -> list[int]:
         except ValueError:
             out.append(number)
             continue
-        if not isinstance(value, dict):
+        if not isinstance(value, dict) or value.get("resourceType") is None:
             out.append(number)
     return out
 
 
-def check_lines(con: duckdb.DuckDBPyConnection, inputs: Inputs) -> None:
-    """Count malformed lines per file in one parallel DuckDB pass; name them (file:line) in the
-    files that have any."""
+def read_error(exc: Exception, paths: list[Path], folder: Path) -> InputError:
+    """The engine's error reading a file, as an input error naming that file."""
+    first = next((line for line in str(exc).splitlines() if line.strip()), str(exc))
+    bad = next((p for p in paths if str(p) in first), None)
+    name = bad.name if bad is not None else "DIR"
+    return InputError(name, str(bad or folder), f"cannot be read: {first}")
+
+
+def count_malformed(
+    con: duckdb.DuckDBPyConnection, paths: list[Path], folder: Path
+) -> dict[str, int]:
+    """Malformed lines per file (by path), counted in one parallel DuckDB pass over ``paths``.
+
+    The scan's DuckDB views count the files they read while reading them (``DuckScan.view``);
+    this pass is for the others (types no view reads, and the Spark engine).
+    """
     import duckdb
 
-    paths = [p for ps in inputs.files.values() for p in ps]
     if not paths:
-        return
+        return {}
     listing = ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths)
     try:
         rows = con.execute(
             f"SELECT filename, count(*) FROM read_csv([{listing}], "
             "columns = {'line': 'VARCHAR'}, delim = '\x1f', quote = '', escape = '', "
             "header = false, auto_detect = false, strict_mode = false, filename = true) "
-            "WHERE trim(line) <> '' AND NOT coalesce(json_valid(line) "
-            "AND starts_with(ltrim(line), '{'), FALSE) GROUP BY filename"
+            "WHERE trim(line) <> '' AND NOT CASE WHEN coalesce(json_valid(line), FALSE) "
+            "AND starts_with(ltrim(line), '{') "
+            "THEN coalesce(json_type(line, '$.resourceType'), 'NULL') <> 'NULL' "
+            "ELSE FALSE END GROUP BY filename"
         ).fetchall()
     except duckdb.Error as exc:
-        first = str(exc).splitlines()[0]
-        bad = next((p for p in paths if str(p) in first), None)
-        name = bad.name if bad is not None else "DIR"
-        raise InputError(name, str(bad or inputs.folder), f"cannot be read: {first}") from None
-    counted = {str(r[0]) for r in rows if r[1]}
-    for path in paths:
-        if str(path) not in counted:
+        raise read_error(exc, paths, folder) from None
+    return {str(r[0]): int(r[1]) for r in rows if r[1]}
+
+
+def name_malformed(inputs: Inputs, counted: dict[str, int]) -> None:
+    """Name the malformed lines (file:line) of the files ``counted`` found any in."""
+    for path in (p for ps in inputs.files.values() for p in ps):
+        if not counted.get(str(path)):
             continue
         numbers = bad_lines(path)
         inputs.malformed += len(numbers)

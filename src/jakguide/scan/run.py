@@ -22,7 +22,7 @@ from jakguide.scan import breakdown, rules
 from jakguide.scan.describe import RuleText, describe_rules
 from jakguide.scan.engines import DuckScan, SparkScan
 from jakguide.scan.esi import run_esi
-from jakguide.scan.inputs import Inputs, check_lines
+from jakguide.scan.inputs import Inputs, count_malformed, name_malformed
 from jakguide.scan.kinds import KINDS
 from jakguide.scan.measures import run_measures
 from jakguide.scan.tables import lab_units_table, medicine_table
@@ -61,8 +61,8 @@ RESOURCE_VIEWS = {
     "Observation": "v_observation",
 }
 STAGES = (
-    "check",
     "views",
+    "check",
     "knowledge",
     "medicines",
     "therapy",
@@ -71,6 +71,7 @@ STAGES = (
     "worklist",
     "measures",
     "events",
+    "quality",
 )
 
 
@@ -124,19 +125,12 @@ def run_scan(
         if progress is not None:
             progress(stage)
 
-    if isinstance(engine, DuckScan):
-        check_lines(engine.con, inputs)
-    else:  # the same parallel count, on a DuckDB of its own (Spark skips bad lines silently)
-        checker = DuckScan()
-        try:
-            check_lines(checker.con, inputs)
-        finally:
-            checker.close()
-    done("check")
     engine.load(inputs.files)
     for table, name in VIEWS.items():
         engine.view(table, scan_view(name))
     done("views")
+    _check(engine, inputs)
+    done("check")
     for kind in KINDS:
         for kind_table in kind.tables(kb, region):
             engine.table(kind_table)
@@ -175,6 +169,14 @@ def run_scan(
         "worklist": breakdown.worklist_breakdowns(worklist, breakdown.strata(engine)),
     }
     done("events")
+    quality = _quality(engine, sql, as_of, inputs)
+    by_drug = {
+        str(r[0]): int(r[1])
+        for r in engine.rows(
+            f"SELECT drug, count(*) FROM s_therapy WHERE start_day <= DATE '{as_of}' GROUP BY drug"
+        )
+    }
+    done("quality")
     return ScanResult(
         as_of=as_of,
         region=region,
@@ -182,20 +184,32 @@ def run_scan(
         worklist=worklist,
         counts=counts,
         measures=screening,
-        quality=_quality(engine, sql, as_of, inputs),
-        counts_by_drug={
-            str(r[0]): int(r[1])
-            for r in engine.rows(
-                f"SELECT drug, count(*) FROM s_therapy WHERE start_day <= DATE '{as_of}' "
-                "GROUP BY drug"
-            )
-        },
+        quality=quality,
+        counts_by_drug=by_drug,
         esi=esi,
         breakdowns=breakdowns,
         timings=timings,
         notices=list(inputs.notices),
         rules=describe_rules(kb, region),
     )
+
+
+def _check(engine: DuckScan | SparkScan, inputs: Inputs) -> None:
+    """Count and name the malformed lines: DuckDB counted those of the files its views read
+    while reading them; the other files (and every file, for Spark, which skips bad lines
+    silently) get one parallel DuckDB pass."""
+    if isinstance(engine, DuckScan):
+        counted = dict(engine.malformed)
+        rest = [p for t, ps in inputs.files.items() if t not in engine.counted_types for p in ps]
+        counted.update(count_malformed(engine.con, rest, inputs.folder))
+    else:
+        checker = DuckScan()
+        try:
+            paths = [p for ps in inputs.files.values() for p in ps]
+            counted = count_malformed(checker.con, paths, inputs.folder)
+        finally:
+            checker.close()
+    name_malformed(inputs, counted)
 
 
 def _one(engine: DuckScan | SparkScan, sql: str) -> int:
@@ -222,6 +236,16 @@ def _quality(
     obs_day = sql.day("effective")
     birth = sql.day("birth_date")
     med_day = sql.day("start")
+    # The Observation figures in one pass over the view (it is the largest table by far).
+    after, undated, known_lab, known_any = engine.rows(
+        f"SELECT count(CASE WHEN ({obs_day}) > {today} THEN 1 END), "
+        f"count(CASE WHEN ({obs_day}) IS NULL THEN 1 END), "
+        "count(CASE WHEN k.lab THEN 1 END), count(k.loinc) "
+        "FROM v_observation o LEFT JOIN (SELECT loinc, max(lab) AS lab FROM ("
+        "SELECT DISTINCT loinc, TRUE AS lab FROM k_lab_unit UNION ALL "
+        "SELECT DISTINCT code AS loinc, FALSE AS lab FROM k_screen_test) u GROUP BY loinc) k "
+        "ON k.loinc = o.loinc"
+    )[0]
     return {
         "files": {k: len(v) for k, v in sorted(inputs.files.items())},
         "resources": {
@@ -241,17 +265,9 @@ def _quality(
             "SELECT count(*) FROM s_med_record m WHERE EXISTS (SELECT 1 FROM k_ingredient i "
             "WHERE coalesce(i.rxnorm, '') = coalesce(m.rxnorm, '') AND i.text = m.text)",
         ),
-        "observations_with_known_code": _one(
-            engine,
-            "SELECT count(*) FROM v_observation o WHERE o.loinc IN (SELECT loinc FROM k_lab_unit) "
-            "OR o.loinc IN (SELECT code FROM k_screen_test)",
-        ),
-        "observations_after_as_of": _one(
-            engine, f"SELECT count(*) FROM v_observation WHERE ({obs_day}) > {today}"
-        ),
-        "observations_without_day": _one(
-            engine, f"SELECT count(*) FROM v_observation WHERE ({obs_day}) IS NULL"
-        ),
+        "observations_with_known_code": int(known_any or 0),
+        "observations_after_as_of": int(after or 0),
+        "observations_without_day": int(undated or 0),
         "patients_without_birth_date": _one(
             engine, f"SELECT count(DISTINCT id) FROM v_patient WHERE ({birth}) IS NULL"
         ),
@@ -271,10 +287,7 @@ def _quality(
             "SELECT patient_id FROM v_medication_statement) r "
             "LEFT JOIN v_patient p ON p.id = r.patient_id WHERE p.id IS NULL",
         ),
-        "observations_with_known_lab_code": _one(
-            engine,
-            "SELECT count(*) FROM v_observation o WHERE o.loinc IN (SELECT loinc FROM k_lab_unit)",
-        ),
+        "observations_with_known_lab_code": int(known_lab or 0),
         "medications_naming_jak_agent": _one(engine, "SELECT count(*) FROM s_med"),
         "medication_references": {
             str(via): int(n)

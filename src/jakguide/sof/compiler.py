@@ -66,6 +66,7 @@ class Compiled:
     fields: dict[str, str] = field(default_factory=dict)
     uses_resource: bool = True
     input_column: str = "resource"  # the column of the input table the SQL reads
+    kept: list[str] = field(default_factory=list)  # input columns passed through (``keep``)
 
 
 @dataclass
@@ -74,6 +75,7 @@ class _Compiler:
     d: Dialect
     table: str
     prefetched: bool = False
+    keep: tuple[str, ...] = ()
     counter: itertools.count[int] = field(default_factory=itertools.count)
     repeats: list[_Repeat] = field(default_factory=list)
     needs: set[str] = field(default_factory=set)
@@ -359,11 +361,16 @@ class _Compiler:
         )
         recursive = "RECURSIVE " if self.repeats else ""
         joined = ",\n".join(ctes)
+        kept: list[str] = []
         if rows.columns is not None:
-            # One row per resource: plain columns, no list to unnest.
+            # One row per resource: plain columns, no list to unnest (and the input columns
+            # asked for in ``keep`` beside them, when the input is the prefetched relation).
             outputs = ", ".join(
                 f"{c} AS {d.ident(n)}" for n, c in zip(rows.fields, rows.columns, strict=True)
             )
+            if self.prefetched and not self.repeats:
+                kept = list(self.keep)
+                outputs += "".join(f", {d.ident(k)}" for k in kept)
             sql = f"WITH {recursive}{joined}\nSELECT {outputs}\nFROM src"
         else:
             outputs = ", ".join(f"{d.field('u', n)} AS {d.ident(n)}" for n in rows.fields)
@@ -374,24 +381,37 @@ class _Compiler:
         prefetched = self.prefetched and not self.repeats
         uses_resource = not prefetched or re.search(r"\br\b", sql) is not None
         return Compiled(
-            sql, rows.fields, rows.kinds, d.name, dict(scope.fields), uses_resource, d.input_column
+            sql,
+            rows.fields,
+            rows.kinds,
+            d.name,
+            dict(scope.fields),
+            uses_resource,
+            d.input_column,
+            kept,
         )
 
 
 def compile_view(
-    view: View, dialect: str = "duckdb", table: str | None = None, prefetched: bool = False
+    view: View,
+    dialect: str = "duckdb",
+    table: str | None = None,
+    prefetched: bool = False,
+    keep: tuple[str, ...] = (),
 ) -> Compiled:
     """Compile ``view`` to SQL for ``dialect`` (``duckdb`` or ``spark-sql``).
 
     ``table`` is the input relation (default: the resource type, quoted), with one column
     ``resource`` (or ``json``, the JSON text, when ``Compiled.input_column`` says so). With
     ``prefetched`` it holds instead one JSON column ``f_<name>`` per top-level member in
-    ``Compiled.fields`` (check ``uses_resource``: if true, that form cannot be used).
+    ``Compiled.fields`` (check ``uses_resource``: if true, that form cannot be used). ``keep``
+    names columns of that prefetched relation to pass through beside the view's columns, which
+    only a view of one row per resource can do (``Compiled.kept`` says whether they were).
     """
     d = DIALECTS.get(dialect)
     if d is None:
         raise ViewError(f"unknown dialect {dialect!r}; use duckdb or spark-sql", "--engine")
-    compiler = _Compiler(view, d, table or d.ident(view.resource), prefetched)
+    compiler = _Compiler(view, d, table or d.ident(view.resource), prefetched, keep)
     compiled = compiler.compile()
     if LITERAL_DECIMALS in compiler.needs:
         # A decimal's boundaries need its digits as written, which the engines' JSON readers
