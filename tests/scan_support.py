@@ -24,7 +24,7 @@ from jakguide.adapters.fhir import read_bundle
 from jakguide.adapters.fhir.codes import SNOMED, code_tables, local_system
 from jakguide.engine import assess
 from jakguide.kb.base import Knowledge
-from jakguide.kb.schema import LabRule
+from jakguide.kb.schema import LabRule, RegionLabel
 from jakguide.model import AssessRequest, MonitoringOut, Region
 from jakguide.rules import screening as screening_rules
 from jakguide.rules.context import Context
@@ -733,10 +733,23 @@ EXTRACTORS: list[Callable[[Assessed], list[Key]]] = [
 ]
 
 
+def condition_for(label: RegionLabel, recorded: list[str] | None) -> tuple[str, bool]:
+    """(condition, recorded): the condition the agent is taken for, as the scan decides it
+    (``scan.conditions``, ``s_condition_for``): among the knowledge conditions the FHIR adapter
+    read from the patient's Conditions, the first the label indicates, in the label's
+    indication order; none: the label's first indication, not recorded."""
+    have = set(recorded or [])
+    for ind in label.indications:
+        if ind.condition in have:
+            return ind.condition, True
+    return label.indications[0].condition, False
+
+
 def covered(
     kb: Knowledge, pid: str, patient: Any, as_of: dt.date, region: Region
 ) -> tuple[str | None, list[Key]]:
-    """The covered findings, as (patient, drug, kind, rule, severity, due_by)."""
+    """The covered findings, as (patient, drug, kind, rule, severity, due_by), from ``assess``
+    for the agent, the region and the condition the agent is taken for (``condition_for``)."""
     therapy = patient.therapy
     if therapy is None or therapy.start_date > as_of:
         return None, []
@@ -744,7 +757,7 @@ def covered(
     label = mono.regions.get(region)
     if label is None:
         return therapy.drug, []
-    condition = label.indications[0].condition if label.indications else next(iter(kb.conditions))
+    condition, _recorded = condition_for(label, patient.conditions)
     result = assess(
         patient,
         AssessRequest(condition=condition, region=region, as_of=as_of, drugs=[therapy.drug]),
