@@ -5,8 +5,8 @@ The screening measures' labelled condition is the knowledge condition whose SNOM
 one of the patient's Conditions, whatever its clinical status (the index drug may be a biologic
 without a label in the knowledge, and the index date is in the past); the worklist's is the
 condition the JAK agent is taken for (``scan.conditions``, as the rows were judged). The region
-is the first address's country as written. The worklist is broken down by ``kind`` and ``rule`` as it comes, so a new kind of
-finding appears without a change here.
+is the first address's country as written. The worklist is broken down by ``kind`` and
+``rule`` as it comes, so a new kind of finding appears without a change here.
 """
 
 from __future__ import annotations
