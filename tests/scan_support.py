@@ -24,7 +24,7 @@ from jakguide.adapters.fhir import read_bundle
 from jakguide.adapters.fhir.codes import SNOMED, code_tables, local_system
 from jakguide.engine import assess
 from jakguide.kb.base import Knowledge
-from jakguide.kb.schema import LabRule
+from jakguide.kb.schema import LabRule, RegionLabel
 from jakguide.model import AssessRequest, MonitoringOut, Region
 from jakguide.rules import screening as screening_rules
 from jakguide.rules.context import Context
@@ -396,7 +396,95 @@ def population(kb: Knowledge, n: int, seed: int, as_of: dt.date) -> Iterator[lis
             out.extend(_crossings(kb, pid, taken, first, rng))
         # Risk inputs from a random stream of their own (the other kinds' cases stay as they are).
         out.extend(_risk_resources(kb, out[0], as_of, random.Random(f"risk-{seed}-{i}")))
+        if taken:  # the condition the agent is taken for, from a stream of its own too
+            out.extend(
+                _labelled_conditions(kb, pid, taken[-1], as_of, random.Random(f"cond-{seed}-{i}"))
+            )
         yield out
+
+
+def _limited_classes(kb: Knowledge, drug: str, condition: str) -> list[str]:
+    """Classes named by the agent's interaction rows limited to ``condition`` (any region)."""
+    found: list[str] = []
+    for label in kb.drugs[drug].regions.values():
+        for adj in label.adjustments:
+            if adj.kind == "interaction" and adj.conditions and condition in adj.conditions:
+                found.extend(adj.when.classes or [])
+    return sorted(set(found))
+
+
+def _labelled_conditions(
+    kb: Knowledge, pid: str, drug: str, as_of: dt.date, rng: random.Random
+) -> list[Resource]:
+    """Conditions the agent is labelled for (any of them, so often not the label's first; some
+    patients two, some none), coded in SNOMED CT, in jakguide's own system or as text only, in
+    statuses the adapter does not use (refuted, entered in error, resolved, abated, starting
+    after ``as_of``); with, sometimes, a co-medication that a row limited to that condition
+    names (e.g. upadacitinib for atopic dermatitis with a strong CYP3A4 inhibitor)."""
+    labelled = list(
+        dict.fromkeys(
+            i.condition for label in kb.drugs[drug].regions.values() for i in label.indications
+        )
+    )
+    if not labelled or rng.random() < 0.2:
+        return []
+    picks = rng.sample(labelled, min(len(labelled), 2 if rng.random() < 0.2 else 1))
+    out: list[Resource] = []
+    for k, cid in enumerate(picks):
+        cond = kb.conditions[cid]
+        roll = rng.random()
+        if cond.snomed and roll < 0.75:
+            code: dict[str, Any] = {
+                "coding": [
+                    {"system": SNOMED, "code": rng.choice(cond.snomed), "display": cond.name}
+                ]
+            }
+        elif roll < 0.9:
+            code = {
+                "coding": [{"system": local_system("condition"), "code": cid}],
+                "text": cond.name,
+            }
+        else:
+            code = {"text": cond.name}  # text only: not read, the condition is assumed
+        res: Resource = {
+            "resourceType": "Condition",
+            "id": f"{pid}-k{k}",
+            "subject": {"reference": f"Patient/{pid}"},
+            "code": code,
+            "clinicalStatus": {"coding": [{"code": "active"}]},
+            "verificationStatus": {"coding": [{"code": "confirmed"}]},
+            "onsetDateTime": (as_of - dt.timedelta(days=rng.randrange(200, 6000))).isoformat(),
+        }
+        odd = rng.random()
+        if odd < 0.03:
+            res["verificationStatus"] = {"coding": [{"code": "refuted"}]}
+        elif odd < 0.06:
+            res["verificationStatus"] = {"coding": [{"code": "entered-in-error"}]}
+        elif odd < 0.09:
+            res["clinicalStatus"] = {"coding": [{"code": "resolved"}]}
+        elif odd < 0.11:
+            res["abatementDateTime"] = (
+                as_of - dt.timedelta(days=rng.randrange(1, 100))
+            ).isoformat()
+        elif odd < 0.13:
+            res["onsetDateTime"] = (as_of + dt.timedelta(days=rng.randrange(1, 100))).isoformat()
+        out.append(res)
+        classes = _limited_classes(kb, drug, cid)
+        if classes and rng.random() < 0.5:
+            members = sorted(m for c in classes for m in kb.class_members(c) if m != drug)
+            out.append(
+                {
+                    "resourceType": "MedicationStatement",
+                    "id": f"{pid}-k{k}m",
+                    "status": "active",
+                    "subject": {"reference": f"Patient/{pid}"},
+                    "medicationCodeableConcept": {"text": rng.choice(members)},
+                    "effectiveDateTime": (
+                        as_of - dt.timedelta(days=rng.randrange(1, 200))
+                    ).isoformat(),
+                }
+            )
+    return out
 
 
 def _age_cutoffs(kb: Knowledge) -> list[float]:
@@ -598,16 +686,22 @@ Key = tuple[str, str, str, str, str, str | None]
 
 
 def engine_findings(
-    kb: Knowledge, resources: list[Resource], as_of: dt.date, region: Region
+    kb: Knowledge,
+    resources: list[Resource],
+    as_of: dt.date,
+    region: Region,
+    taken_for: dict[str, TakenFor] | None = None,
 ) -> tuple[str | None, list[Key]]:
-    """(therapy drug, covered findings) of the per-patient path: FHIR adapter, then ``assess``."""
+    """(therapy drug, covered findings) of the per-patient path: FHIR adapter, then ``assess``
+    (``taken_for``, when given, receives the condition assessed, as ``covered`` fills it)."""
     bundle = {
         "resourceType": "Bundle",
         "type": "collection",
         "entry": [{"resource": r} for r in resources],
     }
     read = read_bundle(bundle, kb, as_of)
-    return covered(kb, read.patient.id or resources[0]["id"], read.patient, as_of, region)
+    pid = read.patient.id or resources[0]["id"]
+    return covered(kb, pid, read.patient, as_of, region, taken_for)
 
 
 @dataclass(frozen=True)
@@ -733,10 +827,39 @@ EXTRACTORS: list[Callable[[Assessed], list[Key]]] = [
 ]
 
 
+def condition_for(label: RegionLabel, recorded: list[str] | None) -> tuple[str, bool]:
+    """(condition, recorded): the condition the agent is taken for, as the scan decides it
+    (``scan.conditions``, ``s_condition_for``): among the knowledge conditions the FHIR adapter
+    read from the patient's Conditions, the first the label indicates, in the label's
+    indication order; none: the label's first indication, not recorded."""
+    have = set(recorded or [])
+    for ind in label.indications:
+        if ind.condition in have:
+            return ind.condition, True
+    return label.indications[0].condition, False
+
+
+@dataclass(frozen=True)
+class TakenFor:
+    """The condition a patient was assessed for, whether it is recorded, and how many of the
+    agent's labelled conditions are recorded."""
+
+    condition: str
+    recorded: bool
+    labelled: int
+    first: str
+
+
 def covered(
-    kb: Knowledge, pid: str, patient: Any, as_of: dt.date, region: Region
+    kb: Knowledge,
+    pid: str,
+    patient: Any,
+    as_of: dt.date,
+    region: Region,
+    taken_for: dict[str, TakenFor] | None = None,
 ) -> tuple[str | None, list[Key]]:
-    """The covered findings, as (patient, drug, kind, rule, severity, due_by)."""
+    """The covered findings, as (patient, drug, kind, rule, severity, due_by), from ``assess``
+    for the agent, the region and the condition the agent is taken for (``condition_for``)."""
     therapy = patient.therapy
     if therapy is None or therapy.start_date > as_of:
         return None, []
@@ -744,7 +867,11 @@ def covered(
     label = mono.regions.get(region)
     if label is None:
         return therapy.drug, []
-    condition = label.indications[0].condition if label.indications else next(iter(kb.conditions))
+    condition, recorded = condition_for(label, patient.conditions)
+    if taken_for is not None:
+        labelled = {i.condition for i in label.indications} & set(patient.conditions or [])
+        first = label.indications[0].condition
+        taken_for[pid] = TakenFor(condition, recorded, len(labelled), first)
     result = assess(
         patient,
         AssessRequest(condition=condition, region=region, as_of=as_of, drugs=[therapy.drug]),

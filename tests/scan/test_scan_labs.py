@@ -13,9 +13,9 @@ from jakguide.adapters.fhir import read_bundle
 from jakguide.kb.base import Knowledge
 from jakguide.kb.schema import LabRule, Monograph
 from jakguide.rules.labs import STOP_ACTIONS, on_therapy_rules
+from jakguide.scan.conditions import assumed
 from jakguide.scan.engines import DuckScan
 from jakguide.scan.inputs import find_inputs
-from jakguide.scan.kinds.labs import scan_condition
 from jakguide.scan.run import run_scan
 from jakguide.units import threshold_in_canonical
 from scan_support import LOINC, UCUM, covered
@@ -27,7 +27,7 @@ def _qualified(kb: Knowledge) -> tuple[Monograph, LabRule]:
     """A US on-therapy rule the label wants confirmed, of a "less than" threshold."""
     for mono in kb.marketed("US"):
         label = mono.regions["US"]
-        for rule in on_therapy_rules(label, scan_condition(label)):
+        for rule in on_therapy_rules(label, assumed(label)):
             if rule.requires and rule.comparator == "lt" and rule.context == "on-therapy":
                 return mono, rule
     raise AssertionError("no qualified US rule in the knowledge")

@@ -164,7 +164,7 @@ def _by_patient(folder: Path) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-@pytest.mark.parametrize("region", ["US"])
+@pytest.mark.parametrize("region", ["US", "EU"])
 def test_worklist_agrees_with_the_engine_on_the_bulk_export(
     export: Path, kb: Knowledge, region: Region
 ) -> None:

@@ -1,10 +1,12 @@
 """Breakdowns of the scan's figures per agent, per labelled condition and per region
 (docs/scan.md "Breakdowns").
 
-A patient's labelled condition is the knowledge condition whose SNOMED CT code is on one of
-their Conditions (as the FHIR adapter maps them); their region is the first address's country as
-written. The worklist is broken down by ``kind`` and ``rule`` as it comes, so a new kind of
-finding appears without a change here.
+The screening measures' labelled condition is the knowledge condition whose SNOMED CT code is on
+one of the patient's Conditions, whatever its clinical status (the index drug may be a biologic
+without a label in the knowledge, and the index date is in the past); the worklist's is the
+condition the JAK agent is taken for (``scan.conditions``, as the rows were judged). The region
+is the first address's country as written. The worklist is broken down by ``kind`` and
+``rule`` as it comes, so a new kind of finding appears without a change here.
 """
 
 from __future__ import annotations
@@ -71,10 +73,14 @@ def measure_breakdowns(engine: Any) -> dict[str, list[dict[str, Any]]]:
 
 
 def strata(engine: Any) -> dict[str, tuple[str, str]]:
-    """patient id -> (labelled condition, region), for the patients on a JAK agent."""
+    """patient id -> (condition, region), for the patients on a JAK agent.
+
+    The condition is the one the agent is taken for (``s_condition_for``, the condition the
+    worklist rows were judged for) when recorded, else ``unknown`` (the rows were then judged
+    for the label's first indication, which is not the patient's condition on record)."""
     rows = engine.rows(
-        "SELECT s.patient_id, s.condition, s.region FROM s_stratum s "
-        "JOIN s_therapy t ON t.patient_id = s.patient_id"
+        f"SELECT s.patient_id, CASE WHEN c.recorded THEN c.condition ELSE '{UNKNOWN}' END, "
+        "s.region FROM s_stratum s JOIN s_condition_for c ON c.patient_id = s.patient_id"
     )
     return {str(p): (str(c), str(r)) for p, c, r in rows}
 

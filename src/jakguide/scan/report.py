@@ -54,6 +54,9 @@ KIND_SECTIONS = (
 COUNT_LABELS = {
     "patients": "Patients",
     "patients_on_jak": "Patients on a JAK agent (as_of)",
+    "patients_on_jak_condition_not_recorded": (
+        "Of them, no labelled condition of the agent recorded (first indication assumed)"
+    ),
     "medication_requests": "MedicationRequest records",
     "medication_statements": "MedicationStatement records",
     "observations": "Observations",

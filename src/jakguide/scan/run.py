@@ -1,8 +1,9 @@
 """One scan: the export folder in, the worklist, counts and data-quality figures out.
 
 Stages (each a table on the engine): the scan views over the NDJSON (``v_*``), the knowledge
-tables (``k_*``), then the common rules (``s_med``, ``s_therapy``, ``s_lab``), each kind's stages
-(``scan.kinds``) and the worklist. ``progress`` is called with each stage's name, so the CLI
+tables (``k_*``), then the common rules (``s_med``, ``s_therapy``, ``s_condition_for``: the
+condition each agent is taken for, ``s_lab``), each kind's stages (``scan.kinds``) and the
+worklist. ``progress`` is called with each stage's name, so the CLI
 can draw a bar.
 """
 
@@ -18,7 +19,7 @@ from typing import Any
 from jakguide.kb.base import Knowledge
 from jakguide.kb.measures import measure_spec
 from jakguide.model import Region
-from jakguide.scan import breakdown, rules
+from jakguide.scan import breakdown, conditions, rules
 from jakguide.scan.describe import RuleText, describe_rules
 from jakguide.scan.engines import DuckScan, SparkScan
 from jakguide.scan.esi import run_esi
@@ -66,6 +67,7 @@ STAGES = (
     "knowledge",
     "medicines",
     "therapy",
+    "conditions",
     "labs",
     *(kind.name for kind in KINDS),
     "worklist",
@@ -134,6 +136,8 @@ def run_scan(
     for kind in KINDS:
         for kind_table in kind.tables(kb, region):
             engine.table(kind_table)
+    for condition_table in conditions.tables(kb, region):
+        engine.table(condition_table)
     engine.table(lab_units_table(kb))
     engine.table(breakdown.condition_table(kb))
     engine.stage("s_stratum", breakdown.STRATUM_SQL)
@@ -150,6 +154,9 @@ def run_scan(
     done("medicines")
     engine.stage("s_therapy", rules.THERAPY_SQL)
     done("therapy")
+    for name, text in conditions.stages(sql, as_of):
+        engine.stage(name, text)
+    done("conditions")
     engine.stage("s_lab", rules.lab_sql(sql, as_of))
     done("labs")
     for kind in KINDS:
@@ -221,6 +228,9 @@ def _counts(engine: DuckScan | SparkScan) -> dict[str, int]:
     return {
         "patients": _one(engine, "SELECT count(DISTINCT id) FROM v_patient"),
         "patients_on_jak": _one(engine, "SELECT count(*) FROM s_therapy"),
+        "patients_on_jak_condition_not_recorded": _one(
+            engine, "SELECT count(*) FROM s_condition_for WHERE NOT recorded"
+        ),
         "medication_requests": _one(engine, "SELECT count(*) FROM v_medication_request"),
         "medication_statements": _one(engine, "SELECT count(*) FROM v_medication_statement"),
         "observations": _one(engine, "SELECT count(*) FROM v_observation"),

@@ -2,7 +2,7 @@
 
 Mirrors ``rules.interactions.check_interactions`` for a patient on therapy: each interaction row of
 the label (``adjustments`` of kind ``interaction``, with the EMA lower-dose rows) for the
-condition the parity compares by (the agent's first labelled condition in the region), whose
+condition the agent is taken for (``s_condition_for``, ``scan.conditions``), whose
 ``when`` holds, gives one finding ``interactions.<row id>`` with the engine's severity for the
 row's action (``rules.adjustments.applied_findings``).
 
@@ -24,11 +24,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from jakguide.kb.base import Knowledge
-from jakguide.kb.schema import When
+from jakguide.kb.schema import RegionLabel, When
 from jakguide.model import Medication, Patient, Region
 from jakguide.rules.adjustments import Evaluated, applicable_adjustments, applied_findings
 from jakguide.rules.context import Context
 from jakguide.rules.truth import Outcome
+from jakguide.scan.conditions import condition_note
 from jakguide.scan.kinds.base import Kind, Terms
 from jakguide.scan.rules import Sql, taken_sql
 from jakguide.scan.tables import Table, source_ids
@@ -72,12 +73,6 @@ def branches(when: When) -> list[Branch] | None:
     return out
 
 
-def condition_of(kb: Knowledge, mono_id: str, region: Region) -> str:
-    """The condition the agent is assessed for: its first labelled condition in the region."""
-    label = kb.drugs[mono_id].regions[region]
-    return label.indications[0].condition if label.indications else next(iter(kb.conditions))
-
-
 def severity_of(kb: Knowledge, row: Evaluated) -> str:
     """The engine's severity for an applying row (its finding of kind ``interaction``)."""
     found = [f for f in applied_findings(kb, row) if f.kind == "interaction"]
@@ -86,54 +81,29 @@ def severity_of(kb: Knowledge, row: Evaluated) -> str:
 
 def tables(kb: Knowledge, region: Region) -> list[Table]:
     """``k_inter_rule`` (severity, sources), ``k_inter_branch`` (groups, age band) and
-    ``k_inter_group`` (class ids of each group), for every marketed agent's covered rows."""
+    ``k_inter_group`` (class ids of each group), for every marketed agent's covered rows, per
+    labelled condition (``applicable_adjustments``; joined on ``s_condition_for``)."""
     rules: list[tuple[Any, ...]] = []
     alts: list[tuple[Any, ...]] = []
     groups: list[tuple[Any, ...]] = []
     for mono in kb.marketed(region):
         label = mono.regions[region]
-        condition = condition_of(kb, mono.id, region)
-        if not all(i.source.verified for i in label.indications if i.condition == condition):
-            # The engine reports interaction rows only under a verified indication
-            # (``rules.interactions``); which one it picks depends on the patient: left out.
-            continue
-        rows = applicable_adjustments(label, condition, True)
-        for position, adj in enumerate(rows):
-            if adj.kind != "interaction":
+        for condition in dict.fromkeys(i.condition for i in label.indications):
+            if not all(i.source.verified for i in label.indications if i.condition == condition):
+                # The engine reports no interaction row under an unverified indication
+                # (``rules.interactions``): no row for that condition.
                 continue
-            found = branches(adj.when)
-            if found is None:
-                continue
-            rule = Evaluated(adj, Outcome.true())
-            rules.append(
-                (mono.id, rule.rule, position, severity_of(kb, rule), source_ids([adj.source]))
-            )
-            for b, branch in enumerate(found):
-                band: dict[str, float | None] = dict.fromkeys(AGE_BOUNDS)
-                for age in branch.ages:  # bands of one branch: all must hold (kept tightest)
-                    for key, value in age.items():
-                        if value is not None:
-                            old = band[key]
-                            tighter = key in ("gte", "gt")
-                            band[key] = (
-                                value
-                                if old is None
-                                else (max(old, value) if tighter else min(old, value))
-                            )
-                alts.append(
-                    (mono.id, rule.rule, b, len(branch.groups), *(band[k] for k in AGE_BOUNDS))
-                )
-                for g, classes in enumerate(branch.groups):
-                    for cid in classes:
-                        groups.append((mono.id, rule.rule, b, g, cid, kb.classes[cid].name))
+            _condition_rows(kb, mono.id, label, condition, rules, alts, groups)
     return [
         Table(
             "k_inter_rule",
             (
                 ("drug", "VARCHAR"),
+                ("condition", "VARCHAR"),
                 ("rule", "VARCHAR"),
                 ("position", "INTEGER"),
                 ("severity", "VARCHAR"),
+                ("limited", "BOOLEAN"),
                 ("sources", "VARCHAR"),
             ),
             rules,
@@ -142,6 +112,7 @@ def tables(kb: Knowledge, region: Region) -> list[Table]:
             "k_inter_branch",
             (
                 ("drug", "VARCHAR"),
+                ("condition", "VARCHAR"),
                 ("rule", "VARCHAR"),
                 ("branch", "INTEGER"),
                 ("n_groups", "INTEGER"),
@@ -153,6 +124,7 @@ def tables(kb: Knowledge, region: Region) -> list[Table]:
             "k_inter_group",
             (
                 ("drug", "VARCHAR"),
+                ("condition", "VARCHAR"),
                 ("rule", "VARCHAR"),
                 ("branch", "INTEGER"),
                 ("grp", "INTEGER"),
@@ -162,6 +134,44 @@ def tables(kb: Knowledge, region: Region) -> list[Table]:
             groups,
         ),
     ]
+
+
+def _condition_rows(
+    kb: Knowledge,
+    drug: str,
+    label: RegionLabel,
+    condition: str,
+    rules: list[tuple[Any, ...]],
+    alts: list[tuple[Any, ...]],
+    groups: list[tuple[Any, ...]],
+) -> None:
+    """The covered interaction rows of ``label`` that apply to ``condition``, appended."""
+    for position, adj in enumerate(applicable_adjustments(label, condition, True)):
+        if adj.kind != "interaction":
+            continue
+        found = branches(adj.when)
+        if found is None:
+            continue
+        rule = Evaluated(adj, Outcome.true())
+        key = (drug, condition, rule.rule)
+        limited = adj.conditions is not None
+        rules.append((*key, position, severity_of(kb, rule), limited, source_ids([adj.source])))
+        for b, branch in enumerate(found):
+            band: dict[str, float | None] = dict.fromkeys(AGE_BOUNDS)
+            for age in branch.ages:  # bands of one branch: all must hold (kept tightest)
+                for bound, value in age.items():
+                    if value is not None:
+                        old = band[bound]
+                        tighter = bound in ("gte", "gt")
+                        band[bound] = (
+                            value
+                            if old is None
+                            else (max(old, value) if tighter else min(old, value))
+                        )
+            alts.append((*key, b, len(branch.groups), *(band[k] for k in AGE_BOUNDS)))
+            for g, classes in enumerate(branch.groups):
+                for cid in classes:
+                    groups.append((*key, b, g, cid, kb.classes[cid].name))
 
 
 def comed_table(kb: Knowledge, region: Region, terms: Terms) -> list[Table]:
@@ -243,40 +253,45 @@ def interaction_sql(sql: Sql, as_of: dt.date) -> str:
     )
     return f"""
 WITH th AS (
-  SELECT t.patient_id, t.drug, {age} AS age
+  SELECT t.patient_id, t.drug, c.condition, {age} AS age
   FROM s_therapy t
+  JOIN s_condition_for c ON c.patient_id = t.patient_id
   LEFT JOIN (SELECT id, max(birth_date) AS birth_date FROM v_patient GROUP BY id) p
     ON p.id = t.patient_id
   WHERE t.start_day <= {today}
 ), hit AS (
-  SELECT th.patient_id, th.drug, th.age, g.rule, g.branch, g.grp, g.class_name, c.text
-  FROM th JOIN k_inter_group g ON g.drug = th.drug
+  SELECT th.patient_id, th.drug, th.condition, th.age, g.rule, g.branch, g.grp, g.class_name,
+         c.text
+  FROM th JOIN k_inter_group g ON g.drug = th.drug AND g.condition = th.condition
   JOIN s_comed c ON c.patient_id = th.patient_id AND c.class_id = g.class_id
    AND c.ingredient <> th.drug
 ), holds AS (
   SELECT h.patient_id, h.drug, h.rule, h.branch
-  FROM hit h JOIN k_inter_branch b ON b.drug = h.drug AND b.rule = h.rule AND b.branch = h.branch
+  FROM hit h JOIN k_inter_branch b ON b.drug = h.drug AND b.condition = h.condition
+    AND b.rule = h.rule AND b.branch = h.branch
   WHERE {bands}
   GROUP BY h.patient_id, h.drug, h.rule, h.branch, b.n_groups
   HAVING count(DISTINCT h.grp) = b.n_groups
 )
-SELECT h.patient_id, h.drug, h.rule, r.severity, r.sources,
+SELECT h.patient_id, h.drug, h.rule, r.severity, r.limited, r.sources,
        {sql.join_distinct("h.text")} AS medicines, {sql.join_distinct("h.class_name")} AS classes
 FROM hit h
 JOIN (SELECT DISTINCT patient_id, drug, rule, branch FROM holds) o
   ON o.patient_id = h.patient_id AND o.drug = h.drug AND o.rule = h.rule AND o.branch = h.branch
-JOIN k_inter_rule r ON r.drug = h.drug AND r.rule = h.rule
-GROUP BY h.patient_id, h.drug, h.rule, r.severity, r.sources
+JOIN k_inter_rule r ON r.drug = h.drug AND r.condition = h.condition AND r.rule = h.rule
+GROUP BY h.patient_id, h.drug, h.rule, r.severity, r.limited, r.sources
 """
 
 
 def findings(sql: Sql, as_of: dt.date) -> str:
     """Worklist rows: one per interaction row that holds, naming the co-medications."""
-    return """
-SELECT patient_id, drug, 'interaction' AS kind, rule, severity,
-       concat('taken with ', medicines, ' (', classes, ')') AS detail,
-       CAST(NULL AS DATE) AS due_by, CAST(NULL AS INTEGER) AS overdue_days, sources
-FROM s_interaction
+    return f"""
+SELECT x.patient_id, x.drug, 'interaction' AS kind, x.rule, x.severity,
+       concat('taken with ', x.medicines, ' (', x.classes, ')',
+              {condition_note("x.limited")}) AS detail,
+       CAST(NULL AS DATE) AS due_by, CAST(NULL AS INTEGER) AS overdue_days, x.sources
+FROM s_interaction x
+JOIN s_condition_for c ON c.patient_id = x.patient_id
 """
 
 

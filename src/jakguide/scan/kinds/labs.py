@@ -12,7 +12,9 @@ Mirrors ``rules.labs.on_therapy_findings`` (through ``evaluate_series``) and ``s
   previous result of the series crossed the same rule (``rules.labs._confirmed``);
 - the worst action wins (``ACTION_RANK``), the first rule in label order on a tie; an
   interruption or discontinuation is critical, any other action a warning;
-- two different results of an analyte the label reads on one day: ``labs.same-day``.
+- two different results of an analyte the label reads on one day: ``labs.same-day``;
+- rules limited to some indications (``LabRule.conditions``) apply when the condition the agent
+  is taken for (``s_condition_for``, ``scan.conditions``) is among them; their rows name it.
 
 Thresholds, comparators, units, actions and confirmation are columns of ``k_lab_rule``, built from
 the monographs' ``labs`` entries; values are compared in the analyte's canonical unit as exact
@@ -37,6 +39,7 @@ from jakguide.rules.labs import (
     initiation_rules,
     on_therapy_rules,
 )
+from jakguide.scan.conditions import condition_note
 from jakguide.scan.kinds.base import Kind
 from jakguide.scan.rules import LAB_VALUE, Sql, in_list
 from jakguide.scan.tables import Table, exact, source_ids
@@ -48,76 +51,38 @@ THRESHOLD_SCALE = 18
 SHOWN_DECIMALS = 3
 
 
-def scan_condition(label: RegionLabel) -> str | None:
-    """The condition the scan assesses a patient for: the label's first indication.
-
-    The scan does not read the condition a patient takes the agent for; rules restricted to
-    some conditions (``LabRule.conditions``) apply as for the label's first indication, as in
-    the parity tests (``tests/scan_support.covered``). No indication: every rule applies.
-    """
-    return label.indications[0].condition if label.indications else None
-
-
 def tables(kb: Knowledge, region: Region) -> list[Table]:
     return [lab_rule_table(kb, region), lab_read_table(kb, region)]
 
 
-def lab_rule_table(kb: Knowledge, region: Region) -> Table:
-    """Each marketed agent's label lab rules in ``region`` that apply to ``scan_condition``.
+def _conditions(label: RegionLabel) -> list[str | None]:
+    """The label's indicated conditions, each once (None alone: no indication, every rule)."""
+    found = list(dict.fromkeys(i.condition for i in label.indications))
+    return [*found] if found else [None]
 
-    One row per rule and context (``initiation`` or ``on-therapy``; a rule for ``both`` has
-    two), in label order (``position``), with the threshold in the analyte's canonical unit.
+
+# A row of ``k_lab_rule`` (``r``) for the condition of ``s_condition_for`` (``c``).
+_SAME_CONDITION = "coalesce(r.condition, '') = coalesce(c.condition, '')"
+
+
+def lab_rule_table(kb: Knowledge, region: Region) -> Table:
+    """Each marketed agent's label lab rules in ``region``, per labelled condition they apply to
+    (``rules.labs.rule_applies``; joined on ``s_condition_for``).
+
+    One row per condition, rule and context (``initiation`` or ``on-therapy``; a rule for
+    ``both`` has two), in label order (``position``), with the threshold in the analyte's
+    canonical unit; ``limited`` when the rule applies only to some indications.
     """
     rows: list[tuple[Any, ...]] = []
     for mono in kb.marketed(region):
         label = mono.regions[region]
-        condition = scan_condition(label)
-        by_context = {
-            "on-therapy": {id(r) for r in on_therapy_rules(label, condition)},
-            "initiation": {id(r) for r in initiation_rules(label, condition)},
-        }
-        for position, rule in enumerate(label.labs):
-            analyte = kb.analytes[rule.analyte]
-            for context, ids in by_context.items():
-                if id(rule) not in ids:
-                    continue
-                if analyte.worse is None:
-                    raise ValueError(
-                        f"scan: {rule.analyte} (rule {mono.id} {rule.id}) has no 'worse' "
-                        "direction: same-day results could not be settled as the engine does"
-                    )
-                threshold = threshold_in_canonical(kb, rule.analyte, rule.value, rule.unit)
-                upper = (
-                    threshold_in_canonical(kb, rule.analyte, rule.upper, rule.unit)
-                    if rule.upper is not None
-                    else None
-                )
-                first = (rule.first_action or UNCONFIRMED_ACTION) if rule.requires else None
-                rows.append(
-                    (
-                        mono.id,
-                        position,
-                        rule.id,
-                        rule.analyte,
-                        analyte.worse,
-                        analyte.canonical_unit,
-                        context,
-                        rule.comparator,
-                        exact(threshold, THRESHOLD_SCALE),
-                        exact(upper, THRESHOLD_SCALE) if upper is not None else None,
-                        rule.action,
-                        ACTION_RANK[rule.action],
-                        rule.requires,
-                        first,
-                        ACTION_RANK[first] if first is not None else None,
-                        describe(rule),
-                        source_ids([rule.source]),
-                    )
-                )
+        for condition in _conditions(label):
+            rows.extend(_rule_rows(kb, mono.id, label, condition))
     return Table(
         "k_lab_rule",
         (
             ("drug", "VARCHAR"),
+            ("condition", "VARCHAR"),
             ("position", "INTEGER"),
             ("rule", "VARCHAR"),
             ("analyte", "VARCHAR"),
@@ -133,10 +98,62 @@ def lab_rule_table(kb: Knowledge, region: Region) -> Table:
             ("first_action", "VARCHAR"),
             ("first_rank", "INTEGER"),
             ("threshold_text", "VARCHAR"),
+            ("limited", "BOOLEAN"),
             ("sources", "VARCHAR"),
         ),
         rows,
     )
+
+
+def _rule_rows(
+    kb: Knowledge, drug: str, label: RegionLabel, condition: str | None
+) -> list[tuple[Any, ...]]:
+    rows: list[tuple[Any, ...]] = []
+    by_context = {
+        "on-therapy": {id(r) for r in on_therapy_rules(label, condition)},
+        "initiation": {id(r) for r in initiation_rules(label, condition)},
+    }
+    for position, rule in enumerate(label.labs):
+        analyte = kb.analytes[rule.analyte]
+        for context, ids in by_context.items():
+            if id(rule) not in ids:
+                continue
+            if analyte.worse is None:
+                raise ValueError(
+                    f"scan: {rule.analyte} (rule {drug} {rule.id}) has no 'worse' "
+                    "direction: same-day results could not be settled as the engine does"
+                )
+            threshold = threshold_in_canonical(kb, rule.analyte, rule.value, rule.unit)
+            upper = (
+                threshold_in_canonical(kb, rule.analyte, rule.upper, rule.unit)
+                if rule.upper is not None
+                else None
+            )
+            first = (rule.first_action or UNCONFIRMED_ACTION) if rule.requires else None
+            rows.append(
+                (
+                    drug,
+                    condition,
+                    position,
+                    rule.id,
+                    rule.analyte,
+                    analyte.worse,
+                    analyte.canonical_unit,
+                    context,
+                    rule.comparator,
+                    exact(threshold, THRESHOLD_SCALE),
+                    exact(upper, THRESHOLD_SCALE) if upper is not None else None,
+                    rule.action,
+                    ACTION_RANK[rule.action],
+                    rule.requires,
+                    first,
+                    ACTION_RANK[first] if first is not None else None,
+                    describe(rule),
+                    rule.conditions is not None,
+                    source_ids([rule.source]),
+                )
+            )
+    return rows
 
 
 def lab_read_table(kb: Knowledge, region: Region) -> Table:
@@ -159,14 +176,17 @@ def stages(sql: Sql, as_of: dt.date) -> list[tuple[str, str]]:
 
 
 def latest_sql(as_of: dt.date) -> str:
-    """``s_lab_latest``: per patient on therapy and analyte a rule of the agent reads, the
+    """``s_lab_latest``: per patient on therapy and analyte a rule of the agent reads (for the
+    condition it is taken for), the
     latest result, the one before it and the baseline (last on or before the start, else the
     first), each the worse value of its day."""
     today = f"DATE '{as_of.isoformat()}'"
     return f"""
 WITH t AS (
   SELECT DISTINCT t.patient_id, t.drug, t.start_day, r.analyte, r.worse
-  FROM s_therapy t JOIN k_lab_rule r ON r.drug = t.drug
+  FROM s_therapy t
+  JOIN s_condition_for c ON c.patient_id = t.patient_id
+  JOIN k_lab_rule r ON r.drug = t.drug AND {_SAME_CONDITION}
   WHERE t.start_day <= {today}
 ), s AS (
   SELECT t.patient_id, t.drug, t.start_day, t.analyte, l.day,
@@ -204,27 +224,28 @@ def crossing_sql() -> str:
     the engine reports."""
     base = "CASE WHEN p.last_day > p.start_day THEN p.base_value END"
     return f"""
-WITH c AS (
+WITH h AS (
   SELECT p.patient_id, p.drug, p.analyte, p.last_day, p.last_value,
          p.last_day > p.start_day AS after_start,
          r.position, r.rule, r.unit, r.comparator, r.threshold_text, r.sources, r.requires,
-         r.action, r.action_rank, r.first_action, r.first_rank,
+         r.action, r.action_rank, r.first_action, r.first_rank, r.limited,
          p.prev_value IS NOT NULL AND {_crossed("p.prev_value", base)} AS prev_crossed
   FROM s_lab_latest p
-  JOIN k_lab_rule r ON r.drug = p.drug AND r.analyte = p.analyte
+  JOIN s_condition_for c ON c.patient_id = p.patient_id
+  JOIN k_lab_rule r ON r.drug = p.drug AND r.analyte = p.analyte AND {_SAME_CONDITION}
    AND r.context = CASE WHEN p.last_day > p.start_day THEN 'on-therapy' ELSE 'initiation' END
   WHERE {_crossed("p.last_value", base)}
 ), a AS (
-  SELECT c.*,
-         c.requires IS NULL OR c.prev_crossed AS confirmed,
-         CASE WHEN c.requires IS NULL OR c.prev_crossed THEN c.action_rank ELSE c.first_rank END
+  SELECT h.*,
+         h.requires IS NULL OR h.prev_crossed AS confirmed,
+         CASE WHEN h.requires IS NULL OR h.prev_crossed THEN h.action_rank ELSE h.first_rank END
            AS rank_,
-         CASE WHEN c.requires IS NULL OR c.prev_crossed THEN c.action ELSE c.first_action END
+         CASE WHEN h.requires IS NULL OR h.prev_crossed THEN h.action ELSE h.first_action END
            AS rule_action
-  FROM c
+  FROM h
 )
 SELECT patient_id, drug, analyte, last_day, last_value, after_start, rule, unit,
-       threshold_text, sources, requires, confirmed,
+       threshold_text, sources, requires, confirmed, limited,
        CASE WHEN after_start THEN rule_action ELSE '{BEFORE_START_ACTION}' END AS action
 FROM (
   SELECT a.*, row_number() OVER (
@@ -261,9 +282,11 @@ SELECT x.patient_id, x.drug, 'lab' AS kind, concat('labs.', x.rule) AS rule,
        CASE WHEN x.action IN {in_list(frozenset(STOP_ACTIONS))} THEN 'critical'
             ELSE 'warning' END AS severity,
        concat(x.analyte, ' ', {_shown(sql, "x.last_value")}, ' ', x.unit, ' on ', {day},
-              ': ', x.threshold_text, ', ', x.action, {confirmation}) AS detail,
+              ': ', x.threshold_text, ', ', x.action, {confirmation},
+              {condition_note("x.limited")}) AS detail,
        CAST(NULL AS DATE) AS due_by, CAST(NULL AS INTEGER) AS overdue_days, x.sources
 FROM s_lab_crossing x
+JOIN s_condition_for c ON c.patient_id = x.patient_id
 UNION ALL
 SELECT l.patient_id, t.drug, 'lab' AS kind, 'labs.same-day' AS rule, 'warning' AS severity,
        concat('two different ', l.analyte, ' results on ', {same_day}, ': ',

@@ -24,11 +24,9 @@ from typing import Any
 from jakguide.adapters.fhir.codes import LOINC, code_tables, local_system
 from jakguide.adapters.fhir.read import (
     _CV_ITEMS,
-    _ENDED_CLINICAL,
     _FINAL_OBSERVATION,
     _HISTORY_ITEMS,
     _SMOKING,
-    _UNCONFIRMED,
 )
 from jakguide.kb.base import Knowledge
 from jakguide.model import Region
@@ -44,10 +42,7 @@ BOXED_RULE = "boxed-warning.singled-out"
 EMA_RULE = "risk-group.ema-art20"
 RISK_RULES = frozenset({BOXED_RULE, EMA_RULE})
 
-# Verification statuses the adapter drops a Condition for (besides ``_UNCONFIRMED``); the
-# smoking status the model uses when nothing usable is recorded.
-_ENTERED_IN_ERROR = "entered-in-error"
-_REFUTED = "refuted"
+# The smoking status the model uses when nothing usable is recorded.
 _UNKNOWN = "unknown"
 # The history roles of the rules (rules.risk): which history items stand for what.
 _ROLES = (
@@ -131,8 +126,9 @@ def code_table() -> Table:
 
     ``use``: ``smoking-observation`` (the Observation code of a smoking status, LOINC),
     ``smoking`` (its coded value), ``cv`` (a CV risk factor), ``history`` (with ``role``
-    ascvd, malignancy or vte), ``no-information`` and ``no-known-problems`` (the adapter's
-    ``absent`` codes). Items in jakguide's own code systems are read as the adapter reads them.
+    ascvd, malignancy or vte). Items in jakguide's own code systems are read as the adapter
+    reads them; the ``absent`` codes ("no information", "no known problems") are in
+    ``k_condition_code`` (``scan.conditions``).
     """
     ct = code_tables()
     rows: list[tuple[Any, ...]] = []
@@ -157,8 +153,6 @@ def code_table() -> Table:
         if item in _HISTORY_ITEMS:
             add("history", "history", item, role)
             rows.append(("history", local_system("history"), item, item, role))
-    for use in ("no-information", "no-known-problems"):
-        add(use, "absent", use)
     # Only LOINC Observation codes are read by the view (its ``loinc`` column).
     rows = [r for r in rows if r[0] != "smoking-observation" or r[1] == LOINC]
     return Table(
@@ -214,42 +208,12 @@ SELECT patient_id, status FROM (
 
 def condition_sql(sql: Sql, as_of: dt.date) -> str:
     """``s_risk_condition``: per patient, whether any Condition is recorded, the distinct CV risk
-    factors of current usable ones and the history items of usable ones (``read._conditions``)."""
-    today = f"DATE '{as_of.isoformat()}'"
-    start = (
-        f"coalesce({sql.earliest('c.onset')}, {sql.earliest('c.onset_start')}, "
-        f"{sql.earliest('c.recorded')})"
-    )
-    ended = (
-        f"coalesce({sql.earliest('c.abated')}, {sql.earliest('c.abated_end')}, "
-        f"{sql.earliest('c.abated_start')})"
-    )
-    unusable = in_list(frozenset({_REFUTED, *_UNCONFIRMED}))
+    factors of current usable ones and the history items of usable ones (``read._conditions``;
+    each Condition's status from ``s_condition_status``, ``scan.conditions``)."""
     return f"""
-WITH r AS (
-  SELECT c.patient_id, c.id, max(c.verification) AS verification, max(c.clinical) AS clinical,
-         max({start}) AS start_day, max({ended}) AS ended_day,
-         max(CASE WHEN c.abated_other THEN 1 ELSE 0 END) AS abated_other,
-         max(CASE WHEN a.use = 'no-information' THEN 1 ELSE 0 END) AS no_information,
-         max(CASE WHEN a.use = 'no-known-problems' THEN 1 ELSE 0 END) AS no_problems
-  FROM v_risk_condition c
-  LEFT JOIN k_risk_code a ON a.use IN ('no-information', 'no-known-problems')
-    AND a.system = c.system AND a.code = c.code
-  WHERE c.patient_id IS NOT NULL
-  GROUP BY c.patient_id, c.id
-), u AS (
-  SELECT patient_id, id,
-         no_information = 0 AND coalesce(verification, '') <> '{_ENTERED_IN_ERROR}' AS present,
-         no_information = 0 AND coalesce(verification, '') <> '{_ENTERED_IN_ERROR}'
-           AND no_problems = 0 AND coalesce(verification, '') NOT IN {unusable}
-           AND (start_day IS NULL OR start_day <= {today}) AS usable,
-         CASE WHEN ended_day IS NOT NULL THEN ended_day > {today}
-              WHEN abated_other = 1 THEN FALSE
-              ELSE coalesce(clinical, '') NOT IN {in_list(_ENDED_CLINICAL)} END AS current_
-  FROM r
-), k AS (
+WITH k AS (
   SELECT u.patient_id, u.present, u.usable, u.current_, k.use, k.item, k.role
-  FROM u
+  FROM s_condition_status u
   JOIN v_risk_condition c ON c.id = u.id AND c.patient_id = u.patient_id
   LEFT JOIN k_risk_code k ON k.use IN ('cv', 'history') AND k.system = c.system
     AND k.code = c.code
