@@ -206,6 +206,7 @@ class SparkScan:
     spark: SparkSession = field(init=False)
     files: dict[str, list[Path]] = field(default_factory=dict)
     names: list[str] = field(default_factory=list)
+    cached: list[Any] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         from jakguide.sof.engines import spark_session
@@ -249,11 +250,17 @@ class SparkScan:
         frame = self.spark.sql(sql).cache()
         frame.createOrReplaceTempView(name)
         self.names.append(name)
+        self.cached.append(frame)
 
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in self.spark.sql(sql).collect()]
 
     def close(self) -> None:
+        # Dropping a view leaves its cached frame in the driver's memory: release it too, so that
+        # several scans on one session (the tests, a notebook) do not run out of it.
+        for frame in self.cached:
+            frame.unpersist()
+        self.cached.clear()
         for name in self.names:
             self.spark.catalog.dropTempView(name)
         self.names.clear()
