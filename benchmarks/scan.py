@@ -20,7 +20,7 @@ Writes ``benchmarks/results/scan.json`` (everything, with the load average befor
 ``benchmarks/results/scan-<engine>-<N>.json`` per scan. Run, e.g.::
 
     python benchmarks/scan.py --runs duckdb:100000 duckdb:1000000 spark:100000 \\
-        --loop-patients 100000 --memory-limit 4GB --data-root /work/bench-data
+        --loop-patients 100000 --memory-limit 4GB --data-root /tmp/jakguide-bench-scan
 """
 
 from __future__ import annotations
