@@ -145,6 +145,8 @@ def test_duckdb_and_spark_worklists_are_identical(
     d = run_scan(sp, find_inputs(tmp_path / "bulk"), kb, AS_OF, "US")
     sp.close()
     assert c.measures[0]["denominator"] > 0 and c.esi["all_agents"]["patients"] > 0
+    # the US worklist too, with the boxed-warning population (risk-group rows)
+    assert c.worklist == d.worklist and any(r["kind"] == "risk-group" for r in c.worklist)
     assert (c.measures, c.esi, c.breakdowns, c.quality) == (
         d.measures,
         d.esi,

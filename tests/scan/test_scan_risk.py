@@ -20,7 +20,7 @@ from jakguide.adapters.fhir import read_bundle
 from jakguide.engine import assess
 from jakguide.kb.base import Knowledge
 from jakguide.model import AssessRequest, Region
-from jakguide.scan.engines import DuckScan, SparkScan
+from jakguide.scan.engines import DuckScan
 from jakguide.scan.inputs import find_inputs
 from jakguide.scan.kinds.risk import BOXED_RULE, EMA_RULE, KIND, label_tables
 from jakguide.scan.run import ScanResult, run_scan
@@ -219,19 +219,3 @@ def test_label_tables_are_the_knowledges(kb: Knowledge, region: Region) -> None:
             rg.vte_risk,
         )
         assert sorted(s for d, s in smoking.rows if d == drug) == sorted(rg.smoking)
-
-
-@pytest.mark.parametrize("region", ["US"])
-def test_duckdb_and_spark_agree_on_risk_rows(
-    tmp_path: Path, kb: Knowledge, spark: Any, region: Region
-) -> None:
-    """The EU worklist is compared in test_scan_cli; the boxed-warning rows here."""
-    write_population(tmp_path / "in", kb, 300, seed=8, as_of=AS_OF)
-    duck = _scan(tmp_path / "in", kb, region)
-    sp = SparkScan(session=spark)
-    try:
-        other = run_scan(sp, find_inputs(tmp_path / "in"), kb, AS_OF, region)
-    finally:
-        sp.close()
-    assert any(r["kind"] == KIND for r in duck.worklist)
-    assert duck.worklist == other.worklist
