@@ -177,9 +177,13 @@ def spark_session(master: str = "local[2]") -> SparkSession:
         # resolve (a container or chroot without its hostname in /etc/hosts) stops the JVM at start.
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         os.environ.setdefault("SPARK_LOCAL_HOSTNAME", "localhost")
+    builder = SparkSession.builder.master(master)
+    if master.startswith("local"):
+        # The driver is the only executor: a broadcast table is built in the same 2 GB heap as
+        # every cached stage, so join by sorting and keep the heap for the stages.
+        builder = builder.config("spark.sql.autoBroadcastJoinThreshold", "-1")
     return (
-        SparkSession.builder.master(master)
-        .appName("jakguide-sof")
+        builder.appName("jakguide-sof")
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "4")
