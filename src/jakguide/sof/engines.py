@@ -179,7 +179,7 @@ def spark_session(master: str = "local[2]") -> SparkSession:
         os.environ.setdefault("SPARK_LOCAL_HOSTNAME", "localhost")
     builder = SparkSession.builder.master(master)
     if master.startswith("local"):
-        # The driver is the only executor: a broadcast table is built in the same 2 GB heap as
+        # The driver is the only executor: a broadcast table is built in the same heap as
         # every cached stage, so join by sorting and keep the heap for the stages.
         builder = builder.config("spark.sql.autoBroadcastJoinThreshold", "-1")
     return (
@@ -188,7 +188,7 @@ def spark_session(master: str = "local[2]") -> SparkSession:
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.sql.ansi.enabled", "false")
-        .config("spark.driver.memory", "2g")
+        .config("spark.driver.memory", "4g")
         .config("spark.sql.warehouse.dir", str(Path(tempfile.gettempdir()) / "jakguide-spark"))
         .getOrCreate()
     )
