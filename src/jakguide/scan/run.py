@@ -25,23 +25,13 @@ from jakguide.scan.engines import DuckScan, SparkScan
 from jakguide.scan.esi import run_esi
 from jakguide.scan.inputs import Inputs, count_malformed, name_malformed
 from jakguide.scan.kinds import KINDS
+from jakguide.scan.kinds.base import FINDING_COLUMNS
 from jakguide.scan.measures import run_measures
 from jakguide.scan.tables import lab_units_table, medicine_table
 from jakguide.sof import View, load_view
 
-WORKLIST_COLUMNS = (
-    "patient_id",
-    "drug",
-    "kind",
-    "rule",
-    "severity",
-    "detail",
-    "due_by",
-    "overdue_days",
-    "sources",
-    "knowledge_version",
-    "as_of",
-)
+# Every kind's finding columns, then the two the worklist adds to each row.
+WORKLIST_COLUMNS = (*FINDING_COLUMNS, "knowledge_version", "as_of")
 VIEWS = {
     "v_patient": "patient",
     "v_medication_request": "scan_medication_request",
