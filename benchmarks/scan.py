@@ -116,7 +116,7 @@ def scan_child(folder: Path, engine: str, memory_limit: str | None, out: Path) -
                 "cpu_seconds_children": _cpu(resource.RUSAGE_CHILDREN),
                 "stages": result.timings,
                 "cpu_stages": cpu_stages,
-                "findings": len(result.worklist),
+                "findings": result.worklist_file.size,
                 "counts": result.counts,
                 "peak_rss_mb": peak_kb / 1024,
                 "peak_rss_children_mb": jvm_kb / 1024,

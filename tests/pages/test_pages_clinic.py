@@ -128,6 +128,7 @@ def _statuses(page: Page) -> dict[str, str]:
 
 
 def _no_sideways(page: Page, where: str) -> None:
+    page.wait_for_load_state("load")
     wide = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert not wide, f"{where} scrolls sideways ({width} px)"
@@ -219,6 +220,7 @@ def test_a_new_clinic_keeps_an_as_record_in_the_app(browser: Browser, clinic: Cl
     mobile.goto(link)
     _no_sideways(mobile, "the patient's home page")
     mobile.click("#open-report")
+    mobile.locator("#q1").wait_for()  # the form page has loaded (a click starts a navigation)
     _no_sideways(mobile, "the self-report form")
     for i in range(1, 7):
         field = mobile.locator(f"#q{i}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,7 @@ from jakguide.scan.describe import describe_rules
 from jakguide.scan.engines import DuckScan
 from jakguide.scan.inputs import find_inputs
 from jakguide.scan.output import measures
-from jakguide.scan.report import render, screening_state
+from jakguide.scan.report import render
 from jakguide.scan.run import ScanResult, run_scan
 from jakguide.synth.bulk import write_bulk
 
@@ -93,15 +94,36 @@ def test_interaction_rows_name_their_classes(kb: Knowledge) -> None:
                 assert all(kb.classes[c].name in words for c in adj.when.classes), words
 
 
+def _state_in_words(row: dict[str, Any]) -> str:
+    """The state a screening row's severity and detail say (the engine's own state is not a
+    worklist column)."""
+    detail = str(row["detail"] or "")
+    if row["severity"] == "warning" and detail.startswith("no "):
+        return "missing"
+    if row["severity"] == "warning" and detail.endswith("act on this result"):
+        return "positive"
+    if row["severity"] == "info" and "repeat on therapy due by" in detail:
+        return "due"
+    return "other"
+
+
 def test_screening_findings_split_by_result(result: ScanResult) -> None:
     """Each screening row is missing, positive (or indeterminate) or due, never unclassified;
-    the split adds up to the rows per rule, and the page shows the three columns."""
+    the split the report shows (from the engine's states) agrees with the rows' own words and
+    adds up to the rows per rule, and the page shows the three columns."""
     split: dict[tuple[str, str], int] = {}
+    patients: dict[tuple[str, str], set[str]] = {}
     for row in result.worklist:
         if row["kind"] == "screening":
-            key = (row["rule"], screening_state(row))
+            key = (row["rule"], _state_in_words(row))
             split[key] = split.get(key, 0) + 1
+            patients.setdefault(key, set()).add(row["patient_id"])
     assert {state for _, state in split} == {"missing", "positive", "due"}
+    reported = result.breakdowns["worklist"]["screening_state"]
+    assert {(r["rule"], r["state"]): r["rows"] for r in reported} == split
+    assert {(r["rule"], r["state"]): r["patients"] for r in reported} == {
+        k: len(v) for k, v in patients.items()
+    }
     totals = {
         r["rule"]: r["rows"]
         for r in result.breakdowns["worklist"]["kind_rule"]

@@ -68,6 +68,7 @@ class HealthProbe:
     def __init__(self, url: str) -> None:
         self.url = url
         self.slowest = 0.0
+        self.answers = 0
         self.errors: list[str] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run)
@@ -78,6 +79,7 @@ class HealthProbe:
                 started = time.monotonic()
                 r = c.get("/api/health")
                 self.slowest = max(self.slowest, time.monotonic() - started)
+                self.answers += 1
                 if r.status_code != 200:
                     self.errors.append(str(r.status_code))
                 time.sleep(0.1)
@@ -131,13 +133,20 @@ def test_fhir_reading_is_linear(kb: Knowledge) -> None:
 def test_ten_thousand_observations_import_without_blocking_health(
     live: Callable[..., Live],
 ) -> None:
+    """Health keeps answering while the import runs. A blocked event loop answers once, after
+    the whole import; the bound is relative to the import's own time, so a busy machine (the
+    full suite on two cores) slows both without failing the test."""
     server = live()
     data = bundle(10_000)
     with HealthProbe(server.url) as probe, server.client(timeout=120) as c:
+        before = probe.answers
         started = time.monotonic()
         r = c.post("/api/patients/import", json=data)
         took = time.monotonic() - started
+        during = probe.answers - before
     assert r.status_code == 201, r.text[:300]
     assert r.json()["added"] == 10_000
-    assert not probe.errors and probe.slowest < HEALTH_LIMIT, probe.slowest
+    assert not probe.errors
+    assert during >= 3, f"health answered {during} times during a {took:.2f} s import"
+    assert probe.slowest < max(HEALTH_LIMIT, took / 4), (probe.slowest, took)
     print(f"10,000-Observation import: {took:.2f} s; slowest health {probe.slowest:.3f} s")

@@ -100,7 +100,7 @@ def scan(
         out.print(
             f"scanned {result.counts.get('patients', 0)} patients "
             f"({result.counts.get('patients_on_jak', 0)} on a JAK agent) as of {day}, "
-            f"region {region.value}: {len(result.worklist)} findings -> {paths['csv'].parent}",
+            f"region {region.value}: {result.worklist_file.size} findings -> {paths['csv'].parent}",
             markup=False,
             highlight=False,
         )

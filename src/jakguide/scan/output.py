@@ -1,58 +1,26 @@
 """The scan's files: ``worklist.csv``, ``worklist.parquet``, ``measures.json``, ``report.html``.
 
-Both engines' worklists are written by the same DuckDB writer from the same rows, so the files
-of a DuckDB scan and a Spark scan are byte for byte comparable. Small cells (fewer than
-``SMALL_CELL`` patients) are suppressed in the report by default, as Cumulus does.
+Both engines' worklists are written by the same DuckDB writer from the same sorted rows
+(``scan.worklist``), so the files of a DuckDB scan and a Spark scan are byte for byte the
+same. Small cells (fewer than ``SMALL_CELL`` patients) are suppressed in the report by default,
+as Cumulus does.
 """
 
 from __future__ import annotations
 
 import json
-import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from jakguide.scan import worklist
 from jakguide.scan.report import render
-from jakguide.scan.run import WORKLIST_COLUMNS, ScanResult
-
-_TYPES = {
-    "due_by": "DATE",
-    "overdue_days": "INTEGER",
-    "as_of": "DATE",
-}
+from jakguide.scan.run import ScanResult
 
 
 def write_worklist(result: ScanResult, out: Path) -> dict[str, Path]:
     """Write the worklist as CSV and Parquet (same rows, same order)."""
-    import duckdb
-
-    out.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(config={"autoinstall_known_extensions": False})
-    try:
-        # The rows go to DuckDB as one NDJSON file (nulls, quotes and dates exact): inserting
-        # them one by one (executemany) took minutes for a 1M-patient worklist.
-        spec = ", ".join(f"'{c}': '{_TYPES.get(c, 'VARCHAR')}'" for c in WORKLIST_COLUMNS)
-        with tempfile.TemporaryDirectory(prefix="jakguide-worklist-") as tmp:
-            rows = Path(tmp) / "rows.ndjson"
-            with rows.open("w", encoding="utf-8") as fh:
-                for r in result.worklist:
-                    fh.write(json.dumps({c: r[c] for c in WORKLIST_COLUMNS}, default=str))
-                    fh.write("\n")
-            source = str(rows).replace("'", "''")
-            con.execute(
-                f"CREATE TABLE w AS SELECT * FROM read_json('{source}', "
-                f"format = 'newline_delimited', columns = {{{spec}}})"
-            )
-        paths = {"csv": out / "worklist.csv", "parquet": out / "worklist.parquet"}
-        order = "ORDER BY patient_id, drug, kind, rule, due_by"
-        for fmt, path in paths.items():
-            target = str(path).replace("'", "''")
-            option = "FORMAT csv, HEADER" if fmt == "csv" else "FORMAT parquet"
-            con.execute(f"COPY (SELECT * FROM w {order}) TO '{target}' ({option})")
-    finally:
-        con.close()
-    return paths
+    return worklist.write(result.worklist_file, out)
 
 
 def measures(result: ScanResult) -> list[dict[str, Any]]:
@@ -61,10 +29,7 @@ def measures(result: ScanResult) -> list[dict[str, Any]]:
     item of an agent someone takes is listed, an item nobody is overdue for with 0: a missing
     line would read as "not measured"."""
     on_drug = result.counts_by_drug
-    found: Counter[tuple[str, str]] = Counter()
-    for row in result.worklist:
-        if row["kind"] == "monitoring" and row["severity"] == "warning":
-            found[(row["drug"], row["rule"])] += 1
+    found = Counter(result.overdue)
     keys = set(found)
     for text in result.rules.values():
         if text.kind == "monitoring":

@@ -284,19 +284,6 @@ def _kind_block(result: ScanResult, kind: str, c: Cells, intro: str) -> str:
     return f"<p>{intro}</p><p>{_severities(result, kind, c)}</p>{table}"
 
 
-def screening_state(row: dict[str, Any]) -> str:
-    """Which screening finding a worklist row is, from its severity and detail (the worklist has
-    no column for it): ``missing``, ``positive`` (or indeterminate), ``due`` or ``other``."""
-    detail = str(row.get("detail") or "")
-    if row["severity"] == "warning" and detail.startswith("no "):
-        return "missing"
-    if row["severity"] == "warning" and detail.endswith("act on this result"):
-        return "positive"
-    if row["severity"] == "info" and "repeat on therapy due by" in detail:
-        return "due"
-    return "other"
-
-
 def _screening_findings(result: ScanResult, c: Cells) -> str:
     anchor, title = "screening-findings", "Screening tests on therapy: missing, positive or due"
     intro = (
@@ -306,20 +293,17 @@ def _screening_findings(result: ScanResult, c: Cells) -> str:
         "<em>repeat due</em>: TB negative and its repeat on therapy reached (info). A test "
         "done, or negative and not yet due again, is not counted."
     )
-    states: dict[tuple[str, str], set[str]] = {}
-    for row in result.worklist:
-        if row["kind"] == "screening":
-            key = (str(row["rule"]), screening_state(row))
-            states.setdefault(key, set()).add(str(row["patient_id"]))
+    states = {
+        (r["rule"], r["state"]): r["patients"]
+        for r in result.breakdowns.get("worklist", {}).get("screening_state", [])
+    }
     if not states:
         return f'<h2 id="{anchor}">{title}</h2>' + _kind_block(result, "screening", c, intro)
     columns = [("missing", "no result"), ("positive", "positive or indet."),
                ("due", "repeat due")]  # fmt: skip
-    if any(state == "other" for _, state in states):
-        columns.append(("other", "other"))
     rows = []
     for rule in sorted({r for r, _ in states}):
-        cells = "".join(f"<td>{c.n(len(states.get((rule, s), ())))}</td>" for s, _ in columns)
+        cells = "".join(f"<td>{c.n(states.get((rule, s), 0))}</td>" for s, _ in columns)
         rows.append(f"<tr>{_rule_th(result, rule)}{cells}</tr>")
     return (
         f'<h2 id="{anchor}">{title}</h2><p>{intro}</p>'
@@ -335,7 +319,8 @@ def _kinds(result: ScanResult, c: Cells) -> str:
         out.append(f'<h2 id="{anchor}">{_e(title)}</h2>{_kind_block(result, kind, c, words)}')
     out.append(_screening_findings(result, c))
     named = {k for k, _, _, _ in KIND_SECTIONS} | {"monitoring", "screening"}
-    for kind in sorted({r["kind"] for r in result.worklist} - named):
+    found = {r["kind"] for r in result.breakdowns.get("worklist", {}).get("kind_rule", [])}
+    for kind in sorted(found - named):
         intro = (
             f"Patients taking a JAK agent on {_e(result.as_of)} with a finding of kind "
             f"<code>{_e(kind)}</code>; rows: worklist rows (one per patient, agent and rule)."

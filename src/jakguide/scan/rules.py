@@ -226,7 +226,8 @@ def lab_product(value: str, factor: str) -> str:
 
 
 def worklist_sql(findings: list[str], as_of: dt.date, knowledge_version: str) -> str:
-    """The worklist rows: every kind's findings, one per (patient, drug, finding), in order."""
+    """The worklist rows: every kind's findings, one per (patient, drug, finding) (sorted when
+    they leave the engine, ``scan.worklist``)."""
     union = "\nUNION ALL\n".join(f"SELECT * FROM ({q}) k{i}" for i, q in enumerate(findings))
     return f"""
 SELECT patient_id, drug, kind, rule, severity, detail, due_by, overdue_days, sources,
@@ -234,5 +235,4 @@ SELECT patient_id, drug, kind, rule, severity, detail, due_by, overdue_days, sou
 FROM (
 {union}
 ) f
-ORDER BY patient_id, drug, kind, rule, due_by, detail
 """

@@ -25,13 +25,11 @@ from jakguide.scan.engines import DuckScan, SparkScan
 from jakguide.scan.esi import run_esi
 from jakguide.scan.inputs import Inputs, count_malformed, name_malformed
 from jakguide.scan.kinds import KINDS
-from jakguide.scan.kinds.base import FINDING_COLUMNS
 from jakguide.scan.measures import run_measures
 from jakguide.scan.tables import lab_units_table, medicine_table
+from jakguide.scan.worklist import Worklist, export
 from jakguide.sof import View, load_view
 
-# Every kind's finding columns, then the two the worklist adds to each row.
-WORKLIST_COLUMNS = (*FINDING_COLUMNS, "knowledge_version", "as_of")
 VIEWS = {
     "v_patient": "patient",
     "v_medication_request": "scan_medication_request",
@@ -78,12 +76,15 @@ def scan_view(name: str) -> View:
 
 @dataclass
 class ScanResult:
-    """What a scan found, and how long each stage took (seconds)."""
+    """What a scan found, and how long each stage took (seconds).
+
+    The worklist is a sorted file (``scan.worklist``); ``worklist`` reads it into Python rows
+    (for tests and small scans); ``overdue`` is the monitoring warnings per (drug, rule)."""
 
     as_of: dt.date
     region: Region
     knowledge_version: str
-    worklist: list[dict[str, Any]]
+    worklist_file: Worklist
     counts: dict[str, int]
     measures: list[dict[str, Any]]
     quality: dict[str, Any]
@@ -94,6 +95,11 @@ class ScanResult:
     notices: list[str] = field(default_factory=list)
     # Each rule id the kinds can report, in words with its agents (scan.describe).
     rules: dict[str, RuleText] = field(default_factory=dict)
+    overdue: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    @property
+    def worklist(self) -> list[dict[str, Any]]:
+        return self.worklist_file.rows()
 
 
 def run_scan(
@@ -154,16 +160,23 @@ def run_scan(
             engine.stage(name, text)
         done(kind.name)
     findings = [kind.findings(sql, as_of) for kind in KINDS]
-    raw = engine.rows(rules.worklist_sql(findings, as_of, kb.version))
-    worklist = [dict(zip(WORKLIST_COLUMNS, row, strict=True)) for row in raw]
+    engine.stage("s_worklist", rules.worklist_sql(findings, as_of, kb.version))
+    worklist = export(engine)
     counts = _counts(engine)
+    overdue = {
+        (str(drug), str(rule)): int(n)
+        for drug, rule, n in engine.rows(
+            "SELECT drug, rule, count(*) FROM s_worklist "
+            "WHERE kind = 'monitoring' AND severity = 'warning' GROUP BY drug, rule"
+        )
+    }
     done("worklist")
     screening = run_measures(engine, kb, sql, as_of)
     done("measures")
     esi = run_esi(engine, measure_spec(kb), sql, as_of)
     breakdowns = {
         "measures": breakdown.measure_breakdowns(engine),
-        "worklist": breakdown.worklist_breakdowns(worklist, breakdown.strata(engine)),
+        "worklist": breakdown.worklist_breakdowns(engine),
     }
     done("events")
     quality = _quality(engine, sql, as_of, inputs)
@@ -178,7 +191,7 @@ def run_scan(
         as_of=as_of,
         region=region,
         knowledge_version=kb.version,
-        worklist=worklist,
+        worklist_file=worklist,
         counts=counts,
         measures=screening,
         quality=quality,
@@ -188,6 +201,7 @@ def run_scan(
         timings=timings,
         notices=list(inputs.notices),
         rules=describe_rules(kb, region),
+        overdue=overdue,
     )
 
 
