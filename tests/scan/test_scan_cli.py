@@ -122,9 +122,13 @@ def test_duckdb_and_spark_worklists_are_identical(
     duck = DuckScan()
     a = run_scan(duck, inputs, kb, AS_OF, "EU")
     duck.close()
+    kept_before = spark.sparkContext._jsc.getPersistentRDDs().size()
     sp = SparkScan(session=spark)
     b = run_scan(sp, find_inputs(tmp_path / "in"), kb, AS_OF, "EU")
+    assert spark.sparkContext._jsc.getPersistentRDDs().size() > kept_before  # the stages
     sp.close()
+    # closing releases the stages' checkpoints: a notebook can run scan after scan
+    assert spark.sparkContext._jsc.getPersistentRDDs().size() == kept_before
     assert a.worklist and a.worklist == b.worklist
     assert {r["kind"] for r in a.worklist} >= {"monitoring", "screening", "interaction"}
     # rows judged for a recorded condition and for an assumed one (scan.conditions)

@@ -53,6 +53,9 @@ _UNITS.update({"KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40})
 DUCKDB_SHARE = 0.6
 
 
+_INSERT_ROWS = 500
+
+
 def _duck_limit(limit: str) -> str:
     """DuckDB's memory_limit for a process limit written as DuckDB reads it (4GB, 512MiB)."""
     m = _SIZE.match(limit)
@@ -180,9 +183,13 @@ class DuckScan:
     def table(self, table: Table) -> None:
         cols = ", ".join(f"{n} {t}" for n, t in table.columns)
         self.con.execute(f"CREATE OR REPLACE TABLE {table.name} ({cols})")
-        if table.rows:
-            marks = ", ".join("?" for _ in table.columns)
-            self.con.executemany(f"INSERT INTO {table.name} VALUES ({marks})", table.rows)
+        # Many rows per INSERT: DuckDB's executemany costs about half a millisecond a row.
+        row = "(" + ", ".join("?" for _ in table.columns) + ")"
+        for i in range(0, len(table.rows), _INSERT_ROWS):
+            chunk = table.rows[i : i + _INSERT_ROWS]
+            marks = ", ".join(row for _ in chunk)
+            params = [v for r in chunk for v in r]
+            self.con.execute(f"INSERT INTO {table.name} VALUES {marks}", params)
 
     def stage(self, name: str, sql: str) -> None:
         self.con.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
@@ -200,7 +207,11 @@ _SPARK_TYPES = {"VARCHAR": "STRING", "INTEGER": "INT", "BOOLEAN": "BOOLEAN", "DO
 
 @dataclass
 class SparkScan:
-    """Spark SQL (``master`` ``local[2]`` or a cluster URL); stages are cached temp views."""
+    """Spark SQL (``master`` ``local[2]`` or a cluster URL); each stage is computed once and
+    kept as a local checkpoint (``localCheckpoint``), a temp view without its lineage.
+
+    Cached views (``cache()``) kept the lineage: every later query re-analysed the plans of all
+    the stages before it, and a 400-patient scan took 360 s; with checkpoints, 50 s."""
 
     master: str = "local[2]"
     session: SparkSession | None = None
@@ -208,7 +219,7 @@ class SparkScan:
     spark: SparkSession = field(init=False)
     files: dict[str, list[Path]] = field(default_factory=dict)
     names: list[str] = field(default_factory=list)
-    cached: list[Any] = field(default_factory=list)
+    kept: list[int] = field(default_factory=list)  # the ids of the checkpoints' RDDs
 
     def __post_init__(self) -> None:
         from jakguide.sof.engines import spark_session
@@ -249,20 +260,27 @@ class SparkScan:
         self.names.append(table.name)
 
     def stage(self, name: str, sql: str) -> None:
-        frame = self.spark.sql(sql).cache()
+        before = self._persisted()
+        frame = self.spark.sql(sql).localCheckpoint(eager=True)
         frame.createOrReplaceTempView(name)
         self.names.append(name)
-        self.cached.append(frame)
+        self.kept.extend(sorted(self._persisted() - before))
+
+    def _persisted(self) -> set[int]:
+        return {int(i) for i in self.spark.sparkContext._jsc.getPersistentRDDs().keySet()}
 
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in self.spark.sql(sql).collect()]
 
     def close(self) -> None:
-        # Dropping a view leaves its cached frame in the driver's memory: release it too, so that
-        # several scans on one session (the tests, a notebook) do not run out of it.
-        for frame in self.cached:
-            frame.unpersist()
-        self.cached.clear()
+        # Dropping a view leaves its checkpoint in the block manager: release it too, so that
+        # several scans on one session (the tests, a notebook) do not run out of memory.
+        persisted = self.spark.sparkContext._jsc.getPersistentRDDs()
+        for rdd_id in self.kept:
+            rdd = persisted.get(rdd_id)
+            if rdd is not None:
+                rdd.unpersist(False)
+        self.kept.clear()
         for name in self.names:
             self.spark.catalog.dropTempView(name)
         self.names.clear()

@@ -182,7 +182,8 @@ SELECT patient_id, drug, first_day AS start_day FROM (
 
 
 def lab_sql(sql: Sql, as_of: dt.date) -> str:
-    """``s_lab``: one row per (patient, analyte, day) of a usable result on or before as_of.
+    """``s_lab``: one row per (patient, analyte, day) of a usable result on or before as_of,
+    for the patients on a JAK agent (``s_therapy``: the only patients its readers judge).
 
     ``value_low`` and ``value_high`` are the day's lowest and highest value in the analyte's
     canonical unit, as exact decimals (``lab_product``): the rules read the worse of them, as
@@ -203,6 +204,7 @@ FROM (
   JOIN k_lab_unit u ON u.loinc = o.loinc AND u.unit = {unit}
   WHERE o.status IN {in_list(_FINAL_OBSERVATION)}
     AND o.patient_id IS NOT NULL AND o.value IS NOT NULL AND o.comparator IS NULL
+    AND o.patient_id IN (SELECT patient_id FROM s_therapy)
     AND ({day}) IS NOT NULL AND ({day}) <= DATE '{as_of.isoformat()}'
     AND ((o.value = 0 AND u.zero_ok) OR (o.value <> 0 AND o.value BETWEEN u.low AND u.high))
 ) r

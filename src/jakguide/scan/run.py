@@ -238,7 +238,7 @@ def _counts(engine: DuckScan | SparkScan) -> dict[str, int]:
         "medication_requests": _one(engine, "SELECT count(*) FROM v_medication_request"),
         "medication_statements": _one(engine, "SELECT count(*) FROM v_medication_statement"),
         "observations": _one(engine, "SELECT count(*) FROM v_observation"),
-        "usable_lab_days": _one(engine, "SELECT count(*) FROM s_lab"),
+        "usable_lab_days_on_jak": _one(engine, "SELECT count(*) FROM s_lab"),
     }
 
 
