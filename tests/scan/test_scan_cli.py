@@ -205,3 +205,37 @@ def test_memory_limit_scans_in_a_database_file_removed_on_close(
     limited.close()
     assert not workdir.exists()
     assert a.worklist and a.worklist == b.worklist and a.counts == b.counts
+
+
+def test_impossible_dates_are_undated_not_fatal(tmp_path: Path) -> None:
+    """A date that is not a date (month 13) reads as undated, counted in the data-quality
+    figures: the scan completes (it stopped with a conversion traceback)."""
+    subject = {"reference": "Patient/p1"}
+    lines: dict[str, list[dict[str, Any]]] = {
+        "Patient": [{"resourceType": "Patient", "id": "p1", "birthDate": "1970-02-30"}],
+        "MedicationRequest": [
+            {"resourceType": "MedicationRequest", "id": "m1", "status": "active",
+             "intent": "order", "subject": subject, "authoredOn": "2026-01-01",
+             "medicationCodeableConcept": {"text": "upadacitinib 15 mg"}}
+        ],
+        "Observation": [
+            {"resourceType": "Observation", "id": "o1", "status": "final", "subject": subject,
+             "effectiveDateTime": "2026-13-45T10:00:00Z",
+             "code": {"coding": [{"system": "http://loinc.org", "code": "731-0"}]},
+             "valueQuantity": {"value": 0.4, "system": "http://unitsofmeasure.org",
+                               "code": "10*3/uL"}}
+        ],
+    }  # fmt: skip
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for rtype, resources in lines.items():
+        (folder / f"{rtype}.ndjson").write_text("".join(json.dumps(r) + "\n" for r in resources))
+    out = tmp_path / "out"
+    result = _scan(str(folder), "--as-of", "2026-06-01", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    quality = json.loads((out / "measures.json").read_text())["data_quality"]
+    assert quality["observations_without_day"] == 1
+    assert quality["patients_without_birth_date"] == 1
+    rows = list(csv.DictReader((out / "worklist.csv").read_text().splitlines()))
+    # the lymphocyte count is not a usable baseline: its baseline check is overdue
+    assert any(r["rule"] == "monitoring.us-mon-lymphocytes" for r in rows)

@@ -192,10 +192,20 @@ class DuckScan:
             self.con.execute(f"INSERT INTO {table.name} VALUES {marks}", params)
 
     def stage(self, name: str, sql: str) -> None:
-        self.con.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
+        self._run(f"CREATE OR REPLACE TABLE {name} AS {sql}")
 
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
-        return self.con.execute(sql).fetchall()
+        return self._run(sql).fetchall()
+
+    def _run(self, sql: str) -> duckdb.DuckDBPyConnection:
+        """A value the rules cannot take (a conversion, an overflow) is one clear line, exit 2,
+        not a traceback."""
+        import duckdb
+
+        try:
+            return self.con.execute(sql)
+        except duckdb.Error as exc:
+            raise _fail(exc) from None
 
     def close(self) -> None:
         self.con.close()

@@ -70,19 +70,21 @@ class Sql:
         return f"array_to_string(list_sort(list_distinct(list({text}))), '{separator}')"
 
     def day(self, text: str) -> str:
-        """The calendar day of a FHIR date/dateTime; NULL when partial (``util.to_date``)."""
+        """The calendar day of a FHIR date/dateTime; NULL when partial (``util.to_date``) or not
+        a date at all (2026-13-45: counted as undated in the data-quality figures, not fatal)."""
         return (
             f"CASE WHEN length({text}) >= {_DAY_CHARS} "
-            f"THEN CAST(substr({text}, 1, {_DAY_CHARS}) AS DATE) END"
+            f"THEN TRY_CAST(substr({text}, 1, {_DAY_CHARS}) AS DATE) END"
         )
 
     def earliest(self, text: str) -> str:
         """The first day a possibly partial FHIR date can mean (``util.earliest``)."""
         return (
             f"CASE WHEN length({text}) >= {_DAY_CHARS} "
-            f"THEN CAST(substr({text}, 1, {_DAY_CHARS}) AS DATE) "
-            f"WHEN length({text}) = {_MONTH_CHARS} THEN CAST(concat({text}, '-01') AS DATE) "
-            f"WHEN length({text}) = {_YEAR_CHARS} THEN CAST(concat({text}, '-01-01') AS DATE) END"
+            f"THEN TRY_CAST(substr({text}, 1, {_DAY_CHARS}) AS DATE) "
+            f"WHEN length({text}) = {_MONTH_CHARS} THEN TRY_CAST(concat({text}, '-01') AS DATE) "
+            f"WHEN length({text}) = {_YEAR_CHARS} "
+            f"THEN TRY_CAST(concat({text}, '-01-01') AS DATE) END"
         )
 
 
