@@ -98,7 +98,8 @@ def stages(sql: Sql, as_of: dt.date) -> list[tuple[str, str]]:
 def status_sql(sql: Sql, as_of: dt.date) -> str:
     """``s_condition_status``: per Condition resource, whether it is recorded at all (not entered
     in error, not "no information"), usable (also not refuted, unconfirmed, "no known problems"
-    or starting after ``as_of``) and current on ``as_of`` (``read.condition_current``)."""
+    or starting after ``as_of``) and current on ``as_of`` (``read.condition_current``), for the
+    patients on therapy (its readers, ``s_condition_for`` and the risk groups, judge no others)."""
     today = f"DATE '{as_of.isoformat()}'"
     start = (
         f"coalesce({sql.earliest('c.onset')}, {sql.earliest('c.onset_start')}, "
@@ -119,7 +120,7 @@ WITH r AS (
   FROM v_risk_condition c
   LEFT JOIN k_condition_code a ON a.use IN ('{NO_INFORMATION}', '{NO_PROBLEMS}')
     AND a.system = c.system AND a.code = c.code
-  WHERE c.patient_id IS NOT NULL
+  WHERE c.patient_id IN (SELECT patient_id FROM s_therapy)
   GROUP BY c.patient_id, c.id
 )
 SELECT patient_id, id,

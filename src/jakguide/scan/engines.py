@@ -192,7 +192,10 @@ class DuckScan:
             self.con.execute(f"INSERT INTO {table.name} VALUES {marks}", params)
 
     def stage(self, name: str, sql: str) -> None:
-        self._run(f"CREATE OR REPLACE TABLE {name} AS {sql}")
+        # Temporary: a stage lives for one scan, and a temporary table skips the database
+        # file's checkpoint (compressing and writing every block); it still spills to
+        # temp_directory under the memory limit. At 1M patients s_lab took 13.3 s, now 9.2 s.
+        self._run(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
 
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
         return self._run(sql).fetchall()

@@ -60,7 +60,7 @@ COUNT_LABELS = {
     "medication_requests": "MedicationRequest records",
     "medication_statements": "MedicationStatement records",
     "observations": "Observations",
-    "usable_lab_days_on_jak": "Usable lab results, patients on a JAK agent (patient, analyte, day)",
+    "lab_days_read": "Usable lab results the rules read (patient, analyte, day)",
 }
 STYLE = """
 *{box-sizing:border-box}

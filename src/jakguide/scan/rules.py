@@ -183,9 +183,21 @@ SELECT patient_id, drug, first_day AS start_day FROM (
 """
 
 
+def lab_read_sql(reads: list[str], as_of: dt.date) -> str:
+    """``s_lab_read``: the (patient, analyte) pairs some kind reads from ``s_lab``: the analytes
+    of each kind's ``lab_analytes`` for the agent of a patient on therapy on ``as_of``."""
+    union = " UNION ".join(f"SELECT drug, analyte FROM ({q}) q{i}" for i, q in enumerate(reads))
+    return f"""
+SELECT DISTINCT t.patient_id, a.analyte
+FROM s_therapy t JOIN ({union}) a ON a.drug = t.drug
+WHERE t.start_day <= DATE '{as_of.isoformat()}'
+"""
+
+
 def lab_sql(sql: Sql, as_of: dt.date) -> str:
     """``s_lab``: one row per (patient, analyte, day) of a usable result on or before as_of,
-    for the patients on a JAK agent (``s_therapy``: the only patients its readers judge).
+    for the (patient, analyte) pairs of ``s_lab_read`` (the only results its readers judge:
+    at 100,000 patients 1.4M of the 4.0M days of patients on therapy).
 
     ``value_low`` and ``value_high`` are the day's lowest and highest value in the analyte's
     canonical unit, as exact decimals (``lab_product``): the rules read the worse of them, as
@@ -204,9 +216,9 @@ FROM (
   SELECT o.patient_id, u.analyte, {day} AS day, {lab_product("o.value", "u.factor")} AS value
   FROM v_observation o
   JOIN k_lab_unit u ON u.loinc = o.loinc AND u.unit = {unit}
+  JOIN s_lab_read p ON p.patient_id = o.patient_id AND p.analyte = u.analyte
   WHERE o.status IN {in_list(_FINAL_OBSERVATION)}
-    AND o.patient_id IS NOT NULL AND o.value IS NOT NULL AND o.comparator IS NULL
-    AND o.patient_id IN (SELECT patient_id FROM s_therapy)
+    AND o.value IS NOT NULL AND o.comparator IS NULL
     AND ({day}) IS NOT NULL AND ({day}) <= DATE '{as_of.isoformat()}'
     AND ((o.value = 0 AND u.zero_ok) OR (o.value <> 0 AND o.value BETWEEN u.low AND u.high))
 ) r

@@ -153,6 +153,8 @@ def run_scan(
     for name, text in conditions.stages(sql, as_of):
         engine.stage(name, text)
     done("conditions")
+    reads = [kind.lab_analytes for kind in KINDS if kind.lab_analytes is not None]
+    engine.stage("s_lab_read", rules.lab_read_sql(reads, as_of))
     engine.stage("s_lab", rules.lab_sql(sql, as_of))
     done("labs")
     for kind in KINDS:
@@ -183,7 +185,8 @@ def run_scan(
     by_drug = {
         str(r[0]): int(r[1])
         for r in engine.rows(
-            f"SELECT drug, count(*) FROM s_therapy WHERE start_day <= DATE '{as_of}' GROUP BY drug"
+            f"SELECT drug, count(*) FROM s_therapy WHERE start_day <= DATE '{as_of}' GROUP BY drug "
+            "ORDER BY drug"
         )
     }
     done("quality")
@@ -238,7 +241,7 @@ def _counts(engine: DuckScan | SparkScan) -> dict[str, int]:
         "medication_requests": _one(engine, "SELECT count(*) FROM v_medication_request"),
         "medication_statements": _one(engine, "SELECT count(*) FROM v_medication_statement"),
         "observations": _one(engine, "SELECT count(*) FROM v_observation"),
-        "usable_lab_days_on_jak": _one(engine, "SELECT count(*) FROM s_lab"),
+        "lab_days_read": _one(engine, "SELECT count(*) FROM s_lab"),
     }
 
 
@@ -306,7 +309,8 @@ def _quality(
         "medication_references": {
             str(via): int(n)
             for via, n in engine.rows(
-                "SELECT via, count(*) FROM s_med_record WHERE via <> 'concept' GROUP BY via"
+                "SELECT via, count(*) FROM s_med_record WHERE via <> 'concept' GROUP BY via "
+                "ORDER BY via"
             )
         },
     }

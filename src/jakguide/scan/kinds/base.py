@@ -38,7 +38,9 @@ class Kind:
     reads); ``stages`` returns (table name, SQL) pairs run in order after the common stages;
     ``findings`` returns one SELECT of ``FINDING_COLUMNS``. ``terms``, when given, builds
     tables from the export's distinct medicine terms (``Terms``: RxNorm code, text), resolved
-    once each in Python like ``k_medicine``.
+    once each in Python like ``k_medicine``. ``lab_analytes``, when given, is a SELECT of
+    (``drug``, ``analyte``) from the kind's tables: the analytes whose results it reads from
+    ``s_lab`` for a patient on that agent (``s_lab`` holds those and no others).
     """
 
     name: str
@@ -46,3 +48,4 @@ class Kind:
     stages: Callable[[Sql, dt.date], list[tuple[str, str]]]
     findings: Callable[[Sql, dt.date], str]
     terms: Callable[[Knowledge, Region, Terms], list[Table]] | None = None
+    lab_analytes: str | None = None

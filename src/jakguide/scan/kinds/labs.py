@@ -300,4 +300,12 @@ WHERE t.start_day <= {today} AND l.value_low <> l.value_high
 """
 
 
-LABS = Kind("lab", tables, stages, findings)
+LABS = Kind(
+    "lab",
+    tables,
+    stages,
+    findings,
+    lab_analytes=(
+        "SELECT drug, analyte FROM k_lab_rule UNION SELECT drug, analyte FROM k_lab_read"
+    ),
+)

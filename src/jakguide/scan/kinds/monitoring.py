@@ -70,7 +70,11 @@ def stages(sql: Sql, as_of: dt.date) -> list[tuple[str, str]]:
 
 
 def monitoring_sql(sql: Sql, as_of: dt.date) -> str:
-    """``s_monitoring``: each label monitoring item's next step for a patient on therapy."""
+    """``s_monitoring``: each label monitoring item's next step for a patient on therapy.
+
+    The results are counted per (patient, item) (a patient is on one agent, whose items
+    ``position`` numbers) and joined back to the item's schedule: grouping by every column of
+    the schedule cost twice as much at 1M patients."""
     today = f"DATE '{as_of.isoformat()}'"
     first_from = sql.add_days("p.start_day", "p.first_from_weeks * 7")
     first_by = (
@@ -94,17 +98,20 @@ WITH p AS (
          k.first_from_weeks, k.first_to_weeks, k.every_months, k.window_months, k.sources
   FROM s_therapy t JOIN k_monitoring k ON k.drug = t.drug
   WHERE t.start_day <= {today}
+), a AS (
+  SELECT p.patient_id, p.position,
+         sum(CASE WHEN l.day <= p.start_day THEN 1 ELSE 0 END) AS n_before,
+         max(CASE WHEN l.day > p.start_day THEN l.day END) AS last_after,
+         max(CASE WHEN l.day > p.start_day AND l.day >= {first_from} THEN l.day END) AS last_first
+  FROM p JOIN s_lab l ON l.patient_id = p.patient_id AND l.analyte = p.analyte
+  GROUP BY p.patient_id, p.position
 ), f AS (
   SELECT p.patient_id, p.drug, p.start_day, p.position, p.item, p.analyte, p.baseline,
          p.first_from_weeks, p.every_months, p.window_months, p.sources,
          CASE WHEN p.first_from_weeks IS NOT NULL THEN {first_from} END AS first_from,
          CASE WHEN p.first_from_weeks IS NOT NULL THEN {first_by} END AS first_by,
-         sum(CASE WHEN l.day <= p.start_day THEN 1 ELSE 0 END) AS n_before,
-         max(CASE WHEN l.day > p.start_day THEN l.day END) AS last_after,
-         max(CASE WHEN l.day > p.start_day AND l.day >= {first_from} THEN l.day END) AS last_first
-  FROM p LEFT JOIN s_lab l ON l.patient_id = p.patient_id AND l.analyte = p.analyte
-  GROUP BY p.patient_id, p.drug, p.start_day, p.position, p.item, p.analyte, p.baseline,
-           p.first_from_weeks, p.first_to_weeks, p.every_months, p.window_months, p.sources
+         coalesce(a.n_before, 0) AS n_before, a.last_after, a.last_first
+  FROM p LEFT JOIN a ON a.patient_id = p.patient_id AND a.position = p.position
 )
 SELECT patient_id, drug, position, item, analyte, sources, step, status, due_by FROM (
   SELECT f.*,
@@ -153,4 +160,10 @@ WHERE status IN {statuses}
 """
 
 
-MONITORING = Kind("monitoring", tables, stages, findings)
+MONITORING = Kind(
+    "monitoring",
+    tables,
+    stages,
+    findings,
+    lab_analytes="SELECT drug, analyte FROM k_monitoring WHERE analyte IS NOT NULL",
+)

@@ -184,7 +184,8 @@ def stages(sql: Sql, as_of: dt.date) -> list[tuple[str, str]]:
 
 
 def smoking_sql(sql: Sql, as_of: dt.date) -> str:
-    """``s_risk_smoking``: each patient's smoking status (``read._observations``, ``latest``).
+    """``s_risk_smoking``: the smoking status (``read._observations``, ``latest``) of each
+    patient on therapy (``s_risk_patient``, its only reader, judges no one else).
 
     The latest dated final result on or before ``as_of``, else the last undated one; on a tie
     the highest resource id stands for the adapter's "later in the record".
@@ -200,7 +201,8 @@ SELECT patient_id, status FROM (
   FROM v_observation o
   JOIN k_risk_code c ON c.use = 'smoking-observation' AND c.code = o.loinc
   JOIN k_risk_code v ON v.use = 'smoking' AND v.system = o.value_system AND v.code = o.value_code
-  WHERE o.status IN {in_list(_FINAL_OBSERVATION)} AND o.patient_id IS NOT NULL
+  WHERE o.status IN {in_list(_FINAL_OBSERVATION)}
+    AND o.patient_id IN (SELECT patient_id FROM s_therapy)
     AND (({day}) IS NULL OR ({day}) <= DATE '{as_of.isoformat()}')
 ) s WHERE pick = 1
 """
