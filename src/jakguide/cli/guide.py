@@ -91,18 +91,25 @@ def guide(
         for warning in built.warnings:
             err.print(f"warning: {warning}", markup=False, highlight=False)
         data = guide_pdf(built) if fmt is GuideFormat.pdf else guide_html(built).encode("utf-8")
-        if output is not None:
-            try:
-                output.write_bytes(data)
-            except OSError as exc:
-                raise InputError("--output", str(output), f"cannot write: {exc.strerror}") from None
-            err.print(f"wrote {output} ({fmt.value}, {len(data)} bytes)", markup=False)
-            return
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        _emit(data, output, fmt.value)
 
     guarded(body)
+
+
+def _emit(data: bytes, output: Path | None, fmt: str) -> None:
+    """Write a guide to ``output`` (saying so on standard error) or to standard output."""
+    from jakguide.errors import InputError
+
+    if output is not None:
+        try:
+            output.write_bytes(data)
+        except OSError as exc:
+            raise InputError("--output", str(output), f"cannot write: {exc.strerror}") from None
+        err.print(f"wrote {output} ({fmt}, {len(data)} bytes)", markup=False)
+        return
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 def stdout_is_terminal() -> bool:
@@ -163,16 +170,7 @@ def condition_guide(
             data = condition_guide_markdown(built).encode("utf-8")
         else:
             data = condition_guide_html(built).encode("utf-8")
-        if output is not None:
-            try:
-                output.write_bytes(data)
-            except OSError as exc:
-                raise InputError("--output", str(output), f"cannot write: {exc.strerror}") from None
-            err.print(f"wrote {output} ({fmt.value}, {len(data)} bytes)", markup=False)
-            return
-        sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        _emit(data, output, fmt.value)
 
     guarded(body)
 
