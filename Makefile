@@ -73,8 +73,10 @@ bench: install
 	$(BIN)/python benchmarks/cli_startup.py
 	$(BIN)/python benchmarks/cds.py
 	$(BIN)/python benchmarks/synth.py --patients 10000 100000 1000000
-	$(BIN)/python benchmarks/scan.py --runs duckdb:100000 duckdb:1000000 spark:100000 \
-		--loop-patients 100000 --memory-limit 4GB
+	$(BIN)/python benchmarks/scan.py --runs duckdb:100000 duckdb:1000000 \
+		--loop-patients 100000 --memory-limit 4GB --repeat 3
+	$(BIN)/python benchmarks/scan.py --runs spark:100000 --loop-patients 0 \
+		--memory-limit 4GB --update
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .work/lock-venv

@@ -17,12 +17,18 @@ the per-patient engine looped over a sample of the same patients.
 4. The read floor (with the loop): every file of the loop's export decompressed and split into
    JSON lines, nothing parsed further (``read_floor``), what no scan of that export can beat.
 
+With ``--repeat K`` the loop, the read floor and every scan run K times, in rounds (each round
+runs each once, in turn); each figure is the run of median wall time, with every run's times
+beside it (``seconds_each``, ``rules_seconds_each``) and the rules' own median.
+
 Writes ``benchmarks/results/scan.json`` (everything, with the load average before and after;
 ``--update`` keeps the scans of the file that a run does not repeat) and
 ``benchmarks/results/scan-<engine>-<N>.json`` per scan. Run, e.g.::
 
-    python benchmarks/scan.py --runs duckdb:100000 duckdb:1000000 spark:100000 \\
-        --loop-patients 100000 --memory-limit 4GB --data-root /tmp/jakguide-bench-scan
+    python benchmarks/scan.py --runs duckdb:100000 duckdb:1000000 --loop-patients 100000 \\
+        --memory-limit 4GB --repeat 3 --data-root /tmp/jakguide-bench-scan
+    python benchmarks/scan.py --runs spark:100000 --loop-patients 0 --memory-limit 4GB \\
+        --update --data-root /tmp/jakguide-bench-scan
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ import os
 import platform
 import re
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -147,14 +154,9 @@ def run_scan_child(
     return scan
 
 
-def loop(folder: Path, sample: int, patients: int) -> dict[str, Any]:
-    """The per-patient path over the first ``sample`` patients of the export."""
-    from jakguide.adapters.fhir import read_bundle
-    from jakguide.engine import assess
-    from jakguide.kb.base import bundled_knowledge
-    from jakguide.model import AssessRequest
-
-    kb = bundled_knowledge()
+def pick_lines(folder: Path, sample: int) -> dict[str, list[str]]:
+    """The NDJSON lines of the first ``sample`` patients of the export, per patient (not
+    timed: the loop starts from each patient's lines)."""
     lines: dict[str, list[str]] = {}
     for path in sorted(folder.glob("Patient.*.ndjson*")):
         with gzip.open(path, "rt") if path.name.endswith(".gz") else path.open() as fh:
@@ -177,6 +179,17 @@ def loop(folder: Path, sample: int, patients: int) -> dict[str, Any]:
                     pid = m.group(1)
                 if pid in lines:
                     lines[pid].append(line)
+    return lines
+
+
+def loop(lines: dict[str, list[str]], patients: int) -> dict[str, Any]:
+    """The per-patient path over the picked patients' lines, extrapolated to ``patients``."""
+    from jakguide.adapters.fhir import read_bundle
+    from jakguide.engine import assess
+    from jakguide.kb.base import bundled_knowledge
+    from jakguide.model import AssessRequest
+
+    kb = bundled_knowledge()
     parse = 0.0
     start, cpu0 = time.perf_counter(), time.process_time()
     for raw in lines.values():
@@ -233,6 +246,22 @@ def read_floor(folder: Path) -> dict[str, Any]:
             "cpu_seconds": cpu}  # fmt: skip
 
 
+def median_of(results: list[dict[str, Any]], patients: int) -> dict[str, Any]:
+    """The run of median wall time (the lower one of an even count), with every run's wall time
+    and, for scans, the median of the rules' times beside it (its own median, not that run's)."""
+    ordered = sorted(results, key=lambda r: r["seconds"])
+    mid = dict(ordered[(len(ordered) - 1) // 2])
+    mid["runs"] = len(results)
+    mid["seconds_each"] = [round(r["seconds"], 2) for r in results]
+    if "rules_seconds" in mid:
+        rules = statistics.median(r["rules_seconds"] for r in results)
+        mid["rules_seconds_each"] = [round(r["rules_seconds"], 2) for r in results]
+        mid["rules_seconds_median"] = rules
+        mid["patients_per_minute_rules_median"] = patients / rules * 60
+        mid["peak_rss_mb_each"] = [round(r["peak_rss_mb"]) for r in results]
+    return mid
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument(
@@ -246,6 +275,13 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--loop-patients", type=int, default=100_000, help="0: no loop")
     ap.add_argument("--loop-sample", type=int, default=1000)
+    ap.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="rounds: each round runs the loop, the read floor and every scan once, in turn; "
+        "the median run of each is reported",
+    )
     ap.add_argument(
         "--update",
         action="store_true",
@@ -299,25 +335,39 @@ def main() -> int:
             )
         (RESULTS / "scan.json").write_text(json.dumps(report, indent=2) + "\n")
 
-    if args.loop_patients:  # first: it is short, and the shared machine is quietest early
-        n = args.loop_patients
-        report["loop"] = {"patients": n, **loop(args.data_root / str(n), args.loop_sample, n)}
-        report["loop"]["when"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        report["read_floor"] = {"patients": n, **read_floor(args.data_root / str(n))}
-        save()
-    for engine, n in runs:
-        out = Path(f"/tmp/jakguide-bench-scan-out-{engine}-{n}")
-        scan = run_scan_child(args.data_root / str(n), engine, n, args.memory_limit, out)
-        scan["when"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        report["scans"][f"{engine}:{n}"] = scan
-        print(f"{engine} {n}: {scan['seconds']:.1f} s, {scan['cpu_seconds']:.1f} CPU s, "
-              f"rules {scan['rules_seconds']:.1f} s, peak {scan['peak_rss_mb']:.0f} MB",
-              file=sys.stderr, flush=True)  # fmt: skip
-        single = {"when": when, "machine": report["machine"], "patients": n, "engine": engine,
-                  "memory_limit": args.memory_limit, "export": report["exports"][str(n)],
-                  "scan": scan}  # fmt: skip
-        (RESULTS / f"scan-{engine}-{n}.json").write_text(json.dumps(single, indent=2) + "\n")
-        save()
+    lines = (
+        pick_lines(args.data_root / str(args.loop_patients), args.loop_sample)
+        if args.loop_patients
+        else {}
+    )
+    loops: list[dict[str, Any]] = []
+    floors: list[dict[str, Any]] = []
+    scans: dict[str, list[dict[str, Any]]] = {}
+    for _ in range(max(args.repeat, 1)):  # rounds, so that load drift touches every figure
+        if args.loop_patients:  # first: it is short, and the shared machine is quietest early
+            n = args.loop_patients
+            loops.append({**loop(lines, n), "when": dt.datetime.now(dt.UTC).isoformat(
+                timespec="seconds")})  # fmt: skip
+            floors.append(read_floor(args.data_root / str(n)))
+            report["loop"] = {"patients": n, **median_of(loops, n)}
+            report["read_floor"] = {"patients": n, **median_of(floors, n)}
+            save()
+        for engine, n in runs:
+            key = f"{engine}:{n}"
+            out = Path(f"/tmp/jakguide-bench-scan-out-{engine}-{n}")
+            scan = run_scan_child(args.data_root / str(n), engine, n, args.memory_limit, out)
+            scan["when"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            scans.setdefault(key, []).append(scan)
+            report["scans"][key] = median_of(scans[key], n)
+            print(f"{engine} {n}: {scan['seconds']:.1f} s, {scan['cpu_seconds']:.1f} CPU s, "
+                  f"rules {scan['rules_seconds']:.1f} s, peak {scan['peak_rss_mb']:.0f} MB",
+                  file=sys.stderr, flush=True)  # fmt: skip
+            single = {"when": when, "machine": report["machine"], "patients": n,
+                      "engine": engine, "memory_limit": args.memory_limit,
+                      "export": report["exports"][str(n)], "scan": report["scans"][key],
+                      "all_runs": scans[key]}  # fmt: skip
+            (RESULTS / f"scan-{engine}-{n}.json").write_text(json.dumps(single, indent=2) + "\n")
+            save()
     print(json.dumps(report, indent=2))
     return 0
 
