@@ -74,7 +74,7 @@ def monitoring_sql(sql: Sql, as_of: dt.date) -> str:
 
     The results are counted per (patient, item) (a patient is on one agent, whose items
     ``position`` numbers) and joined back to the item's schedule: grouping by every column of
-    the schedule cost twice as much at 1M patients."""
+    the schedule took 4.4 s at 1M patients, this 2.5 s."""
     today = f"DATE '{as_of.isoformat()}'"
     first_from = sql.add_days("p.start_day", "p.first_from_weeks * 7")
     first_by = (
